@@ -1,0 +1,560 @@
+//! The JSON contents of message types (`UpStreamMessage.content` /
+//! `DownStreamMessage.content`), keyed by object name (`classname` on the wire).
+//!
+//! Real senders are untidy (notes §5.4): the demos add a `type` key, send `user` objects
+//! with `avatar` instead of `portrait`, and put an object in `extra`. Parsing tolerates all
+//! of that; unknown keys are ignored, and unknown object names keep their raw JSON.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Object names of the types this crate knows.
+pub mod object_name {
+    /// Text.
+    pub const TEXT: &str = "RC:TxtMsg";
+    /// Image: base64 JPEG thumbnail plus the full image's URL.
+    pub const IMAGE: &str = "RC:ImgMsg";
+    /// Legacy voice: base64 AMR-NB plus duration.
+    pub const VOICE: &str = "RC:VcMsg";
+    /// HQ voice: an uploaded file's URL plus duration.
+    pub const HQ_VOICE: &str = "RC:HQVCMsg";
+    /// File.
+    pub const FILE: &str = "RC:FileMsg";
+    /// The demo's custom music card.
+    pub const MUSIC: &str = "seal:music";
+    /// "I have read up to T", to the user's own other devices.
+    pub const SYNC_READ_STATUS: &str = "RC:SRSMsg";
+    /// Private read receipt, to the peer.
+    pub const READ_RECEIPT: &str = "RC:ReadNtf";
+    /// Recall command.
+    pub const RECALL: &str = "RC:RcCmd";
+}
+
+/// Why a content could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed {object_name} content: {reason}")]
+pub struct ContentError {
+    /// The object name the content claimed.
+    pub object_name: String,
+    /// What serde said.
+    pub reason: String,
+}
+
+/// The sender info some clients attach (`user`). Accepts `portrait`, `portraitUri` and the
+/// demo's `avatar`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UserInfo {
+    /// User id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_string"
+    )]
+    pub id: Option<String>,
+    /// Display name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_string"
+    )]
+    pub name: Option<String>,
+    /// Avatar URL.
+    #[serde(
+        default,
+        alias = "portraitUri",
+        alias = "avatar",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_string"
+    )]
+    pub portrait: Option<String>,
+}
+
+/// Fields every type may carry.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Common {
+    /// Free-form extra data: a string by the SDK's rules, an object from the demos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<Value>,
+    /// Sender info.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_user"
+    )]
+    pub user: Option<UserInfo>,
+    /// Mentions (`{type, userIdList, mentionedContent}`), kept as given.
+    #[serde(
+        default,
+        rename = "mentionedInfo",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mentioned_info: Option<Value>,
+}
+
+/// `RC:TxtMsg`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Text {
+    /// The text.
+    #[serde(default)]
+    pub content: String,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// `RC:ImgMsg`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// Base64 JPEG thumbnail, no `data:` prefix. The Alipay demo leaves it out.
+    #[serde(default)]
+    pub content: String,
+    /// Full-size image URL.
+    #[serde(default)]
+    pub image_uri: String,
+    /// Thumbnail width, when the sender says.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u64"
+    )]
+    pub thum_width: Option<u64>,
+    /// Thumbnail height, when the sender says.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u64"
+    )]
+    pub thum_height: Option<u64>,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// `RC:VcMsg`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Voice {
+    /// Base64 of an AMR-NB file.
+    #[serde(default)]
+    pub content: String,
+    /// Whole seconds.
+    #[serde(default, deserialize_with = "lenient_u64_or_zero")]
+    pub duration: u64,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// `RC:HQVCMsg`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HqVoice {
+    /// URL of the uploaded audio.
+    #[serde(default)]
+    pub remote_url: String,
+    /// Whole seconds.
+    #[serde(default, deserialize_with = "lenient_u64_or_zero")]
+    pub duration: u64,
+    /// Codec, e.g. `aac`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_string"
+    )]
+    pub format: Option<String>,
+    /// Sample rate in Hz.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u64"
+    )]
+    pub sample_rate: Option<u64>,
+    /// Channel count.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u64"
+    )]
+    pub number_of_channels: Option<u64>,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// `RC:FileMsg`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct File {
+    /// File name shown to the user.
+    #[serde(default)]
+    pub name: String,
+    /// Size in bytes.
+    #[serde(default, deserialize_with = "lenient_u64_or_zero")]
+    pub size: u64,
+    /// The extension (`bin` if none). The demos overwrite it with `"file"`.
+    #[serde(default, rename = "type", deserialize_with = "lenient_string_or_empty")]
+    pub file_type: String,
+    /// Download URL.
+    #[serde(default)]
+    pub file_url: String,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// `seal:music`, the demo's custom music card.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Music {
+    /// Audio URL.
+    #[serde(default)]
+    pub url: String,
+    /// Title.
+    #[serde(default)]
+    pub name: String,
+    /// Artist.
+    #[serde(default)]
+    pub author: String,
+    /// Cover image URL.
+    #[serde(default)]
+    pub poster: String,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// `RC:SRSMsg`: "I have read this conversation up to `last_message_send_time`".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReadStatus {
+    /// ms.
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    pub last_message_send_time: i64,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// `RC:ReadNtf`: a private read receipt.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadReceipt {
+    /// ms.
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    pub last_message_send_time: i64,
+    /// The last message read.
+    #[serde(default, rename = "messageUId")]
+    pub message_uid: String,
+    /// Receipt type (1).
+    #[serde(default, rename = "type", deserialize_with = "lenient_i64_or_zero")]
+    pub receipt_type: i64,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// `RC:RcCmd`: recall of an earlier message.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recall {
+    /// The message recalled.
+    #[serde(default, rename = "messageUId")]
+    pub message_uid: String,
+    /// Its conversation type.
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    pub conversation_type: i64,
+    /// Its conversation target.
+    #[serde(default)]
+    pub target_id: String,
+    /// Its send time, ms.
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    pub sent_time: i64,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+/// A message content, by object name.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Content {
+    /// `RC:TxtMsg`.
+    Text(Text),
+    /// `RC:ImgMsg`.
+    Image(Image),
+    /// `RC:VcMsg`.
+    Voice(Voice),
+    /// `RC:HQVCMsg`.
+    HqVoice(HqVoice),
+    /// `RC:FileMsg`.
+    File(File),
+    /// `seal:music`.
+    Music(Music),
+    /// `RC:SRSMsg`.
+    SyncReadStatus(SyncReadStatus),
+    /// `RC:ReadNtf`.
+    ReadReceipt(ReadReceipt),
+    /// `RC:RcCmd`.
+    Recall(Recall),
+    /// Any other object name, with its raw JSON kept (a string when it was not JSON).
+    Unknown {
+        /// The object name.
+        object_name: String,
+        /// The content as received.
+        raw: Value,
+    },
+}
+
+/// How the server treats a message type (UpStreamMessage.sessionId bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Persistence {
+    /// Stored and returned by history.
+    pub persisted: bool,
+    /// Counts towards unread.
+    pub counted: bool,
+}
+
+impl Persistence {
+    /// The sessionId bits: 1 persisted, 2 counted.
+    pub fn bits(self) -> i32 {
+        i32::from(self.persisted) | (i32::from(self.counted) << 1)
+    }
+
+    /// Reads the sessionId bits.
+    pub fn from_bits(bits: i32) -> Self {
+        Self {
+            persisted: bits & 1 != 0,
+            counted: bits & 2 != 0,
+        }
+    }
+}
+
+impl Content {
+    /// Parses a content by object name. Known types with malformed JSON are an error;
+    /// unknown types always succeed.
+    pub fn parse(object_name: &str, json: &str) -> Result<Self, ContentError> {
+        use self::object_name as on;
+        let err = |e: serde_json::Error| ContentError {
+            object_name: object_name.to_owned(),
+            reason: e.to_string(),
+        };
+        Ok(match object_name {
+            on::TEXT => Self::Text(serde_json::from_str(json).map_err(err)?),
+            on::IMAGE => Self::Image(serde_json::from_str(json).map_err(err)?),
+            on::VOICE => Self::Voice(serde_json::from_str(json).map_err(err)?),
+            on::HQ_VOICE => Self::HqVoice(serde_json::from_str(json).map_err(err)?),
+            on::FILE => Self::File(serde_json::from_str(json).map_err(err)?),
+            on::MUSIC => Self::Music(serde_json::from_str(json).map_err(err)?),
+            on::SYNC_READ_STATUS => Self::SyncReadStatus(serde_json::from_str(json).map_err(err)?),
+            on::READ_RECEIPT => Self::ReadReceipt(serde_json::from_str(json).map_err(err)?),
+            on::RECALL => Self::Recall(serde_json::from_str(json).map_err(err)?),
+            other => Self::Unknown {
+                object_name: other.to_owned(),
+                raw: serde_json::from_str(json).unwrap_or_else(|_| Value::String(json.to_owned())),
+            },
+        })
+    }
+
+    /// Like [`Content::parse`], but a malformed known type becomes `Unknown` with its raw
+    /// text, so nothing received is ever dropped.
+    pub fn parse_lenient(object_name: &str, json: &str) -> Self {
+        Self::parse(object_name, json).unwrap_or_else(|_| Self::Unknown {
+            object_name: object_name.to_owned(),
+            raw: serde_json::from_str(json).unwrap_or_else(|_| Value::String(json.to_owned())),
+        })
+    }
+
+    /// The object name (`classname` on the wire).
+    pub fn object_name(&self) -> &str {
+        use self::object_name as on;
+        match self {
+            Self::Text(_) => on::TEXT,
+            Self::Image(_) => on::IMAGE,
+            Self::Voice(_) => on::VOICE,
+            Self::HqVoice(_) => on::HQ_VOICE,
+            Self::File(_) => on::FILE,
+            Self::Music(_) => on::MUSIC,
+            Self::SyncReadStatus(_) => on::SYNC_READ_STATUS,
+            Self::ReadReceipt(_) => on::READ_RECEIPT,
+            Self::Recall(_) => on::RECALL,
+            Self::Unknown { object_name, .. } => object_name,
+        }
+    }
+
+    /// The content as JSON text.
+    pub fn to_json(&self) -> String {
+        let value = match self {
+            Self::Text(c) => serde_json::to_value(c),
+            Self::Image(c) => serde_json::to_value(c),
+            Self::Voice(c) => serde_json::to_value(c),
+            Self::HqVoice(c) => serde_json::to_value(c),
+            Self::File(c) => serde_json::to_value(c),
+            Self::Music(c) => serde_json::to_value(c),
+            Self::SyncReadStatus(c) => serde_json::to_value(c),
+            Self::ReadReceipt(c) => serde_json::to_value(c),
+            Self::Recall(c) => serde_json::to_value(c),
+            Self::Unknown {
+                raw: Value::String(s),
+                ..
+            } => return s.clone(),
+            Self::Unknown { raw, .. } => Ok(raw.clone()),
+        };
+        // Serializing these plain structs into a Value cannot fail.
+        value.map(|v| v.to_string()).unwrap_or_default()
+    }
+
+    /// Whether the type is stored and counted, per the SDK's built-in table.
+    pub fn persistence(&self) -> Persistence {
+        persistence_of(self.object_name())
+    }
+}
+
+/// The SDK's built-in persisted/counted table for an object name. Unknown names are
+/// treated as the demo treats its custom music message: persisted and counted.
+pub fn persistence_of(object_name: &str) -> Persistence {
+    use self::object_name as on;
+    match object_name {
+        on::SYNC_READ_STATUS
+        | on::READ_RECEIPT
+        | "RC:TypSts"
+        | "RC:CmdMsg"
+        | "RC:RRReqMsg"
+        | "RC:RRRspMsg" => Persistence {
+            persisted: false,
+            counted: false,
+        },
+        on::RECALL
+        | "RC:InfoNtf"
+        | "RC:ContactNtf"
+        | "RC:ProfileNtf"
+        | "RC:CmdNtf"
+        | "RC:GrpNtf"
+        | "RC:RcNtf" => Persistence {
+            persisted: true,
+            counted: false,
+        },
+        _ => Persistence {
+            persisted: true,
+            counted: true,
+        },
+    }
+}
+
+fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
+}
+
+fn lenient_string_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    lenient_string(d).map(Option::unwrap_or_default)
+}
+
+fn lenient_user<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<UserInfo>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        value @ Value::Object(_) => serde_json::from_value(value).ok(),
+        _ => None,
+    })
+}
+
+/// Numbers may arrive as numbers, floats or numeric strings.
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn lenient_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let value = Value::deserialize(d)?;
+    Ok(number(&value)
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map(|n| n.round() as u64))
+}
+
+fn lenient_u64_or_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    lenient_u64(d).map(Option::unwrap_or_default)
+}
+
+fn lenient_i64_or_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let value = Value::deserialize(d)?;
+    Ok(number(&value)
+        .filter(|n| n.is_finite())
+        .map(|n| n.round() as i64)
+        .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn text_round_trips() {
+        let c = Content::parse("RC:TxtMsg", r#"{"content":"hello from the oracle"}"#).unwrap();
+        assert_eq!(c.to_json(), r#"{"content":"hello from the oracle"}"#);
+        assert_eq!(c.persistence().bits(), 3);
+    }
+
+    #[test]
+    fn demo_quirks_are_tolerated() {
+        // Alipay demo image: extra `type`, `extra` as an object, `user` with `avatar`.
+        let json = r#"{"type":"image","imageUri":"http://x/a.jpg","extra":{"width":10,"height":20},
+            "user":{"name":"大乔","avatar":"http://x/u.png"}}"#;
+        let Content::Image(img) = Content::parse("RC:ImgMsg", json).unwrap() else {
+            panic!("not an image")
+        };
+        assert_eq!(img.image_uri, "http://x/a.jpg");
+        assert_eq!(img.content, "");
+        assert_eq!(img.common.extra, Some(json!({"width":10,"height":20})));
+        assert_eq!(
+            img.common.user.unwrap().portrait.as_deref(),
+            Some("http://x/u.png")
+        );
+        // Demo file: `type` overwritten with "file", size as a string.
+        let Content::File(f) = Content::parse(
+            "RC:FileMsg",
+            r#"{"type":"file","name":"a.zip","size":"94800","fileUrl":"u"}"#,
+        )
+        .unwrap() else {
+            panic!("not a file")
+        };
+        assert_eq!((f.file_type.as_str(), f.size), ("file", 94800));
+        // A `user` that is not an object is dropped rather than failing the message.
+        assert!(Content::parse("RC:TxtMsg", r#"{"content":"x","user":"bob"}"#).is_ok());
+    }
+
+    #[test]
+    fn music_and_voice_fields() {
+        let m = Content::parse(
+            "seal:music",
+            r#"{"url":"u","name":"n","author":"a","poster":"p","user":{"id":"1"}}"#,
+        )
+        .unwrap();
+        let back = Content::parse("seal:music", &m.to_json()).unwrap();
+        assert_eq!(m, back);
+        let Content::Voice(v) =
+            Content::parse("RC:VcMsg", r#"{"content":"IyFBTVIK","duration":1.4}"#).unwrap()
+        else {
+            panic!("not voice")
+        };
+        assert_eq!(v.duration, 1);
+    }
+
+    #[test]
+    fn unknown_types_keep_raw_json_and_malformed_known_types_are_errors() {
+        let c = Content::parse("app:custom", r#"{"a":[1,2]}"#).unwrap();
+        assert_eq!(c.object_name(), "app:custom");
+        assert_eq!(c.to_json(), r#"{"a":[1,2]}"#);
+        let not_json = Content::parse("app:custom", "not json").unwrap();
+        assert_eq!(not_json.to_json(), "not json");
+        assert!(Content::parse("RC:TxtMsg", "[1,2]").is_err());
+        assert!(matches!(
+            Content::parse_lenient("RC:TxtMsg", "oops"),
+            Content::Unknown { .. }
+        ));
+        assert_eq!(persistence_of("RC:SRSMsg").bits(), 0);
+    }
+}

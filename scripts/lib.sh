@@ -1,0 +1,98 @@
+# Shared helpers for scripts/run.sh and scripts/test.sh. Source it; do not run it.
+#
+# Every install step is idempotent and quiet when its work is already done, and fails with
+# a one-line reason when it cannot be done.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export RONGCHAT_ROOT="$ROOT"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The shared folder (oracle, protocol captures, design notes) sits beside the checkout.
+find_shared() {
+  local c
+  for c in "${RONGCHAT_SHARED:-}" "$ROOT/../shared" "$ROOT/../../shared" /work/shared; do
+    if [ -n "$c" ] && [ -d "$c/protocol" ] && [ -d "$c/oracle" ]; then
+      RONGCHAT_SHARED="$(cd "$c" && pwd)"
+      export RONGCHAT_SHARED
+      return 0
+    fi
+  done
+  die "cannot find the shared folder (protocol/, oracle/); set RONGCHAT_SHARED"
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@";
+  else die "need root (or sudo) to run: $*"; fi
+}
+
+# ensure_packages LIST...: installs the Debian packages named in scripts/packages/LIST.txt
+# that are not installed yet. One list per concern, so a new need is one more list.
+ensure_packages() {
+  local list pkgs=() missing=() p
+  for list in "$@"; do
+    [ -f "$ROOT/scripts/packages/$list.txt" ] || die "no package list scripts/packages/$list.txt"
+    while read -r p; do
+      p="${p%%#*}"; p="${p//[[:space:]]/}"
+      [ -n "$p" ] && pkgs+=("$p")
+    done < "$ROOT/scripts/packages/$list.txt"
+  done
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "apt-get not found; install by hand: ${missing[*]}"
+  say "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq >/dev/null || die "apt-get update failed"
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get install failed for: ${missing[*]}"
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || die "cargo not found: install Rust (rustup) first"
+}
+
+# The official SDK oracle, copied to a scratch folder with its npm packages installed.
+# Exports RONGCHAT_ORACLE_DIR.
+ensure_oracle() {
+  find_shared
+  command -v node >/dev/null || die "node not found (Node.js >= 20 is needed for the oracle)"
+  local dest="${RONGCHAT_ORACLE_DIR:-$ROOT/target/oracle}"
+  mkdir -p "$dest"
+  if ! cmp -s "$RONGCHAT_SHARED/oracle/package-lock.json" "$dest/package-lock.json" \
+     || [ ! -d "$dest/node_modules/@rongcloud/imlib-next" ]; then
+    say "installing the oracle's npm packages in $dest"
+    rm -rf "$dest/node_modules"
+    cp -r "$RONGCHAT_SHARED/oracle/." "$dest/"
+    (cd "$dest" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+      || die "npm ci failed for the oracle in $dest"
+  else
+    # Refresh the scripts in case shared/ changed; node_modules stays.
+    cp "$RONGCHAT_SHARED/oracle/"*.mjs "$RONGCHAT_SHARED/oracle/"*.json "$dest/"
+    cp -r "$RONGCHAT_SHARED/oracle/page" "$dest/"
+  fi
+  export RONGCHAT_ORACLE_DIR="$dest"
+  export RONGCHAT_CHROMIUM="${RONGCHAT_CHROMIUM:-/usr/bin/chromium}"
+}
+
+# ensure_cargo_tool BIN CRATE VERSION: installs a cargo tool into .tools/ (kept out of git).
+ensure_cargo_tool() {
+  local bin=$1 crate=$2 version=$3
+  export PATH="$ROOT/.tools/bin:$PATH"
+  command -v "$bin" >/dev/null && return 0
+  say "installing $crate $version"
+  cargo install --quiet --locked --root "$ROOT/.tools" "$crate" --version "$version" \
+    || die "cargo install $crate failed"
+}
+
+# Prints how long a phase took.
+timed() {
+  local name=$1; shift
+  local start=$SECONDS
+  "$@"
+  say "$name: $((SECONDS - start)) s"
+}
