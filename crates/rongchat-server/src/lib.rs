@@ -1,0 +1,1 @@
+//! The local RongCloud-compatible server (being built: issue 3).

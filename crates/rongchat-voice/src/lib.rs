@@ -1,0 +1,1 @@
+//! Voice clips (being built: issue 6).
