@@ -1,0 +1,270 @@
+//! Playing a received clip: decode AMR-NB to PCM, resample to the output device's own
+//! rate, and play through cpal, one clip at a time, with position and end events.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use cpal::traits::{DeviceTrait, StreamTrait};
+use cpal::{FromSample, Sample as _, SizedSample};
+
+use crate::amr::SAMPLE_RATE;
+use crate::codec::decode_amr;
+use crate::devices::{self, Direction};
+use crate::error::{Result, VoiceError};
+use crate::resample::{from_i16, resample_all};
+
+/// How often a position event is sent.
+const POSITION_INTERVAL: Duration = Duration::from_millis(50);
+/// Time allowed after the last sample is handed over for it to leave the device buffer.
+const DRAIN: Duration = Duration::from_millis(200);
+/// How long opening a device may take.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a playing clip reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlayerEvent {
+    /// Playback began; the clip's length.
+    Started {
+        /// Decoded length.
+        duration: Duration,
+    },
+    /// Audio handed to the device so far, about 20 times a second.
+    Position(Duration),
+    /// The clip played to its end.
+    Ended,
+    /// `stop` (or a newer `play`) cut it short.
+    Stopped,
+    /// The device failed mid-clip.
+    DeviceLost(String),
+}
+
+struct Playing {
+    stop: Sender<()>,
+    worker: JoinHandle<()>,
+}
+
+/// Plays one clip at a time: a new `play` stops the previous clip first.
+pub struct Player {
+    device: Option<String>,
+    current: Option<Playing>,
+}
+
+impl std::fmt::Debug for Player {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Player")
+            .field("device", &self.device)
+            .field("playing", &self.is_playing())
+            .finish()
+    }
+}
+
+impl Default for Player {
+    fn default() -> Self {
+        Self::new(None)
+    }
+}
+
+impl Player {
+    /// A player for `device` (id, id suffix or name) or the default output.
+    pub fn new(device: Option<&str>) -> Self {
+        Self {
+            device: device.map(str::to_string),
+            current: None,
+        }
+    }
+
+    /// Decodes `amr` and starts playing it; returns the clip's length. Events arrive on
+    /// `on_event` from a worker thread, ending with `Ended`, `Stopped` or `DeviceLost`.
+    pub fn play(
+        &mut self,
+        amr: &[u8],
+        on_event: impl FnMut(PlayerEvent) + Send + 'static,
+    ) -> Result<Duration> {
+        let pcm = decode_amr(amr)?;
+        self.stop();
+        let duration = Duration::from_secs_f64(pcm.len() as f64 / f64::from(SAMPLE_RATE));
+        let (stop, stop_rx) = mpsc::channel();
+        let (ready_tx, ready_rx) = mpsc::sync_channel(1);
+        let device = self.device.clone();
+        let worker = std::thread::Builder::new()
+            .name("voice-playback".into())
+            .spawn(move || {
+                let mut on_event = on_event;
+                let opened = open(device.as_deref(), &pcm);
+                let (stream, shared, rate) = match opened {
+                    Ok(opened) => {
+                        let _ = ready_tx.send(Ok(()));
+                        opened
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                on_event(PlayerEvent::Started { duration });
+                let end = run(&stop_rx, &shared, rate, &mut on_event);
+                drop(stream);
+                on_event(end);
+            })
+            .map_err(|e| VoiceError::Device(e.to_string()))?;
+        match ready_rx.recv_timeout(OPEN_TIMEOUT) {
+            Ok(Ok(())) => {
+                self.current = Some(Playing { stop, worker });
+                Ok(duration)
+            }
+            Ok(Err(e)) => {
+                let _ = worker.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = stop.send(());
+                Err(VoiceError::Device(
+                    "the output device did not open in time".into(),
+                ))
+            }
+        }
+    }
+
+    /// Stops the current clip (its worker sends `Stopped`) and waits for the device to close.
+    pub fn stop(&mut self) {
+        if let Some(playing) = self.current.take() {
+            let _ = playing.stop.send(());
+            let _ = playing.worker.join();
+        }
+    }
+
+    /// Whether a clip is still playing.
+    pub fn is_playing(&self) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|playing| !playing.worker.is_finished())
+    }
+}
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The samples being played and how far the device has taken them.
+struct Shared {
+    samples: Vec<f32>,
+    position: AtomicUsize,
+    error: std::sync::Mutex<Option<String>>,
+}
+
+fn run(
+    stop: &mpsc::Receiver<()>,
+    shared: &Shared,
+    rate: u32,
+    on_event: &mut impl FnMut(PlayerEvent),
+) -> PlayerEvent {
+    let mut drained = Duration::ZERO;
+    loop {
+        match stop.recv_timeout(POSITION_INTERVAL) {
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return PlayerEvent::Stopped,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        if let Some(e) = shared.error.lock().ok().and_then(|mut e| e.take()) {
+            return PlayerEvent::DeviceLost(e);
+        }
+        let played = shared
+            .position
+            .load(Ordering::Relaxed)
+            .min(shared.samples.len());
+        on_event(PlayerEvent::Position(Duration::from_secs_f64(
+            played as f64 / f64::from(rate),
+        )));
+        if played >= shared.samples.len() {
+            drained += POSITION_INTERVAL;
+            if drained >= DRAIN {
+                return PlayerEvent::Ended;
+            }
+        }
+    }
+}
+
+fn open(device: Option<&str>, pcm: &[i16]) -> Result<(cpal::Stream, Arc<Shared>, u32)> {
+    let device = devices::find(Direction::Output, device)?;
+    let supported = device
+        .default_output_config()
+        .map_err(|e| VoiceError::Device(e.to_string()))?;
+    let rate = supported.sample_rate();
+    let mono: Vec<f32> = pcm.iter().map(|&s| from_i16(s)).collect();
+    let shared = Arc::new(Shared {
+        samples: resample_all(&mono, SAMPLE_RATE, rate)?,
+        position: AtomicUsize::new(0),
+        error: std::sync::Mutex::new(None),
+    });
+    let mut config = supported.config();
+    config.buffer_size = cpal::BufferSize::Fixed((rate / 100).max(64));
+    let format = supported.sample_format();
+    let stream = build(&device, format, &config, shared.clone()).or_else(|_| {
+        config.buffer_size = cpal::BufferSize::Default;
+        build(&device, format, &config, shared.clone())
+    })?;
+    stream
+        .play()
+        .map_err(|e| VoiceError::Device(e.to_string()))?;
+    Ok((stream, shared, rate))
+}
+
+fn build(
+    device: &cpal::Device,
+    format: cpal::SampleFormat,
+    config: &cpal::StreamConfig,
+    shared: Arc<Shared>,
+) -> Result<cpal::Stream> {
+    use cpal::SampleFormat as F;
+    match format {
+        F::I8 => build_typed::<i8>(device, config, shared),
+        F::I16 => build_typed::<i16>(device, config, shared),
+        F::I32 => build_typed::<i32>(device, config, shared),
+        F::U8 => build_typed::<u8>(device, config, shared),
+        F::U16 => build_typed::<u16>(device, config, shared),
+        F::F32 => build_typed::<f32>(device, config, shared),
+        F::F64 => build_typed::<f64>(device, config, shared),
+        other => Err(VoiceError::UnsupportedFormat(format!(
+            "output format {other}"
+        ))),
+    }
+}
+
+fn build_typed<T>(
+    device: &cpal::Device,
+    config: &cpal::StreamConfig,
+    shared: Arc<Shared>,
+) -> Result<cpal::Stream>
+where
+    T: SizedSample + FromSample<f32> + Send + 'static,
+{
+    let channels = usize::from(config.channels).max(1);
+    let error_shared = shared.clone();
+    device
+        .build_output_stream::<T, _, _>(
+            *config,
+            move |out: &mut [T], _| {
+                let mut position = shared.position.load(Ordering::Relaxed);
+                for frame in out.chunks_mut(channels) {
+                    let value = shared.samples.get(position).copied().unwrap_or(0.0);
+                    position = (position + 1).min(shared.samples.len());
+                    frame.fill(value.to_sample::<T>());
+                }
+                shared.position.store(position, Ordering::Relaxed);
+            },
+            move |err: cpal::Error| {
+                use cpal::ErrorKind as K;
+                if !matches!(err.kind(), K::Xrun | K::DeviceChanged | K::RealtimeDenied)
+                    && let Ok(mut slot) = error_shared.error.lock()
+                {
+                    *slot = Some(err.to_string());
+                }
+            },
+            None,
+        )
+        .map_err(|e| VoiceError::Device(e.to_string()))
+}
