@@ -18,6 +18,8 @@ use crate::error::{Result, VoiceError};
 use crate::level::Level;
 use crate::recorder::{Clip, Limits, Recorder, RecorderState};
 
+/// How long the device may go quiet after reporting an error before recording ends.
+const STALL_LIMIT: Duration = Duration::from_secs(2);
 /// How long opening a device may take before we give up.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -201,12 +203,29 @@ fn worker(
         }
         finished.changed.notify_all();
     };
+    let mut last_error: Option<String> = None;
     loop {
-        match inbox.recv() {
+        let msg = match inbox.recv_timeout(STALL_LIMIT) {
+            Ok(msg) => Ok(msg),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // Backends report transient errors and carry on; only a device that stops
+                // delivering after an error ends the recording.
+                if let Some(e) = last_error.take()
+                    && stream.is_some()
+                {
+                    mark_finished(&mut stream);
+                    on_event(RecordingEvent::DeviceLost(e));
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(()),
+        };
+        match msg {
             Ok(Msg::Audio(samples)) => {
                 if stream.is_none() {
                     continue;
                 }
+                last_error = None;
                 let state = recorder.push(&samples, &mut |level| {
                     on_event(RecordingEvent::Level(level))
                 })?;
@@ -215,12 +234,7 @@ fn worker(
                     on_event(RecordingEvent::LimitReached);
                 }
             }
-            Ok(Msg::StreamError(e)) => {
-                if stream.is_some() {
-                    mark_finished(&mut stream);
-                    on_event(RecordingEvent::DeviceLost(e));
-                }
-            }
+            Ok(Msg::StreamError(e)) => last_error = Some(e),
             Ok(Msg::Stop) | Err(_) => {
                 drop(stream.take());
                 // Keep what the callback already delivered.

@@ -20,6 +20,8 @@ use crate::resample::{from_i16, resample_all};
 const POSITION_INTERVAL: Duration = Duration::from_millis(50);
 /// Time allowed after the last sample is handed over for it to leave the device buffer.
 const DRAIN: Duration = Duration::from_millis(200);
+/// How long the device may stop taking audio before the clip is abandoned.
+const STALL_LIMIT: Duration = Duration::from_secs(2);
 /// How long opening a device may take.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -164,13 +166,12 @@ fn run(
     on_event: &mut impl FnMut(PlayerEvent),
 ) -> PlayerEvent {
     let mut drained = Duration::ZERO;
+    let mut last_played = 0;
+    let mut stalled = Duration::ZERO;
     loop {
         match stop.recv_timeout(POSITION_INTERVAL) {
             Ok(()) | Err(RecvTimeoutError::Disconnected) => return PlayerEvent::Stopped,
             Err(RecvTimeoutError::Timeout) => {}
-        }
-        if let Some(e) = shared.error.lock().ok().and_then(|mut e| e.take()) {
-            return PlayerEvent::DeviceLost(e);
         }
         let played = shared
             .position
@@ -184,6 +185,19 @@ fn run(
             if drained >= DRAIN {
                 return PlayerEvent::Ended;
             }
+            continue;
+        }
+        // Backends report transient errors (the ALSA pulse plugin an occasional EIO) and
+        // carry on; only a device that stops taking audio ends the clip.
+        stalled = if played > last_played {
+            Duration::ZERO
+        } else {
+            stalled + POSITION_INTERVAL
+        };
+        last_played = played;
+        if stalled >= STALL_LIMIT {
+            let error = shared.error.lock().ok().and_then(|mut e| e.take());
+            return PlayerEvent::DeviceLost(error.unwrap_or_else(|| "the output stalled".into()));
         }
     }
 }
@@ -201,7 +215,9 @@ fn open(device: Option<&str>, pcm: &[i16]) -> Result<(cpal::Stream, Arc<Shared>,
         error: std::sync::Mutex::new(None),
     });
     let mut config = supported.config();
-    config.buffer_size = cpal::BufferSize::Fixed((rate / 100).max(64));
+    // 50 ms buffers: small enough for prompt position events, large enough that the ALSA
+    // pulse plugin does not underrun on a busy machine (10 ms did, with audible gaps).
+    config.buffer_size = cpal::BufferSize::Fixed((rate / 20).max(256));
     let format = supported.sample_format();
     let stream = build(&device, format, &config, shared.clone()).or_else(|_| {
         config.buffer_size = cpal::BufferSize::Default;

@@ -34,7 +34,7 @@ impl From<VoiceError> for Failure {
 }
 
 fn usage(reason: &str) -> Failure {
-    Failure(format!("{reason}\n{USAGE}"), 2)
+    Failure(format!("{reason} (see `rongchat-voice help`)"), 2)
 }
 
 fn main() -> ExitCode {

@@ -1,0 +1,318 @@
+//! Real audio through a headless PulseAudio that this test starts and stops itself: a
+//! virtual microphone (a null sink's monitor, fed with speech by paplay) and a virtual
+//! speaker (another null sink, whose monitor parec records). The cpal code runs in the
+//! command-line tool, started with the daemon's private environment.
+//!
+//! Everything that needs the daemon runs serially in one test function, so only one
+//! daemon exists per test process.
+
+use std::fs::File;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use rongchat_voice::{decode_amr, info, recover};
+
+use crate::quality::{best_lag, compare, measure_aligned, to_f64};
+use crate::support::{TempDir, cli, read_s16le, run, run_ok, speech, wait_output, wait_until};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// A private PulseAudio daemon: its own runtime dir, socket, home and client config.
+struct PulseServer {
+    dir: TempDir,
+    daemon: Child,
+    helpers: Vec<Child>,
+}
+
+impl PulseServer {
+    fn start() -> Self {
+        let dir = TempDir::new("pulse");
+        for sub in ["runtime", "home"] {
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(dir.join(sub))
+                .unwrap();
+        }
+        std::fs::write(dir.join("client.conf"), "autospawn = no\n").unwrap();
+        let log = format!("--log-target=file:{}", dir.join("pulse.log").display());
+        let mut command = Command::new("pulseaudio");
+        command
+            .args([
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "-n",
+                "--use-pid-file=no",
+            ])
+            .args(["-L", "module-native-protocol-unix"])
+            .args(["-L", "module-null-sink sink_name=mic_sink rate=48000"])
+            .args(["-L", "module-null-sink sink_name=out_sink rate=48000"])
+            .arg(log)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        Self::apply_env(dir.path(), &mut command);
+        let daemon = command.spawn().expect("start pulseaudio");
+        let server = Self {
+            dir,
+            daemon,
+            helpers: Vec::new(),
+        };
+        wait_until(
+            Duration::from_secs(20),
+            "pulseaudio to accept clients",
+            || {
+                server
+                    .command("pactl")
+                    .arg("info")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            },
+        );
+        run_ok(
+            server
+                .command("pactl")
+                .args(["set-default-source", "mic_sink.monitor"]),
+            LIMIT,
+        );
+        run_ok(
+            server
+                .command("pactl")
+                .args(["set-default-sink", "out_sink"]),
+            LIMIT,
+        );
+        server
+    }
+
+    fn apply_env(dir: &Path, command: &mut Command) {
+        command
+            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
+            .env("HOME", dir.join("home"))
+            .env("PULSE_CLIENTCONFIG", dir.join("client.conf"))
+            .env_remove("PULSE_SERVER")
+            .env_remove("PULSE_SINK")
+            .env_remove("PULSE_SOURCE");
+    }
+
+    /// A command that talks to this daemon only.
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        Self::apply_env(self.dir.path(), &mut command);
+        command
+    }
+
+    /// Starts a helper process that is killed with the daemon.
+    fn spawn_helper(&mut self, mut command: Command) {
+        self.helpers.push(command.spawn().expect("spawn helper"));
+    }
+
+    fn count_lines(&self, args: &[&str]) -> usize {
+        let out = run_ok(self.command("pactl").args(args), LIMIT);
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    }
+}
+
+impl Drop for PulseServer {
+    fn drop(&mut self) {
+        for child in self
+            .helpers
+            .iter_mut()
+            .chain(std::iter::once(&mut self.daemon))
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The reference speech twice over, for aligning a window of the looping microphone.
+fn looped_reference() -> Vec<f64> {
+    let reference = to_f64(&speech().reference);
+    [reference.clone(), reference].concat()
+}
+
+/// Finds where `recorded` sits in the looped reference and measures it there.
+fn measure_against_loop(recorded: &[i16]) -> crate::quality::Quality {
+    let reference = looped_reference();
+    let recorded = to_f64(recorded);
+    let period = speech().reference.len() as isize;
+    let (lag, fractional) = best_lag(&reference, &recorded, -period..=0);
+    measure_aligned(&reference, &recorded, lag, fractional)
+}
+
+fn cli_in(pulse: &PulseServer) -> Command {
+    pulse.command(cli().get_program())
+}
+
+#[test]
+fn real_devices_through_a_headless_pulseaudio() {
+    let speech = speech();
+    let mut pulse = PulseServer::start();
+    let work = TempDir::new("devices");
+
+    // Devices are listed, with a default in each direction.
+    let out = run_ok(cli_in(&pulse).arg("devices"), LIMIT);
+    let listing = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        listing.lines().any(|l| l.starts_with("input*")),
+        "{listing}"
+    );
+    assert!(
+        listing.lines().any(|l| l.starts_with("output*")),
+        "{listing}"
+    );
+
+    // The virtual microphone: speech looped into the null sink whose monitor is the source.
+    let mut paplay = pulse.command("paplay");
+    paplay.args(["-d", "mic_sink"]).arg(&speech.mic_loop_48k);
+    pulse.spawn_helper(paplay);
+    wait_until(Duration::from_secs(10), "the microphone feed", || {
+        pulse.count_lines(&["list", "short", "sink-inputs"]) >= 1
+    });
+
+    record_three_seconds(&pulse, &work.join("recorded.amr"));
+    recover_after_a_kill(&pulse, &work.join("killed.amr"));
+    play_into_the_virtual_speaker(&mut pulse, &work.join("recorded.amr"), work.path());
+}
+
+fn record_three_seconds(pulse: &PulseServer, clip: &Path) {
+    let out = run_ok(
+        cli_in(pulse)
+            .arg("record")
+            .arg(clip)
+            .args(["--seconds", "3", "--levels"]),
+        LIMIT,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let levels: Vec<(f64, f64, f64)> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("level "))
+        .map(|l| {
+            let v: Vec<f64> = l
+                .split(' ')
+                .map(|kv| kv.split('=').nth(1).unwrap().parse().unwrap())
+                .collect();
+            (v[0], v[1], v[2])
+        })
+        .collect();
+    assert_eq!(levels.len(), 60, "20 level readings a second for 3 s");
+    assert!((levels[59].0 - 3.0).abs() < 1e-9);
+    assert!(
+        levels
+            .iter()
+            .any(|(_, rms, peak)| *rms > 0.01 && peak >= rms),
+        "{levels:?}"
+    );
+    assert!(stdout.contains("3 s (150 frames, 4806 bytes)"), "{stdout}");
+
+    let bytes = std::fs::read(clip).unwrap();
+    assert_eq!(info(&bytes).unwrap().frames, 150);
+    let q = measure_against_loop(&decode_amr(&bytes).unwrap());
+    eprintln!(
+        "microphone (PulseAudio -> cpal -> our pipeline), 3 s: corr {:.3}, segSNR {:.2} dB, level {:+.2} dB",
+        q.corr, q.seg_snr_db, q.level_db
+    );
+    assert!(q.corr >= 0.7, "{q:?}");
+    assert!(q.level_db.abs() <= 3.0, "{q:?}");
+}
+
+fn recover_after_a_kill(pulse: &PulseServer, clip: &PathBuf) {
+    let mut recording = cli_in(pulse)
+        .arg("record")
+        .arg(clip)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let two_seconds = 6 + 100 * 32;
+    wait_until(Duration::from_secs(20), "2 s of recording on disk", || {
+        std::fs::metadata(clip).is_ok_and(|m| m.len() >= two_seconds)
+    });
+    recording.kill().unwrap(); // SIGKILL: no chance to finish the file
+    recording.wait().unwrap();
+
+    let recovered = recover(clip).unwrap();
+    assert!(recovered.frames >= 100, "{recovered:?}");
+    let decoded = decode_amr(&std::fs::read(clip).unwrap()).unwrap();
+    let q = measure_against_loop(&decoded);
+    eprintln!(
+        "killed recording: {} frames recovered ({} bytes cut), corr {:.3}",
+        recovered.frames, recovered.trimmed_bytes, q.corr
+    );
+    assert!(q.corr >= 0.7, "{q:?}");
+}
+
+fn play_into_the_virtual_speaker(pulse: &mut PulseServer, clip: &Path, work: &Path) {
+    let captured = work.join("speaker.raw");
+    let mut parec = pulse.command("parec");
+    parec
+        .args([
+            "-d",
+            "out_sink.monitor",
+            "--rate=8000",
+            "--channels=1",
+            "--format=s16le",
+        ])
+        .args(["--latency-msec=20"])
+        .stdout(File::create(&captured).unwrap())
+        .stderr(Stdio::null());
+    pulse.spawn_helper(parec);
+    wait_until(Duration::from_secs(10), "the speaker capture", || {
+        std::fs::metadata(&captured).is_ok_and(|m| m.len() > 1600)
+    });
+
+    let child = cli_in(pulse)
+        .arg("play")
+        .arg(clip)
+        .arg("--events")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_output(child, LIMIT, "rongchat-voice play");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = String::from_utf8_lossy(&out.stdout).to_string();
+    let lines: Vec<&str> = events.lines().collect();
+    assert!(
+        lines
+            .first()
+            .is_some_and(|l| l.starts_with("Started { duration: 3s")),
+        "{events}"
+    );
+    assert_eq!(lines.last(), Some(&"Ended"), "{events}");
+    let positions: Vec<f64> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("position "))
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert!(positions.len() >= 40, "{events}");
+    assert!(positions.windows(2).all(|w| w[0] <= w[1]), "{events}");
+    assert!((positions.last().unwrap() - 3.0).abs() < 0.01, "{events}");
+
+    // Let the monitor deliver the tail, then compare what the speaker got with the clip.
+    let size_after_play = std::fs::metadata(&captured).unwrap().len();
+    wait_until(Duration::from_secs(5), "the speaker tail", || {
+        std::fs::metadata(&captured).is_ok_and(|m| m.len() >= size_after_play + 8000)
+    });
+    let heard = read_s16le(&std::fs::read(&captured).unwrap());
+    let decoded = decode_amr(&std::fs::read(clip).unwrap()).unwrap();
+    let q = compare(&decoded, &heard, 0..=heard.len() as isize - 1);
+    eprintln!(
+        "playback (our 8k -> device rate -> PulseAudio null sink -> parec 8k): corr {:.3}, level {:+.2} dB",
+        q.corr, q.level_db
+    );
+    assert!(q.corr >= 0.7, "{q:?}");
+    assert!(q.level_db.abs() <= 3.0, "{q:?}");
+
+    // A damaged clip is refused before any device is touched.
+    let broken = work.join("broken.amr");
+    std::fs::write(&broken, b"#!AMR\n\x3c\x00").unwrap();
+    let out = run(cli_in(pulse).arg("play").arg(&broken), LIMIT);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -1,0 +1,9 @@
+//! Integration tests of rongchat-voice: real speech, real codecs, real sound server.
+
+mod cli;
+mod codec_quality;
+mod devices;
+mod independent;
+mod quality;
+mod recorder;
+mod support;
