@@ -2,7 +2,7 @@
 //! available (synthetic voiced sound otherwise). Run: `cargo bench -p rongchat-voice`.
 
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rongchat_voice::resample::{downmix, resample_all, to_i16};
 use rongchat_voice::{decode_amr, encode_interleaved, encode_pcm, wav};
@@ -19,6 +19,7 @@ fn speech_48k_stereo() -> (Vec<f32>, &'static str) {
         .status()
         .is_ok_and(|s| s.success())
         && Command::new("sox")
+            .arg("-G")
             .arg(&raw)
             .args(["-r", "48000", "-c", "2", "-b", "16"])
             .arg(&wav48)
@@ -43,15 +44,32 @@ fn speech_48k_stereo() -> (Vec<f32>, &'static str) {
     result
 }
 
-/// Repeats `work` until at least `min_secs` of CPU time pass; returns audio s per CPU s.
-fn speed(audio_secs: f64, min_secs: f64, mut work: impl FnMut()) -> f64 {
-    let start = Instant::now();
+/// CPU time this thread has used, from Linux's scheduler statistics (nanoseconds).
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
+/// Repeats `work` for at least `min_secs`; returns seconds of audio per CPU second (per
+/// wall-clock second where the CPU clock is unavailable) and which clock it used.
+fn speed(audio_secs: f64, min_secs: f64, mut work: impl FnMut()) -> (f64, &'static str) {
+    let wall = Instant::now();
+    let cpu = thread_cpu_time();
     let mut runs = 0u32;
-    while runs == 0 || start.elapsed().as_secs_f64() < min_secs {
+    while runs == 0 || wall.elapsed().as_secs_f64() < min_secs {
         work();
         runs += 1;
     }
-    audio_secs * f64::from(runs) / start.elapsed().as_secs_f64()
+    let audio = audio_secs * f64::from(runs);
+    match (cpu, thread_cpu_time()) {
+        (Some(start), Some(end)) => (audio / (end - start).as_secs_f64(), "CPU"),
+        _ => (audio / wall.elapsed().as_secs_f64(), "wall-clock"),
+    }
+}
+
+fn report(what: &str, (speed, clock): (f64, &str)) {
+    println!("{what:<42} {speed:8.1} s of audio per {clock} s ({speed:.0}x real time)");
 }
 
 fn main() {
@@ -66,32 +84,32 @@ fn main() {
         .collect();
     let amr = encode_pcm(&pcm8k).expect("encode");
     println!("input: {secs:.2} s of {source}");
-    let encode = speed(secs, 3.0, || {
-        std::hint::black_box(encode_pcm(std::hint::black_box(&pcm8k)).expect("encode"));
-    });
-    println!(
-        "encode MR122 (8 kHz PCM -> AMR):          {encode:8.1} s of audio per s ({encode:.0}x real time)"
+    report(
+        "encode MR122 (8 kHz PCM -> AMR)",
+        speed(secs, 3.0, || {
+            std::hint::black_box(encode_pcm(std::hint::black_box(&pcm8k)).expect("encode"));
+        }),
     );
-    let decode = speed(secs, 3.0, || {
-        std::hint::black_box(decode_amr(std::hint::black_box(&amr)).expect("decode"));
-    });
-    println!(
-        "decode (AMR -> 8 kHz PCM):                {decode:8.1} s of audio per s ({decode:.0}x real time)"
+    report(
+        "decode (AMR -> 8 kHz PCM)",
+        speed(secs, 3.0, || {
+            std::hint::black_box(decode_amr(std::hint::black_box(&amr)).expect("decode"));
+        }),
     );
-    let resample = speed(secs, 2.0, || {
-        std::hint::black_box(
-            resample_all(std::hint::black_box(&mono), 48000, 8000).expect("resample"),
-        );
-    });
-    println!(
-        "resample 48 kHz -> 8 kHz:                 {resample:8.1} s of audio per s ({resample:.0}x real time)"
+    report(
+        "resample 48 kHz -> 8 kHz",
+        speed(secs, 2.0, || {
+            std::hint::black_box(
+                resample_all(std::hint::black_box(&mono), 48000, 8000).expect("resample"),
+            );
+        }),
     );
-    let pipeline = speed(secs, 3.0, || {
-        std::hint::black_box(
-            encode_interleaved(std::hint::black_box(&stereo), 48000, 2).expect("pipeline"),
-        );
-    });
-    println!(
-        "record pipeline (48 kHz stereo -> AMR):   {pipeline:8.1} s of audio per s ({pipeline:.0}x real time)"
+    report(
+        "record pipeline (48 kHz stereo -> AMR)",
+        speed(secs, 3.0, || {
+            std::hint::black_box(
+                encode_interleaved(std::hint::black_box(&stereo), 48000, 2).expect("pipeline"),
+            );
+        }),
     );
 }

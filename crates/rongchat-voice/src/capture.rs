@@ -196,6 +196,8 @@ fn worker(
         }
     };
     let mut stream = Some(stream);
+    // Closes the device; called after the event that says why, so a caller woken by
+    // `wait_finished` already has that event.
     let mark_finished = |stream: &mut Option<cpal::Stream>| {
         *stream = None;
         if let Ok(mut done) = finished.done.lock() {
@@ -213,8 +215,8 @@ fn worker(
                 if let Some(e) = last_error.take()
                     && stream.is_some()
                 {
-                    mark_finished(&mut stream);
                     on_event(RecordingEvent::DeviceLost(e));
+                    mark_finished(&mut stream);
                 }
                 continue;
             }
@@ -230,8 +232,8 @@ fn worker(
                     on_event(RecordingEvent::Level(level))
                 })?;
                 if state == RecorderState::LimitReached {
-                    mark_finished(&mut stream);
                     on_event(RecordingEvent::LimitReached);
+                    mark_finished(&mut stream);
                 }
             }
             Ok(Msg::StreamError(e)) => last_error = Some(e),

@@ -173,6 +173,7 @@ fn real_devices_through_a_headless_pulseaudio() {
     });
 
     record_three_seconds(&pulse, &work.join("recorded.amr"));
+    api_in_a_child(&pulse, &work.join("recorded.amr"));
     recover_after_a_kill(&pulse, &work.join("killed.amr"));
     play_into_the_virtual_speaker(&mut pulse, &work.join("recorded.amr"), work.path());
 }
@@ -216,6 +217,31 @@ fn record_three_seconds(pulse: &PulseServer, clip: &Path) {
     );
     assert!(q.corr >= 0.7, "{q:?}");
     assert!(q.level_db.abs() <= 3.0, "{q:?}");
+}
+
+/// Runs `api_child::api_on_real_devices` in a copy of this test binary that talks to the
+/// private daemon.
+fn api_in_a_child(pulse: &PulseServer, clip: &Path) {
+    let exe = std::env::current_exe().unwrap();
+    let out = run(
+        pulse
+            .command(exe)
+            .args([
+                "--exact",
+                "api_child::api_on_real_devices",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(crate::api_child::CLIP_ENV, clip),
+        LIMIT,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn recover_after_a_kill(pulse: &PulseServer, clip: &PathBuf) {
@@ -307,6 +333,20 @@ fn play_into_the_virtual_speaker(pulse: &mut PulseServer, clip: &Path, work: &Pa
         "playback (our 8k -> device rate -> PulseAudio null sink -> parec 8k): corr {:.3}, level {:+.2} dB",
         q.corr, q.level_db
     );
+    // Where each half second of the clip landed: equal lags mean no gaps or drops.
+    let window_lags: Vec<isize> = decoded
+        .chunks_exact(4000)
+        .enumerate()
+        .map(|(i, window)| {
+            let at = q.lag + (i * 4000) as isize;
+            let lo = (at - 400).max(0) as usize;
+            let hi = ((at + 4400) as usize).min(heard.len());
+            crate::quality::best_lag(&to_f64(window), &to_f64(&heard[lo..hi]), -400..=400).0
+                + lo as isize
+                - (i * 4000) as isize
+        })
+        .collect();
+    eprintln!("playback window lags: {window_lags:?}");
     assert!(q.corr >= 0.7, "{q:?}");
     assert!(q.level_db.abs() <= 3.0, "{q:?}");
 

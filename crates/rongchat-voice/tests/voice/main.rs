@@ -1,5 +1,6 @@
 //! Integration tests of rongchat-voice: real speech, real codecs, real sound server.
 
+mod api_child;
 mod cli;
 mod codec_quality;
 mod devices;
