@@ -79,7 +79,8 @@ pub fn start_recording(
     start_recording_with(options, path, on_event)
 }
 
-/// [`start_recording`] with explicit options. Returns once the device delivers (or fails).
+/// [`start_recording`] with explicit options. Returns once the stream runs (or failed to
+/// open); the first audio may take a second or two more to arrive.
 pub fn start_recording_with(
     options: RecordOptions,
     path: impl AsRef<Path>,

@@ -175,6 +175,7 @@ fn real_devices_through_a_headless_pulseaudio() {
     record_three_seconds(&pulse, &work.join("recorded.amr"));
     api_in_a_child(&pulse, &work.join("recorded.amr"));
     recover_after_a_kill(&pulse, &work.join("killed.amr"));
+    stop_with_ctrl_c(&pulse, &work.join("interrupted.amr"));
     play_into_the_virtual_speaker(&mut pulse, &work.join("recorded.amr"), work.path());
 }
 
@@ -238,7 +239,7 @@ fn api_in_a_child(pulse: &PulseServer, clip: &Path) {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        out.status.success() && stdout.contains("1 passed"),
+        out.status.success() && stdout.contains(crate::api_child::COMPLETED),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -268,6 +269,34 @@ fn recover_after_a_kill(pulse: &PulseServer, clip: &PathBuf) {
         recovered.frames, recovered.trimmed_bytes, q.corr
     );
     assert!(q.corr >= 0.7, "{q:?}");
+}
+
+fn stop_with_ctrl_c(pulse: &PulseServer, clip: &Path) {
+    let recording = cli_in(pulse)
+        .arg("record")
+        .arg(clip)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = recording.id().to_string();
+    wait_until(
+        Duration::from_secs(20),
+        "1.5 s of recording on disk",
+        || std::fs::metadata(clip).is_ok_and(|m| m.len() >= 6 + 75 * 32),
+    );
+    run_ok(Command::new("kill").args(["-INT", &pid]), LIMIT);
+    let out = wait_output(recording, LIMIT, "rongchat-voice record after SIGINT");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("recorded "), "{stdout}");
+    let frames = info(&std::fs::read(clip).unwrap()).unwrap().frames;
+    assert!(frames >= 75, "{frames} frames");
+    assert!(stdout.contains(&format!("({frames} frames")), "{stdout}");
 }
 
 fn play_into_the_virtual_speaker(pulse: &mut PulseServer, clip: &Path, work: &Path) {
