@@ -5,6 +5,29 @@
 //! Pure parts ([`amr`], [`codec`], [`resample`], [`level`], [`recorder`], [`wav`]) do no
 //! I/O on devices and are tested with pushed samples; [`capture`] and [`playback`] are the
 //! thin cpal layer.
+//!
+//! ```no_run
+//! use rongchat_voice::{Player, RecordingEvent, start_recording, amr_to_wav};
+//!
+//! # fn main() -> rongchat_voice::Result<()> {
+//! // Record from the default microphone; levels arrive about 20 times a second.
+//! let handle = start_recording(None, "/tmp/clip.amr", |event| {
+//!     if let RecordingEvent::Level(level) = event {
+//!         println!("{:.1} s, {:.0} dBFS", level.elapsed.as_secs_f64(), level.rms_dbfs());
+//!     }
+//! })?;
+//! // ... the user releases the button (or the 60 s limit stops it by itself) ...
+//! let clip = handle.stop()?; // Err(TooShort) under 1 s; handle.cancel() discards
+//! // clip.bytes is the AMR file for RC:VcMsg's `content`, clip.duration_secs its `duration`.
+//!
+//! // Play a received clip, or hand the UI a WAV.
+//! let mut player = Player::default();
+//! player.play(&clip.bytes, |event| println!("{event:?}"))?;
+//! let wav = amr_to_wav(&clip.bytes)?;
+//! # let _ = wav;
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod amr;
 pub mod capture;

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::amr::{self, AmrFileWriter, FRAME_SAMPLES, FRAMES_PER_SECOND, MAGIC, SAMPLE_RATE};
+use crate::amr::{self, AmrFileWriter, FRAME_SAMPLES, MAGIC, SAMPLE_RATE};
 use crate::codec::{Encoder, Mr122Record};
 use crate::error::{Result, VoiceError};
 use crate::level::{Level, LevelMeter};
@@ -279,9 +279,4 @@ fn remove(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(VoiceError::io("remove", path, e)),
     }
-}
-
-/// Frames in a clip of the given length (exact for whole 20 ms multiples).
-pub fn frames_for(duration: Duration) -> usize {
-    (duration.as_millis() as usize * FRAMES_PER_SECOND).div_ceil(1000)
 }
