@@ -1,0 +1,180 @@
+//! The local SQLite store: messages, conversations, sync cursors and the outbox.
+//!
+//! One connection in WAL mode. The schema evolves only through the numbered files under
+//! `migrations/`; `PRAGMA user_version` records how far a database got. Opening or
+//! migrating fails with [`Error::StoreOpen`]; later query failures are [`Error::Store`].
+
+mod conversations;
+pub mod messages;
+pub mod outbox;
+
+pub use outbox::{OutboxEntry, OutboxStage};
+
+use crate::error::{Error, Result};
+use crate::model::{ConversationId, ConversationType, Direction, Message, SendStatus};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::path::Path;
+
+/// The migrations, in order; entry `i` brings a database to version `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+/// The three pull cursors of §8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursors {
+    /// Newest inbox time pulled (`syncTime`).
+    pub inbox: i64,
+    /// Newest time of this user's own messages from other devices (`sendBoxSyncTime`).
+    pub outbox: i64,
+    /// Broadcast cursor; 1 on a fresh profile, like the SDK.
+    pub broadcast: i64,
+}
+
+impl Default for Cursors {
+    fn default() -> Self {
+        Self {
+            inbox: 0,
+            outbox: 0,
+            broadcast: 1,
+        }
+    }
+}
+
+/// The store. Not `Sync`: callers share it behind a mutex.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self> {
+        let open_err = |source| Error::StoreOpen {
+            path: path.display().to_string(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        Self::init(conn).map_err(open_err)
+    }
+
+    /// An in-memory store, for tests.
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory().map_err(|source| Error::StoreOpen {
+            path: ":memory:".into(),
+            source,
+        })?;
+        Self::init(conn).map_err(|source| Error::StoreOpen {
+            path: ":memory:".into(),
+            source,
+        })
+    }
+
+    fn init(mut conn: Connection) -> rusqlite::Result<Self> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // WAL + NORMAL survives a process crash (not a power cut) and keeps sends fast.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(Self { conn })
+    }
+
+    /// The schema version reached.
+    pub fn schema_version(&self) -> Result<usize> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        Ok(version.max(0) as usize)
+    }
+
+    /// The stored pull cursors.
+    pub fn cursors(&self) -> Result<Cursors> {
+        let mut cursors = Cursors::default();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, value FROM cursors")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (name, value) = row?;
+            match name.as_str() {
+                "inbox" => cursors.inbox = value,
+                "outbox" => cursors.outbox = value,
+                "broadcast" => cursors.broadcast = value,
+                _ => {}
+            }
+        }
+        Ok(cursors)
+    }
+
+    /// One message by local id.
+    pub fn message(&self, local_id: i64) -> Result<Option<Message>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE local_id = ?1"),
+                params![local_id],
+                message_from_row,
+            )
+            .optional()?)
+    }
+
+    /// One message by messageUId.
+    pub fn message_by_uid(&self, uid: &str) -> Result<Option<Message>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE uid = ?1"),
+                params![uid],
+                message_from_row,
+            )
+            .optional()?)
+    }
+
+    /// How many messages are stored (all conversations).
+    pub fn message_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?)
+    }
+}
+
+fn write_cursors(tx: &rusqlite::Transaction<'_>, cursors: Cursors) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO cursors (name, value) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    )?;
+    stmt.execute(params!["inbox", cursors.inbox])?;
+    stmt.execute(params!["outbox", cursors.outbox])?;
+    stmt.execute(params!["broadcast", cursors.broadcast])?;
+    Ok(())
+}
+
+pub(crate) const MESSAGE_COLUMNS: &str = "local_id, uid, conv_type, target_id, sender_id, \
+     direction, object_name, content, sent_time, status, fail_reason, local_path";
+
+pub(crate) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
+        local_id: row.get(0)?,
+        uid: row.get(1)?,
+        conversation: ConversationId {
+            kind: ConversationType::from_code(row.get(2)?),
+            target_id: row.get(3)?,
+        },
+        sender_id: row.get(4)?,
+        direction: Direction::from_code(row.get(5)?),
+        object_name: row.get(6)?,
+        content: row.get(7)?,
+        sent_time: row.get(8)?,
+        status: SendStatus::from_code(row.get(9)?),
+        fail_reason: row.get(10)?,
+        local_path: row.get(11)?,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,271 @@
+//! The durable send queue. A message enters the outbox in the same transaction that
+//! stores its local echo, and leaves it in the same transaction that records its PUBACK,
+//! so a crash at any point neither loses nor doubles a send.
+
+use super::{MESSAGE_COLUMNS, Store, message_from_row};
+use crate::error::Result;
+use crate::model::{ConversationId, Direction, Message, SendStatus};
+use rusqlite::{OptionalExtension, params};
+
+/// Where a queued message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxStage {
+    /// Its file must be uploaded first.
+    Upload,
+    /// Ready to PUBLISH (again, after a lost link).
+    Publish,
+    /// Failed for good until the application retries it.
+    Failed,
+}
+
+impl OutboxStage {
+    fn code(self) -> i64 {
+        match self {
+            Self::Upload => 0,
+            Self::Publish => 1,
+            Self::Failed => 2,
+        }
+    }
+
+    fn from_code(code: i64) -> Self {
+        match code {
+            0 => Self::Upload,
+            1 => Self::Publish,
+            _ => Self::Failed,
+        }
+    }
+}
+
+/// A new message for the outbox.
+#[derive(Debug, Clone)]
+pub struct NewOutgoing<'a> {
+    /// Where to.
+    pub conversation: &'a ConversationId,
+    /// This user.
+    pub sender_id: &'a str,
+    /// Object name.
+    pub object_name: &'a str,
+    /// Content JSON (without the upload URL until uploaded).
+    pub content: &'a str,
+    /// Local time, ms.
+    pub now_ms: i64,
+    /// The clientUniqueId reused on every resend.
+    pub client_unique_id: i64,
+    /// Whether it counts (sessionId bits are derived from the object name when sent).
+    pub counted: bool,
+    /// A file to upload before publishing.
+    pub upload: Option<(&'a str, i32)>,
+}
+
+/// One queued message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    /// The stored local echo.
+    pub message: Message,
+    /// What happens next.
+    pub stage: OutboxStage,
+    /// The file still to upload, and its FileType.
+    pub upload: Option<(String, i32)>,
+    /// The clientUniqueId to publish with.
+    pub client_unique_id: i64,
+    /// Publish attempts so far.
+    pub attempts: i64,
+}
+
+impl Store {
+    /// Stores a local echo as *sending* and queues it, in one transaction.
+    pub fn enqueue(&mut self, new: &NewOutgoing<'_>) -> Result<Message> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO messages (conv_type, target_id, sender_id, direction, object_name,
+                 content, sent_time, status, counted, client_unique_id, local_path)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)",
+            params![
+                new.conversation.kind.code(),
+                new.conversation.target_id,
+                new.sender_id,
+                Direction::Send.code(),
+                new.object_name,
+                new.content,
+                new.now_ms,
+                SendStatus::Sending.code(),
+                new.client_unique_id,
+                new.upload.map(|(path, _)| path),
+            ],
+        )?;
+        let local_id = tx.last_insert_rowid();
+        let stage = match new.upload {
+            Some(_) => OutboxStage::Upload,
+            None => OutboxStage::Publish,
+        };
+        tx.execute(
+            "INSERT INTO outbox (local_id, stage, upload_path, file_type) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                local_id,
+                stage.code(),
+                new.upload.map(|(path, _)| path),
+                new.upload.map(|(_, kind)| kind)
+            ],
+        )?;
+        let message = tx.query_row(
+            &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE local_id = ?1"),
+            params![local_id],
+            message_from_row,
+        )?;
+        super::conversations::touch(&tx, &message, false)?;
+        tx.commit()?;
+        Ok(message)
+    }
+
+    /// Queued messages at `stage`, oldest first.
+    pub fn outbox(&self, stage: OutboxStage, limit: usize) -> Result<Vec<OutboxEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT local_id FROM outbox WHERE stage = ?1 ORDER BY local_id LIMIT ?2",
+        )?;
+        let ids = stmt
+            .query_map(params![stage.code(), limit as i64], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut entries = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(entry) = self.outbox_entry(id)? {
+                entries.push(entry);
+            }
+        }
+        Ok(entries)
+    }
+
+    /// One queued message.
+    pub fn outbox_entry(&self, local_id: i64) -> Result<Option<OutboxEntry>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT o.stage, o.upload_path, o.file_type, o.attempts, m.client_unique_id
+                 FROM outbox o JOIN messages m USING (local_id) WHERE o.local_id = ?1",
+                params![local_id],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<i32>>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, Option<i64>>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((stage, path, kind, attempts, cuid)) = row else {
+            return Ok(None);
+        };
+        let Some(message) = self.message(local_id)? else {
+            return Ok(None);
+        };
+        Ok(Some(OutboxEntry {
+            message,
+            stage: OutboxStage::from_code(stage),
+            upload: path.zip(kind),
+            client_unique_id: cuid.unwrap_or(local_id),
+            attempts,
+        }))
+    }
+
+    /// Counts a publish attempt.
+    pub fn note_attempt(&mut self, local_id: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE local_id = ?1",
+            params![local_id],
+        )?;
+        Ok(())
+    }
+
+    /// The upload finished: store the content with its URL; the message is ready to send.
+    pub fn upload_done(&mut self, local_id: i64, content: &str) -> Result<Option<Message>> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE messages SET content = ?2 WHERE local_id = ?1",
+            params![local_id, content],
+        )?;
+        tx.execute(
+            "UPDATE outbox SET stage = ?2, upload_path = NULL WHERE local_id = ?1",
+            params![local_id, OutboxStage::Publish.code()],
+        )?;
+        tx.commit()?;
+        self.message(local_id)
+    }
+
+    /// The PUBACK arrived: the message is sent and leaves the outbox (one transaction).
+    pub fn mark_sent(
+        &mut self,
+        local_id: i64,
+        uid: &str,
+        sent_time: i64,
+    ) -> Result<Option<Message>> {
+        let tx = self.conn.transaction()?;
+        // A pull may already have delivered this uid (our echo from the server); then the
+        // local row keeps its id and takes the uid only if it is still free.
+        let taken: Option<i64> = tx
+            .query_row(
+                "SELECT local_id FROM messages WHERE uid = ?1 AND local_id != ?2",
+                params![uid, local_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = taken {
+            tx.execute("DELETE FROM messages WHERE local_id = ?1", params![other])?;
+        }
+        tx.execute(
+            "UPDATE messages SET uid = ?2, sent_time = ?3, status = ?4, fail_reason = NULL
+             WHERE local_id = ?1",
+            params![local_id, uid, sent_time, SendStatus::Sent.code()],
+        )?;
+        tx.execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
+        let message = tx
+            .query_row(
+                &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE local_id = ?1"),
+                params![local_id],
+                message_from_row,
+            )
+            .optional()?;
+        if let Some(message) = &message {
+            super::conversations::touch(&tx, message, false)?;
+        }
+        tx.commit()?;
+        Ok(message)
+    }
+
+    /// The message failed for good (refused by the server, upload failed).
+    pub fn mark_failed(&mut self, local_id: i64, reason: &str) -> Result<Option<Message>> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE messages SET status = ?2, fail_reason = ?3 WHERE local_id = ?1",
+            params![local_id, SendStatus::Failed.code(), reason],
+        )?;
+        tx.execute(
+            "UPDATE outbox SET stage = ?2 WHERE local_id = ?1",
+            params![local_id, OutboxStage::Failed.code()],
+        )?;
+        tx.commit()?;
+        self.message(local_id)
+    }
+
+    /// Puts a failed message back in the queue (upload first if its file never went up).
+    pub fn retry(&mut self, local_id: i64) -> Result<Option<OutboxEntry>> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE outbox SET stage = CASE WHEN upload_path IS NULL THEN ?2 ELSE ?3 END
+             WHERE local_id = ?1 AND stage = ?4",
+            params![
+                local_id,
+                OutboxStage::Publish.code(),
+                OutboxStage::Upload.code(),
+                OutboxStage::Failed.code()
+            ],
+        )?;
+        tx.execute(
+            "UPDATE messages SET status = ?2, fail_reason = NULL WHERE local_id = ?1
+             AND local_id IN (SELECT local_id FROM outbox)",
+            params![local_id, SendStatus::Sending.code()],
+        )?;
+        tx.commit()?;
+        self.outbox_entry(local_id)
+    }
+}
