@@ -110,7 +110,6 @@ pub fn cli() -> Command {
 
 /// Speech shared by the tests, made once per test process.
 pub struct Speech {
-    _dir: TempDir,
     /// espeak-ng output resampled by sox to 48 kHz stereo 16-bit.
     pub wav_48k_stereo: PathBuf,
     /// The same, 48 kHz mono (what the virtual microphone plays, looped ten times).
@@ -124,10 +123,27 @@ pub struct Speech {
 const TEXT: &str = "Hello from the voice test. Testing one two three. \
                     The quick brown fox jumps over the lazy dog, and the clip plays back.";
 
+/// A per-process folder under cargo's test scratch space (statics are never dropped, so it
+/// cannot be a `TempDir`); folders of test processes that have exited are removed first.
+fn speech_dir() -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("voice-speech");
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let pid = entry.file_name().to_string_lossy().to_string();
+            if !Path::new("/proc").join(&pid).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = root.join(std::process::id().to_string());
+    std::fs::create_dir_all(&dir).expect("create speech dir");
+    dir
+}
+
 pub fn speech() -> &'static Speech {
     static SPEECH: OnceLock<Speech> = OnceLock::new();
     SPEECH.get_or_init(|| {
-        let dir = TempDir::new("speech");
+        let dir = speech_dir();
         let raw = dir.join("espeak.wav");
         let limit = Duration::from_secs(30);
         run_ok(
@@ -161,7 +177,6 @@ pub fn speech() -> &'static Speech {
         );
         let reference = read_wav_i16(&wav_8k);
         Speech {
-            _dir: dir,
             wav_48k_stereo,
             mic_loop_48k,
             wav_8k,
