@@ -1,1 +1,301 @@
-//! The local RongCloud-compatible server (being built: issue 3).
+//! The local RongCloud-compatible server: navigation, the WebSocket gateway and its topics,
+//! SQLite persistence, the signed Server API and a Qiniu-compatible upload endpoint.
+//!
+//! A library first: tests and the app start it with [`Server::start`] on `127.0.0.1:0`
+//! and read back the address; `src/bin/main.rs` is a thin command line over it.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod api;
+pub mod clock;
+pub mod config;
+pub mod error;
+mod files;
+mod form;
+mod gateway;
+mod http;
+pub mod hub;
+mod navi;
+mod routing;
+pub mod store;
+pub mod token;
+mod topics;
+
+pub use config::Config;
+pub use error::{Error, Result};
+
+use clock::{MessageClock, now_ms};
+use hub::Hub;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+use token::Signer;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// State shared by every handler and connection.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub config: Config,
+    pub signer: Signer,
+    pub store: Store,
+    pub hub: Hub,
+    pub clock: MessageClock,
+    /// e.g. `http://127.0.0.1:9100`, no trailing slash.
+    pub base_url: String,
+    /// `host:port` for navi's `server` field.
+    pub ws_host: String,
+    pub files_dir: PathBuf,
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Server {
+    shared: Arc<Shared>,
+    local_addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Opens the store, binds `config.listen` and starts serving.
+    pub async fn start(config: Config) -> Result<Server> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let files_dir = config.data_dir.join("files");
+        std::fs::create_dir_all(&files_dir)?;
+        let db_path = config.data_dir.join("rongchat-server.sqlite");
+        let store = tokio::task::spawn_blocking(move || Store::open(&db_path))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))??;
+        let (app_key, secret) = (config.app_key.clone(), config.app_secret.clone());
+        let newest = store
+            .run(move |c| {
+                store::accounts::upsert_app(c, &app_key, &secret)?;
+                store::messages::newest_time(c)
+            })
+            .await?;
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let local_addr = listener.local_addr()?;
+        let base_url = match &config.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{local_addr}"),
+        };
+        let ws_host = host_port(&base_url).unwrap_or_else(|| local_addr.to_string());
+        let shared = Arc::new(Shared {
+            signer: Signer::new(&config.app_key, &config.app_secret),
+            store,
+            hub: Hub::new(),
+            clock: MessageClock::new(newest),
+            base_url,
+            ws_host,
+            files_dir,
+            config,
+        });
+        let router = http::router(shared.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let result = axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(e) = result {
+                tracing::error!("server stopped with an error: {e}");
+            }
+        });
+        tracing::info!("listening on {local_addr}");
+        Ok(Server {
+            shared,
+            local_addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The bound address (with the real port when 0 was asked).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The navigation base URL, e.g. `http://127.0.0.1:9100`.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// The AppKey this server serves.
+    pub fn app_key(&self) -> &str {
+        &self.shared.config.app_key
+    }
+
+    /// The AppSecret (for signing Server API calls in tests).
+    pub fn app_secret(&self) -> &str {
+        &self.shared.config.app_secret
+    }
+
+    /// Creates (or renames) the user and returns a login token valid for the configured
+    /// lifetime.
+    pub fn issue_token(&self, user_id: &str, name: &str) -> Result<String> {
+        let ttl = i64::try_from(self.shared.config.token_ttl.as_millis()).unwrap_or(i64::MAX);
+        self.issue_token_until(user_id, name, now_ms().saturating_add(ttl))
+    }
+
+    /// Like [`Server::issue_token`] with an explicit expiry (ms since the epoch).
+    pub fn issue_token_until(&self, user_id: &str, name: &str, expires_ms: i64) -> Result<String> {
+        issue_token(&self.shared, user_id, name, expires_ms)
+    }
+
+    /// Creates the group (or renames it) and adds `members`.
+    pub fn create_group(&self, group_id: &str, name: &str, members: &[&str]) -> Result<()> {
+        api::check_id(group_id)?;
+        self.shared
+            .store
+            .with(|c| store::groups::join(c, group_id, name, members, now_ms()))
+    }
+
+    /// Adds `members` to a group, creating it if needed.
+    pub fn join_group(&self, group_id: &str, members: &[&str]) -> Result<()> {
+        self.create_group(group_id, "", members)
+    }
+
+    /// Removes `members` from a group.
+    pub fn quit_group(&self, group_id: &str, members: &[&str]) -> Result<()> {
+        self.shared
+            .store
+            .with(|c| store::groups::quit(c, group_id, members))
+    }
+
+    /// Blocks or unblocks a user. A blocked user's connections are closed and new ones get
+    /// CONNACK 9.
+    pub fn set_user_blocked(&self, user_id: &str, blocked: bool) -> Result<()> {
+        let found = self
+            .shared
+            .store
+            .with(|c| store::accounts::set_blocked(c, user_id, blocked))?;
+        if !found {
+            return Err(Error::InvalidInput(format!("no user {user_id:?}")));
+        }
+        if blocked {
+            self.shared
+                .hub
+                .send_to_user(user_id, None, &hub::Outgoing::Shutdown);
+        }
+        Ok(())
+    }
+
+    /// Live WebSocket connections.
+    pub fn connection_count(&self) -> usize {
+        self.shared.hub.connection_count()
+    }
+
+    /// Stops accepting, closes every connection and waits (briefly) for the server task.
+    pub async fn shutdown(mut self) {
+        self.shared.hub.shutdown_all();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shared.hub.shutdown_all();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub(crate) fn issue_token(
+    shared: &Shared,
+    user_id: &str,
+    name: &str,
+    expires_ms: i64,
+) -> Result<String> {
+    api::check_id(user_id)?;
+    let token = shared.signer.login_token(user_id, expires_ms);
+    let now = now_ms();
+    shared.store.with(|c| {
+        store::accounts::upsert_user(c, user_id, name, "", now)?;
+        store::accounts::record_token(c, &token, user_id, expires_ms, now)
+    })?;
+    Ok(token)
+}
+
+/// Issues a token from a data directory without running the server (the CLI's `token`).
+pub fn issue_offline_token(
+    data_dir: &std::path::Path,
+    app_key: Option<&str>,
+    user_id: &str,
+    name: &str,
+) -> Result<String> {
+    std::fs::create_dir_all(data_dir)?;
+    let store = Store::open(&data_dir.join("rongchat-server.sqlite"))?;
+    let (key, secret) = match store.with(|c| store::accounts::find_app(c, app_key))? {
+        Some(app) => app,
+        None => {
+            let key = app_key.unwrap_or(config::LOCAL_APP_KEY).to_owned();
+            let secret = config::LOCAL_APP_SECRET.to_owned();
+            store.with(|c| store::accounts::upsert_app(c, &key, &secret))?;
+            (key, secret)
+        }
+    };
+    let mut config = Config::local(data_dir);
+    config.app_key = key;
+    config.app_secret = secret;
+    let ttl = i64::try_from(config.token_ttl.as_millis()).unwrap_or(i64::MAX);
+    let shared = Shared {
+        signer: Signer::new(&config.app_key, &config.app_secret),
+        store,
+        hub: Hub::new(),
+        clock: MessageClock::new(0),
+        base_url: String::new(),
+        ws_host: String::new(),
+        files_dir: data_dir.join("files"),
+        config,
+    };
+    issue_token(&shared, user_id, name, now_ms().saturating_add(ttl))
+}
+
+/// `host:port` of a URL like `http://host:port/path` (port defaulted from the scheme).
+fn host_port(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split('/').next()?;
+    if authority.is_empty() {
+        return None;
+    }
+    if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
+        return Some(authority.to_owned());
+    }
+    let port = if scheme.eq_ignore_ascii_case("https") {
+        443
+    } else {
+        80
+    };
+    Some(format!("{authority}:{port}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn host_port_from_public_urls() {
+        assert_eq!(
+            super::host_port("http://10.0.0.2:9100").as_deref(),
+            Some("10.0.0.2:9100")
+        );
+        assert_eq!(
+            super::host_port("https://chat.example/").as_deref(),
+            Some("chat.example:443")
+        );
+        assert_eq!(super::host_port("nonsense"), None);
+    }
+}

@@ -1,0 +1,322 @@
+//! The WebSocket gateway: `/websocket?appId=..&token=..&protocolVer=..`. The server speaks
+//! first (CONNACK), then one task per connection answers frames and forwards what the hub
+//! queues for it.
+
+use crate::clock::{now_ms, random_hex};
+use crate::error::Error;
+use crate::hub::Outgoing;
+use crate::store::{UserState, accounts};
+use crate::{Shared, topics};
+use axum::extract::ws::{Message, WebSocket};
+use axum::extract::{Query, State, WebSocketUpgrade};
+use axum::response::Response;
+use rongchat_proto::frame::{ConnAck, Disconnect, PubAck, PubAckResult, Publish};
+use rongchat_proto::status::{AckStatus, ConnAckStatus, DisconnectStatus};
+use rongchat_proto::{Body, Flags, Frame, Layout, Side};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Largest frame accepted from a client: a 128 KB content plus its envelope.
+const MAX_FRAME_BYTES: usize = 256 * 1024;
+
+pub async fn upgrade(
+    State(shared): State<Arc<Shared>>,
+    Query(params): Query<HashMap<String, String>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| async move {
+            run(shared, socket, params).await;
+        })
+}
+
+/// The state of one authenticated connection, handed to the topic handlers.
+#[derive(Debug)]
+pub struct Connection {
+    /// Shared server state.
+    pub shared: Arc<Shared>,
+    /// The authenticated user.
+    pub user_id: String,
+    /// The hub's id for this connection.
+    pub id: u64,
+    next_msg_id: u16,
+}
+
+impl Connection {
+    fn next_msg_id(&mut self) -> u16 {
+        self.next_msg_id = self.next_msg_id.wrapping_add(1).max(1);
+        self.next_msg_id
+    }
+}
+
+/// Server time in whole seconds for frame dates.
+pub fn now_secs() -> u32 {
+    u32::try_from(now_ms() / 1000).unwrap_or(u32::MAX)
+}
+
+async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
+    match frame.encode() {
+        Ok(bytes) => socket.send(Message::Binary(bytes.into())).await.is_ok(),
+        Err(e) => {
+            tracing::warn!("could not encode a frame: {e}");
+            true
+        }
+    }
+}
+
+async fn refuse(mut socket: WebSocket, status: ConnAckStatus) {
+    let frame = Frame::with_default_flags(Body::ConnAck(ConnAck::refused(status)));
+    let _ = send_frame(&mut socket, &frame).await;
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+/// Checks the URL's app key and token and the user's state.
+async fn authenticate(
+    shared: &Shared,
+    params: &HashMap<String, String>,
+) -> Result<String, ConnAckStatus> {
+    if params
+        .get("appId")
+        .is_some_and(|k| *k != shared.config.app_key)
+    {
+        return Err(ConnAckStatus::IdentifierRejected);
+    }
+    let token = params.get("token").ok_or(ConnAckStatus::TokenIncorrect)?;
+    let user_id = match shared.signer.check_login(token, now_ms()) {
+        Ok(user) => user,
+        Err(Error::TokenExpired) => return Err(ConnAckStatus::TokenExpired),
+        Err(_) => return Err(ConnAckStatus::TokenIncorrect),
+    };
+    let lookup = user_id.clone();
+    match shared
+        .store
+        .run(move |c| accounts::user_state(c, &lookup))
+        .await
+    {
+        Ok(UserState::Active) => Ok(user_id),
+        Ok(UserState::Blocked) => Err(ConnAckStatus::UserBlocked),
+        Ok(UserState::Unknown) => Err(ConnAckStatus::TokenIncorrect),
+        Err(e) => {
+            tracing::error!("login lookup failed: {e}");
+            Err(ConnAckStatus::ServerUnavailable)
+        }
+    }
+}
+
+/// The platform for kick-on-second-login: the `platform` parameter, else the `apiVer`
+/// prefix (`browser|Chrome|156` -> `browser`).
+fn platform(params: &HashMap<String, String>) -> String {
+    params
+        .get("platform")
+        .filter(|p| !p.is_empty())
+        .cloned()
+        .or_else(|| {
+            params
+                .get("apiVer")
+                .map(|v| v.split('|').next().unwrap_or_default().to_owned())
+        })
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+async fn run(shared: Arc<Shared>, mut socket: WebSocket, params: HashMap<String, String>) {
+    let layout = Layout::from_protocol_version(
+        params
+            .get("protocolVer")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3),
+    );
+    let user_id = match authenticate(&shared, &params).await {
+        Ok(user) => user,
+        Err(status) => return refuse(socket, status).await,
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let id = shared.hub.register(&user_id, &platform(&params), tx);
+    let connected_at = now_ms();
+    let session_id = random_hex(8);
+    let ack = ConnAck::accepted(
+        layout,
+        &user_id,
+        &session_id,
+        u64::try_from(connected_at).unwrap_or(0),
+    );
+    let mut conn = Connection {
+        shared: shared.clone(),
+        user_id: user_id.clone(),
+        id,
+        next_msg_id: 0,
+    };
+    if send_frame(&mut socket, &Frame::with_default_flags(Body::ConnAck(ack))).await {
+        tracing::debug!(user = %user_id, conn = id, "connected");
+        serve(&mut conn, &mut socket, &mut rx, layout).await;
+    }
+    shared.hub.unregister(&user_id, id);
+    let _ = socket.send(Message::Close(None)).await;
+    tracing::debug!(user = %user_id, conn = id, "disconnected");
+}
+
+/// Why the frame loop ended.
+enum End {
+    Closed,
+    Kicked,
+}
+
+async fn serve(
+    conn: &mut Connection,
+    socket: &mut WebSocket,
+    rx: &mut mpsc::UnboundedReceiver<Outgoing>,
+    layout: Layout,
+) {
+    let idle = conn.shared.config.idle_timeout;
+    let mut deadline = Instant::now() + idle;
+    let end = loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let bytes = match incoming {
+                    Some(Ok(Message::Binary(bytes))) => bytes,
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Text(_))) => {
+                        tracing::debug!(conn = conn.id, "text message: closing");
+                        break End::Closed;
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break End::Closed,
+                };
+                deadline = Instant::now() + idle;
+                let frame = match Frame::decode(&bytes, Side::Client, layout) {
+                    Ok(frame) => frame,
+                    Err(e) => {
+                        tracing::debug!(conn = conn.id, "malformed frame: {e}");
+                        break End::Closed;
+                    }
+                };
+                match handle(conn, frame).await {
+                    Some(replies) => {
+                        for reply in replies {
+                            if !send_frame(socket, &reply).await {
+                                break;
+                            }
+                        }
+                    }
+                    None => break End::Closed,
+                }
+            }
+            item = rx.recv() => {
+                let Some(item) = item else { break End::Closed };
+                match item {
+                    Outgoing::Kick => break End::Kicked,
+                    Outgoing::Shutdown => break End::Closed,
+                    other => {
+                        for frame in outgoing_frames(conn, other) {
+                            if !send_frame(socket, &frame).await {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            () = tokio::time::sleep_until(deadline) => {
+                tracing::debug!(conn = conn.id, "idle: closing");
+                break End::Closed;
+            }
+        }
+    };
+    if let End::Kicked = end {
+        let frame = Frame::with_default_flags(Body::Disconnect(Disconnect {
+            status: DisconnectStatus::Kicked,
+        }));
+        let _ = send_frame(socket, &frame).await;
+    }
+}
+
+/// Frames for a queued item, with this connection's msgIds.
+fn outgoing_frames(conn: &mut Connection, item: Outgoing) -> Vec<Frame> {
+    match item {
+        Outgoing::Publish {
+            topic,
+            target_id,
+            payload,
+            qos,
+        } => {
+            let msg_id = conn.next_msg_id();
+            vec![Frame::new(
+                Flags { qos, ..Flags::NONE },
+                Body::Publish(Publish {
+                    date: Some(now_secs()),
+                    topic: topic.to_owned(),
+                    target_id,
+                    msg_id,
+                    payload,
+                }),
+            )]
+        }
+        Outgoing::Echo {
+            topic,
+            target_id,
+            payload,
+            data_time,
+            uid,
+        } => {
+            let msg_id = conn.next_msg_id();
+            let date = u32::try_from(data_time / 1000).unwrap_or(u32::MAX);
+            let millis = u16::try_from(data_time % 1000).unwrap_or(0);
+            vec![
+                Frame::new(
+                    Flags {
+                        dup: true,
+                        qos: 1,
+                        retain: false,
+                    },
+                    Body::Publish(Publish {
+                        date: Some(date),
+                        topic,
+                        target_id,
+                        msg_id,
+                        payload,
+                    }),
+                ),
+                Frame::with_default_flags(Body::PubAck(PubAck {
+                    msg_id,
+                    result: Some(PubAckResult {
+                        date,
+                        status: AckStatus::Success,
+                        millis,
+                        message_uid: uid,
+                    }),
+                })),
+            ]
+        }
+        Outgoing::Kick | Outgoing::Shutdown => Vec::new(),
+    }
+}
+
+/// Answers one client frame; `None` closes the connection.
+async fn handle(conn: &mut Connection, frame: Frame) -> Option<Vec<Frame>> {
+    match frame.body {
+        Body::PingReq => Some(vec![Frame::with_default_flags(Body::PingResp)]),
+        Body::Publish(publish) => Some(vec![topics::publish(conn, publish).await]),
+        Body::Query(query) => Some(vec![topics::query(conn, query).await]),
+        // Acks of our QoS 1 pushes and query confirmations need no answer.
+        Body::PubAck(_) | Body::QueryCon(_) => Some(Vec::new()),
+        Body::Disconnect(_) => None,
+        // Server-only frames from a client are a protocol violation.
+        Body::ConnAck(_) | Body::QueryAck(_) | Body::PingResp => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_from_params() {
+        let mut p = HashMap::new();
+        assert_eq!(platform(&p), "");
+        p.insert("apiVer".to_owned(), "browser|Chrome|156.0.0.0".to_owned());
+        assert_eq!(platform(&p), "browser");
+        p.insert("platform".to_owned(), "Desktop".to_owned());
+        assert_eq!(platform(&p), "desktop");
+    }
+}

@@ -1,0 +1,97 @@
+//! The HTTP surface: routes, CORS on every response, JSON error replies.
+
+use crate::Shared;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::sync::Arc;
+
+/// Server API bodies are small forms (RongCloud refuses bodies over 100 KB too, with 1508);
+/// a 128 KB message content plus its escaping fits in this.
+const API_BODY_LIMIT: usize = 512 * 1024;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    let upload_limit = usize::try_from(shared.config.max_upload_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
+    Router::new()
+        .route("/v2/navi.json", post(crate::navi::navi))
+        .route("/navi.json", post(crate::navi::navi))
+        .route("/websocket", get(crate::gateway::upgrade))
+        .route(
+            "/upload",
+            post(crate::files::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/files/{key}", get(crate::files::download))
+        .route("/user/getToken.json", post(crate::api::get_token))
+        .route(
+            "/message/private/publish.json",
+            post(crate::api::publish_private),
+        )
+        .route(
+            "/message/group/publish.json",
+            post(crate::api::publish_group),
+        )
+        .route("/group/create.json", post(crate::api::group_create))
+        .route("/group/join.json", post(crate::api::group_join))
+        .route("/group/quit.json", post(crate::api::group_quit))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        .layer(middleware::from_fn(cors))
+        .with_state(shared)
+}
+
+async fn not_found() -> Response {
+    json_error(StatusCode::NOT_FOUND, 404, "not found")
+}
+
+/// A JSON reply `{"code": code, "errorMessage": message}` with an HTTP status.
+pub fn json_error(status: StatusCode, code: u32, message: &str) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({ "code": code, "errorMessage": message })),
+    )
+        .into_response()
+}
+
+/// Answers preflights and adds the CORS headers to every response, errors included: the
+/// SDK calls navi and upload from a page on another origin.
+async fn cors(request: Request, next: Next) -> Response {
+    let requested = request
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .cloned();
+    let mut response = if request.method() == Method::OPTIONS {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    add_cors_headers(response.headers_mut(), requested);
+    response
+}
+
+fn add_cors_headers(headers: &mut HeaderMap, requested: Option<HeaderValue>) {
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, PUT, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        requested.unwrap_or_else(|| HeaderValue::from_static("*")),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("Content-Length, Content-Range, Accept-Ranges"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+}

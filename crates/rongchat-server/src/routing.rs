@@ -1,0 +1,353 @@
+//! The message pipeline shared by the gateway (`ppMsgP`, `pgMsgP`, ...) and the Server API:
+//! check, stamp, store with fan-out, then notify recipients and echo to the sender's
+//! other devices.
+
+use crate::Shared;
+use crate::clock::{message_uid, now_ms};
+use crate::error::Error;
+use crate::hub::Outgoing;
+use crate::store::messages::{self, FLAG_COUNTED, FLAG_PERSISTED};
+use crate::store::{Delivery, MessageRow, NewMessage, conversations, groups};
+use prost::Message;
+use rongchat_proto::pb;
+use rongchat_proto::status::AckStatus;
+use rongchat_proto::topic;
+use std::sync::Arc;
+
+/// Largest accepted message content (RongCloud's limit).
+pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
+/// Longest user, group or conversation id.
+pub const MAX_ID_LEN: usize = 64;
+/// Protobuf ChannelType values used here.
+pub const PERSON: i32 = 1;
+/// Group conversations.
+pub const GROUP: i32 = 3;
+/// The read-sync message: "I read this conversation up to lastMessageSendTime".
+const READ_SYNC: &str = "RC:SRSMsg";
+
+/// Private (to one user) or group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// `ppMsgP`.
+    Private,
+    /// `pgMsgP`.
+    Group,
+}
+
+impl Channel {
+    /// The protobuf ChannelType.
+    pub fn channel_type(self) -> i32 {
+        match self {
+            Channel::Private => PERSON,
+            Channel::Group => GROUP,
+        }
+    }
+}
+
+/// A message to route.
+#[derive(Debug)]
+pub struct Outbound {
+    /// Sender.
+    pub from: String,
+    /// Private or group.
+    pub channel: Channel,
+    /// Peer or group id.
+    pub target: String,
+    /// The message as the sender published it.
+    pub message: pb::UpStreamMessage,
+    /// The sender's connection, which gets the PUBACK; its siblings get the echo.
+    pub origin: Option<u64>,
+    /// Also notify the sender's own connections (Server API `isIncludeSender`).
+    pub notify_sender: bool,
+}
+
+/// A stored (or relayed) message's stamp for the PUBACK.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    /// Server time, ms.
+    pub data_time: i64,
+    /// `messageUId`.
+    pub uid: String,
+}
+
+/// Why a message was refused; each maps to the PUBACK status the SDK shows.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// Empty or oversized field, bad id.
+    #[error("invalid message: {0}")]
+    Invalid(&'static str),
+    /// The sender is not a member of the group (or it does not exist).
+    #[error("not in group")]
+    NotInGroup,
+    /// The store failed.
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+impl Refused {
+    /// The ack status for this refusal.
+    pub fn status(&self) -> AckStatus {
+        match self {
+            Refused::Invalid(_) => AckStatus::ParameterInvalid,
+            Refused::NotInGroup => AckStatus::NotInGroup,
+            Refused::Internal(_) => AckStatus::Other(INTERNAL_ERROR),
+        }
+    }
+}
+
+/// Ack status for server-side failures (RongCloud's "internal error" code).
+pub const INTERNAL_ERROR: u16 = 1000;
+
+/// Whether `id` is usable as a user, group or conversation id.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_LEN && !id.chars().any(char::is_control)
+}
+
+fn validate(out: &Outbound) -> Result<(), Refused> {
+    if !valid_id(&out.target) {
+        return Err(Refused::Invalid("bad target id"));
+    }
+    if out.message.classname.is_empty() || out.message.classname.len() > 64 {
+        return Err(Refused::Invalid("bad objectName"));
+    }
+    if out.message.content.len() > MAX_CONTENT_BYTES {
+        return Err(Refused::Invalid("content over 128 KB"));
+    }
+    Ok(())
+}
+
+/// Who receives a message (besides the sender).
+async fn recipients(shared: &Shared, out: &Outbound) -> Result<Vec<String>, Refused> {
+    match out.channel {
+        Channel::Private => Ok(vec![out.target.clone()]),
+        Channel::Group => {
+            let group = out.target.clone();
+            let members = shared
+                .store
+                .run(move |c| groups::members(c, &group))
+                .await?
+                .ok_or(Refused::NotInGroup)?;
+            if !members.contains(&out.from) {
+                return Err(Refused::NotInGroup);
+            }
+            Ok(members.into_iter().filter(|m| *m != out.from).collect())
+        }
+    }
+}
+
+/// Stores and delivers a message. The caller sends the PUBACK from the returned stamp.
+pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> {
+    validate(&out)?;
+    let read_sync = out.message.classname == READ_SYNC;
+    let recipients = if read_sync {
+        Vec::new()
+    } else {
+        recipients(shared, &out).await?
+    };
+    let data_time = shared.clock.next(now_ms());
+    let uid = message_uid(data_time);
+    let channel_type = out.channel.channel_type();
+    let m = &out.message;
+    let new = NewMessage {
+        uid: uid.clone(),
+        channel_type,
+        from_user: out.from.clone(),
+        target_id: out.target.clone(),
+        classname: m.classname.clone(),
+        content: m.content.clone(),
+        data_time,
+        flags: if read_sync { 0 } else { m.session_id },
+        client_unique_id: m.client_unique_id,
+        extra_content: m.extra_content.clone(),
+        push_content: m.push_text.clone(),
+        config_flag: m.config_flag,
+        option_bits: m.option_bits,
+    };
+    let sender_conv = out.target.clone();
+    let mut deliveries: Vec<Delivery> = recipients
+        .iter()
+        .map(|r| Delivery {
+            user_id: r.clone(),
+            direction: 0,
+            conv_target: match out.channel {
+                Channel::Private => out.from.clone(),
+                Channel::Group => out.target.clone(),
+            },
+        })
+        .collect();
+    deliveries.push(Delivery {
+        user_id: out.from.clone(),
+        direction: 1,
+        conv_target: sender_conv.clone(),
+    });
+    let read_up_to = read_sync.then(|| read_sync_time(&m.content).unwrap_or(data_time));
+    let from = out.from.clone();
+    shared
+        .store
+        .run(move |c| {
+            messages::insert(c, &new, &deliveries)?;
+            if let Some(time) = read_up_to {
+                conversations::mark_read(c, &from, channel_type, &sender_conv, time)?;
+            }
+            Ok(())
+        })
+        .await?;
+
+    for user in &recipients {
+        shared
+            .hub
+            .send_to_user(user, None, &notify(user, data_time));
+    }
+    if out.notify_sender || read_sync {
+        shared
+            .hub
+            .send_to_user(&out.from, out.origin, &notify(&out.from, data_time));
+    }
+    if out.origin.is_some() {
+        let echo = Outgoing::Echo {
+            topic: match out.channel {
+                Channel::Private => topic::PRIVATE_MESSAGE.to_owned(),
+                Channel::Group => topic::GROUP_MESSAGE.to_owned(),
+            },
+            target_id: out.target.clone(),
+            payload: out.message.encode_to_vec(),
+            data_time,
+            uid: uid.clone(),
+        };
+        shared.hub.send_to_user(&out.from, out.origin, &echo);
+    }
+    Ok(Sent { data_time, uid })
+}
+
+/// Relays a status message (typing, ...): delivered to online recipients as `s_msg`,
+/// never stored.
+pub async fn relay_status(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> {
+    validate(&out)?;
+    let recipients = recipients(shared, &out).await?;
+    let data_time = shared.clock.next(now_ms());
+    let uid = message_uid(data_time);
+    let row = MessageRow {
+        seq: 0,
+        uid: uid.clone(),
+        channel_type: out.channel.channel_type(),
+        from_user: out.from.clone(),
+        target_id: out.target.clone(),
+        classname: out.message.classname.clone(),
+        content: out.message.content.clone(),
+        data_time,
+        flags: 0,
+        client_unique_id: out.message.client_unique_id,
+        extra_content: None,
+        push_content: None,
+        config_flag: out.message.config_flag,
+        option_bits: out.message.option_bits,
+        direction: 0,
+    };
+    for user in &recipients {
+        let mut down = down_message(&row, user, false);
+        down.ext_status = Some(EXT_STATUS_MESSAGE);
+        shared.hub.send_to_user(
+            user,
+            None,
+            &Outgoing::Publish {
+                topic: topic::PUSH_MESSAGE,
+                target_id: user.clone(),
+                payload: down.encode_to_vec(),
+                qos: 1,
+            },
+        );
+    }
+    Ok(Sent { data_time, uid })
+}
+
+/// DownStreamMessage.extStatus bit for status messages.
+const EXT_STATUS_MESSAGE: i64 = 64;
+
+/// `s_ntf` telling `user` that messages up to `time` wait to be pulled.
+pub fn notify(user: &str, time: i64) -> Outgoing {
+    Outgoing::Publish {
+        topic: topic::NOTIFY,
+        target_id: user.to_owned(),
+        payload: pb::NotifyMsg {
+            r#type: 1,
+            time: Some(time),
+            ..Default::default()
+        }
+        .encode_to_vec(),
+        qos: 0,
+    }
+}
+
+fn read_sync_time(content: &str) -> Option<i64> {
+    let value: serde_json::Value = serde_json::from_str(content).ok()?;
+    value.get("lastMessageSendTime")?.as_i64()
+}
+
+/// A stored message as `viewer` sees it. For a private message `viewer` sent, the pull
+/// form puts the peer in `fromUserId` (the SDK derives the conversation from it); history
+/// keeps the real sender, as the SDK supplies the target there.
+pub fn down_message(row: &MessageRow, viewer: &str, history: bool) -> pb::DownStreamMessage {
+    let sent_by_viewer = row.direction == 1 || row.from_user == viewer;
+    let from_user_id = if row.channel_type == PERSON && sent_by_viewer && !history {
+        row.target_id.clone()
+    } else {
+        row.from_user.clone()
+    };
+    let group_id = (row.channel_type != PERSON).then(|| row.target_id.clone());
+    pb::DownStreamMessage {
+        from_user_id,
+        r#type: row.channel_type,
+        group_id: Some(group_id.unwrap_or_default()),
+        classname: row.classname.clone(),
+        content: row.content.clone(),
+        data_time: row.data_time,
+        status: status_bits(row.flags),
+        msg_id: Some(row.uid.clone()),
+        direction: Some(if sent_by_viewer { 1 } else { 0 }),
+        client_unique_id: row.client_unique_id,
+        extra_content: row.extra_content.clone(),
+        push_content: row.push_content.clone(),
+        config_flag: row.config_flag,
+        option_bits: row.option_bits,
+        ..Default::default()
+    }
+}
+
+/// DownStreamMessage.status from UpStreamMessage.sessionId bits.
+fn status_bits(flags: i32) -> i64 {
+    let mut status = 0;
+    if flags & FLAG_PERSISTED != 0 {
+        status |= 16;
+    }
+    if flags & FLAG_COUNTED != 0 {
+        status |= 32;
+    }
+    if flags & 4 != 0 {
+        status |= 64;
+    }
+    if flags & 32 != 0 {
+        status |= 512;
+    }
+    if flags & 64 != 0 {
+        status |= 1024;
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_bits_follow_the_fact_sheet() {
+        assert_eq!(status_bits(3), 48);
+        assert_eq!(status_bits(0), 0);
+        assert_eq!(status_bits(1 | 4 | 32 | 64), 16 | 64 | 512 | 1024);
+    }
+
+    #[test]
+    fn read_sync_content() {
+        assert_eq!(read_sync_time(r#"{"lastMessageSendTime":17}"#), Some(17));
+        assert_eq!(read_sync_time("nope"), None);
+    }
+}

@@ -1,0 +1,305 @@
+//! Messages, their fan-out to each user's inbox, sync pulls and history.
+
+use crate::error::Result;
+use rusqlite::{Connection, Row, params};
+
+/// UpStreamMessage.sessionId bits.
+pub const FLAG_PERSISTED: i32 = 1;
+/// Counted in the unread count.
+pub const FLAG_COUNTED: i32 = 2;
+/// optionBits 1: do not make this the conversation's last message.
+const OPTION_KEEP_LAST_MESSAGE: i64 = 1;
+
+/// A message about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Unique id (`messageUId`).
+    pub uid: String,
+    /// Protobuf ChannelType.
+    pub channel_type: i32,
+    /// Sender.
+    pub from_user: String,
+    /// Recipient (private) or group id.
+    pub target_id: String,
+    /// objectName, e.g. `RC:TxtMsg`.
+    pub classname: String,
+    /// The content JSON.
+    pub content: String,
+    /// Server time, unique.
+    pub data_time: i64,
+    /// sessionId bits (persisted, counted, ...).
+    pub flags: i32,
+    /// The sender's local id, echoed back.
+    pub client_unique_id: Option<i64>,
+    /// Extra content (expansion).
+    pub extra_content: Option<String>,
+    /// Push text.
+    pub push_content: Option<String>,
+    /// configFlag bits.
+    pub config_flag: Option<i32>,
+    /// optionBits.
+    pub option_bits: Option<i64>,
+}
+
+/// One user's copy of a message: who, which way, which conversation.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The user whose inbox gets the row.
+    pub user_id: String,
+    /// 0 received, 1 sent.
+    pub direction: i32,
+    /// The conversation's target from this user's point of view.
+    pub conv_target: String,
+}
+
+/// A stored message as seen by one user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRow {
+    /// Row id.
+    pub seq: i64,
+    /// `messageUId`.
+    pub uid: String,
+    /// Protobuf ChannelType.
+    pub channel_type: i32,
+    /// Sender.
+    pub from_user: String,
+    /// Recipient or group.
+    pub target_id: String,
+    /// objectName.
+    pub classname: String,
+    /// Content JSON.
+    pub content: String,
+    /// Server time.
+    pub data_time: i64,
+    /// sessionId bits.
+    pub flags: i32,
+    /// Sender's local id.
+    pub client_unique_id: Option<i64>,
+    /// Expansion.
+    pub extra_content: Option<String>,
+    /// Push text.
+    pub push_content: Option<String>,
+    /// configFlag.
+    pub config_flag: Option<i32>,
+    /// optionBits.
+    pub option_bits: Option<i64>,
+    /// 0 received, 1 sent, from the reading user's point of view.
+    pub direction: i32,
+}
+
+const MESSAGE_COLUMNS: &str = "m.seq, m.uid, m.channel_type, m.from_user, m.target_id, \
+     m.classname, m.content, m.data_time, m.flags, m.client_unique_id, m.extra_content, \
+     m.push_content, m.config_flag, m.option_bits";
+
+fn message_from_row(row: &Row<'_>, direction: i32) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        seq: row.get(0)?,
+        uid: row.get(1)?,
+        channel_type: row.get(2)?,
+        from_user: row.get(3)?,
+        target_id: row.get(4)?,
+        classname: row.get(5)?,
+        content: row.get(6)?,
+        data_time: row.get(7)?,
+        flags: row.get(8)?,
+        client_unique_id: row.get(9)?,
+        extra_content: row.get(10)?,
+        push_content: row.get(11)?,
+        config_flag: row.get(12)?,
+        option_bits: row.get(13)?,
+        direction,
+    })
+}
+
+/// Reads a message from the columns in `MESSAGE_COLUMNS` followed by a direction column.
+pub(super) fn message_with_direction(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
+    let direction = row.get(14)?;
+    message_from_row(row, direction)
+}
+
+pub(super) fn message_columns() -> &'static str {
+    MESSAGE_COLUMNS
+}
+
+/// Stores a message and its deliveries, updating each user's conversation, in one
+/// transaction.
+pub fn insert(conn: &mut Connection, msg: &NewMessage, deliveries: &[Delivery]) -> Result<i64> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO messages (uid, channel_type, from_user, target_id, classname, content,
+           data_time, flags, client_unique_id, extra_content, push_content, config_flag,
+           option_bits)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            msg.uid,
+            msg.channel_type,
+            msg.from_user,
+            msg.target_id,
+            msg.classname,
+            msg.content,
+            msg.data_time,
+            msg.flags,
+            msg.client_unique_id,
+            msg.extra_content,
+            msg.push_content,
+            msg.config_flag,
+            msg.option_bits
+        ],
+    )?;
+    let seq = tx.last_insert_rowid();
+    let persisted = msg.flags & FLAG_PERSISTED != 0;
+    let counted = persisted && msg.flags & FLAG_COUNTED != 0;
+    let becomes_last = persisted && msg.option_bits.unwrap_or(0) & OPTION_KEEP_LAST_MESSAGE == 0;
+    {
+        let mut insert_inbox = tx.prepare_cached(
+            "INSERT INTO inbox (user_id, msg_seq, data_time, direction, channel_type,
+               conv_target, persisted, counted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut upsert_conversation = tx.prepare_cached(
+            "INSERT INTO conversations (user_id, channel_type, target_id, last_msg_seq,
+               last_time, unread_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(user_id, channel_type, target_id) DO UPDATE SET
+               last_msg_seq = excluded.last_msg_seq,
+               last_time = excluded.last_time,
+               unread_count = conversations.unread_count + excluded.unread_count",
+        )?;
+        let mut count_only = tx.prepare_cached(
+            "INSERT INTO conversations (user_id, channel_type, target_id, last_msg_seq,
+               last_time, unread_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(user_id, channel_type, target_id) DO UPDATE SET
+               unread_count = conversations.unread_count + excluded.unread_count",
+        )?;
+        for d in deliveries {
+            let counts_here = counted && d.direction == 0;
+            insert_inbox.execute(params![
+                d.user_id,
+                seq,
+                msg.data_time,
+                d.direction,
+                msg.channel_type,
+                d.conv_target,
+                persisted,
+                counts_here
+            ])?;
+            if !persisted {
+                continue;
+            }
+            let unread = i64::from(counts_here);
+            let stmt = if becomes_last {
+                &mut upsert_conversation
+            } else {
+                &mut count_only
+            };
+            stmt.execute(params![
+                d.user_id,
+                msg.channel_type,
+                d.conv_target,
+                seq,
+                msg.data_time,
+                unread
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(seq)
+}
+
+/// The newest message time in the store (the message clock restarts after it).
+pub fn newest_time(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(data_time), 0) FROM messages",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// One page of a sync pull.
+#[derive(Debug, Clone, Default)]
+pub struct PullPage {
+    /// Ascending by time.
+    pub messages: Vec<MessageRow>,
+    /// False when more remain.
+    pub finished: bool,
+}
+
+/// Messages for `user_id` received after `inbox_after` and, when `outbox_after` is set,
+/// sent (from any device) after it; ascending, at most `limit`.
+pub fn pull(
+    conn: &Connection,
+    user_id: &str,
+    inbox_after: i64,
+    outbox_after: Option<i64>,
+    limit: usize,
+) -> Result<PullPage> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS}, i.direction FROM inbox i JOIN messages m ON m.seq = i.msg_seq
+         WHERE i.user_id = ?1 AND i.direction = ?2 AND i.data_time > ?3
+         ORDER BY i.data_time LIMIT ?4"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+    let mut all: Vec<MessageRow> = stmt
+        .query_map(
+            params![user_id, 0, inbox_after, fetch],
+            message_with_direction,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    if let Some(after) = outbox_after {
+        let sent = stmt
+            .query_map(params![user_id, 1, after, fetch], message_with_direction)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        all.extend(sent);
+        all.sort_by_key(|m| (m.data_time, m.direction));
+    }
+    let finished = all.len() <= limit;
+    all.truncate(limit);
+    Ok(PullPage {
+        messages: all,
+        finished,
+    })
+}
+
+/// History of one conversation for `user_id`: persisted messages older than `before`
+/// (newest first) when `newer` is false, else newer than `before` (oldest first). Returns at
+/// most `count` and whether more exist.
+pub fn history(
+    conn: &Connection,
+    user_id: &str,
+    channel_type: i32,
+    target: &str,
+    time: i64,
+    newer: bool,
+    count: usize,
+) -> Result<(Vec<MessageRow>, bool)> {
+    let sql = if newer {
+        format!(
+            "SELECT {MESSAGE_COLUMNS}, MAX(i.direction) FROM inbox i
+             JOIN messages m ON m.seq = i.msg_seq
+             WHERE i.user_id = ?1 AND i.channel_type = ?2 AND i.conv_target = ?3
+               AND i.persisted = 1 AND i.data_time > ?4
+             GROUP BY i.msg_seq ORDER BY i.data_time ASC LIMIT ?5"
+        )
+    } else {
+        format!(
+            "SELECT {MESSAGE_COLUMNS}, MAX(i.direction) FROM inbox i
+             JOIN messages m ON m.seq = i.msg_seq
+             WHERE i.user_id = ?1 AND i.channel_type = ?2 AND i.conv_target = ?3
+               AND i.persisted = 1 AND i.data_time < ?4
+             GROUP BY i.msg_seq ORDER BY i.data_time DESC LIMIT ?5"
+        )
+    };
+    let fetch = i64::try_from(count + 1).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows: Vec<MessageRow> = stmt
+        .query_map(
+            params![user_id, channel_type, target, time, fetch],
+            message_with_direction,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let more = rows.len() > count;
+    rows.truncate(count);
+    Ok((rows, more))
+}

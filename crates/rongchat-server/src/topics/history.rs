@@ -1,0 +1,51 @@
+//! `qryPMsg` / `qryGMsg`: one conversation's stored history, paged by time.
+
+use super::{Reply, decode, internal};
+use crate::gateway::Connection;
+use crate::routing::{Channel, down_message, valid_id};
+use crate::store::messages;
+use prost::Message;
+use rongchat_proto::pb;
+use rongchat_proto::status::AckStatus;
+
+/// Default and largest page.
+const DEFAULT_COUNT: usize = 20;
+const MAX_COUNT: usize = 100;
+
+/// `order` 0: messages before `time` (0 = now), newest first; `order` 1: after `time`,
+/// oldest first. `hasMsg` is 1 when more exist beyond the page.
+pub async fn query(conn: &Connection, channel: Channel, payload: &[u8]) -> Reply {
+    let req: pb::HistoryMsgInput = decode(payload)?;
+    let target = req.target_id.unwrap_or_default();
+    if !valid_id(&target) {
+        return Err(AckStatus::ParameterInvalid);
+    }
+    let count = match req.count.unwrap_or(0) {
+        n if n <= 0 => DEFAULT_COUNT,
+        n => usize::try_from(n).unwrap_or(MAX_COUNT).min(MAX_COUNT),
+    };
+    let newer = req.order.unwrap_or(0) == 1;
+    let time = match req.time.unwrap_or(0) {
+        t if t <= 0 && !newer => i64::MAX,
+        t => t,
+    };
+    let user = conn.user_id.clone();
+    let channel_type = channel.channel_type();
+    let (rows, more) = conn
+        .shared
+        .store
+        .run(move |c| messages::history(c, &user, channel_type, &target, time, newer, count))
+        .await
+        .map_err(internal)?;
+    let sync_time = rows.last().map(|m| m.data_time).unwrap_or(0);
+    Ok(pb::HistoryMsgOuput {
+        list: rows
+            .iter()
+            .map(|m| down_message(m, &conn.user_id, true))
+            .collect(),
+        sync_time,
+        has_msg: i32::from(more),
+        ..Default::default()
+    }
+    .encode_to_vec())
+}

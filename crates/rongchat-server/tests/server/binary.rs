@@ -1,0 +1,66 @@
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn serve_prints_one_listening_line_and_token_prints_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = env!("CARGO_BIN_EXE_rongchat-server");
+    let token = Command::new(exe)
+        .args(["token", "--data"])
+        .arg(dir.path())
+        .args(["--user", "cli-user", "--name", "CLI"])
+        .output()
+        .unwrap();
+    assert!(token.status.success());
+    let token = String::from_utf8(token.stdout).unwrap();
+    assert_eq!(token.trim().split('.').count(), 3);
+
+    let mut child = Command::new(exe)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap_or_default());
+        }
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("no listening line");
+    let url = line
+        .strip_prefix("listening http://")
+        .expect(&line)
+        .to_owned();
+    let addr: std::net::SocketAddr = url.parse().unwrap();
+    assert_ne!(addr.port(), 0);
+
+    // The server accepts connections and the CLI token works on navi.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let body = format!("token={}", token.trim());
+    let r = rt.block_on(crate::support::http(
+        addr,
+        "POST",
+        "/v2/navi.json",
+        &[],
+        body.as_bytes(),
+    ));
+    assert_eq!(r.status, 200);
+
+    // Nothing else on stdout.
+    let deadline = Instant::now() + Duration::from_millis(200);
+    while Instant::now() < deadline {
+        assert!(rx.try_recv().is_err(), "extra stdout output");
+        std::thread::yield_now();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

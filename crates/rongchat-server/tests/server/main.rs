@@ -1,0 +1,15 @@
+//! Integration tests of the local server over real sockets: navi, the WebSocket gateway and
+//! its topics, the Server API, uploads, bad input, restarts and the binary.
+
+mod api;
+mod bad_input;
+mod binary;
+mod connect;
+mod conversations;
+mod groups;
+mod history;
+mod messaging;
+mod navi;
+mod restart;
+mod support;
+mod upload;

@@ -1,0 +1,90 @@
+use crate::support::{Fixture, http, multipart, text_of};
+use rongchat_proto::pb;
+use rongchat_server::{Config, Server};
+use std::net::SocketAddr;
+
+/// Stops the server and starts a new one on the same port and data folder.
+pub async fn restart(fx: Fixture, port: u16) -> Fixture {
+    let Fixture { server, dir } = fx;
+    server.shutdown().await;
+    let mut config = Config::local(dir.path());
+    config.listen = SocketAddr::from(([127, 0, 0, 1], port));
+    let server = Server::start(config)
+        .await
+        .expect("restart on the same port");
+    Fixture { server, dir }
+}
+
+#[tokio::test]
+async fn a_restart_loses_nothing() {
+    let fx = Fixture::start().await;
+    let port = fx.addr().port();
+    fx.server.create_group("g", "G", &["alice", "bob"]).unwrap();
+    let alice_token = fx.token("alice");
+    let mut alice = fx.client("alice").await;
+    let first = alice.send_text("bob", "before restart").await;
+    assert!(
+        alice
+            .publish("pgMsgP", "g", crate::support::text_message("group before"))
+            .await
+            .status
+            .is_success()
+    );
+    let ack = alice
+        .query(
+            "alice",
+            "qnTkn",
+            pb::GetQNupTokenInput {
+                r#type: 4,
+                key: Some("4__kept.txt".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    let token: pb::GetQNupTokenOutput = pb::decode_checked(&ack.payload).unwrap();
+    let (ct, body) = multipart(
+        &[("token", &token.token), ("key", "4__kept.txt")],
+        Some(("kept.txt", "text/plain", b"kept")),
+    );
+    assert_eq!(
+        http(
+            fx.addr(),
+            "POST",
+            "/upload",
+            &[("Content-Type", &ct)],
+            &body
+        )
+        .await
+        .status,
+        200
+    );
+    drop(alice);
+
+    let fx = restart(fx, port).await;
+    assert_eq!(fx.addr().port(), port);
+
+    // Old tokens still work, messages, groups and files are all there.
+    let (mut alice, ack) = crate::support::Client::connect(fx.addr(), &alice_token, "", 3).await;
+    assert_eq!(ack.status, rongchat_proto::status::ConnAckStatus::Accepted);
+    let mut bob = fx.client("bob").await;
+    let pulled = bob.pull("bob", 0, 0).await;
+    let texts: Vec<String> = pulled.list.iter().map(text_of).collect();
+    assert_eq!(texts, ["before restart", "group before"]);
+    let history = crate::history::private_history(&mut alice, "alice", "bob", 0, 10).await;
+    assert_eq!(
+        history.list[0].msg_id.as_deref(),
+        Some(first.message_uid.as_str())
+    );
+    assert!(
+        bob.publish("pgMsgP", "g", crate::support::text_message("group after"))
+            .await
+            .status
+            .is_success()
+    );
+    let r = http(fx.addr(), "GET", "/files/4__kept.txt", &[], b"").await;
+    assert_eq!((r.status, r.body.as_slice()), (200, b"kept".as_slice()));
+
+    // New messages sort after the old ones.
+    let later = alice.send_text("bob", "after restart").await;
+    assert!(later.sent_time() > first.sent_time());
+}
