@@ -89,6 +89,8 @@ async fn every_message_type_arrives_intact_and_history_and_unread_agree() {
         json!({ "op": "upload", "fileType": 4, "name": "blob.bin", "mime": "application/octet-stream", "base64": BASE64.encode(&bytes) }),
         json!({ "op": "waitMessage", "from": "user2", "timeoutMs": 30000 }),
         json!({ "op": "history", "target": "user2", "count": 20 }),
+        // The demo's chat page loads history a page at a time ("load more").
+        json!({ "op": "history", "target": "user2", "count": 3 }),
         json!({ "op": "conversations", "count": 20 }),
     ]);
     let user1 = server.oracle(
@@ -207,6 +209,23 @@ async fn every_message_type_arrives_intact_and_history_and_unread_agree() {
             );
         }
     }
+
+    // A short page holds the newest messages and says there are more.
+    let mut by_time: Vec<&Value> = history(&user1, 0);
+    by_time.sort_by_key(|m| std::cmp::Reverse(m["sentTime"].as_i64()));
+    let page = user1.nth_step("history", 1);
+    user1.ensure(
+        uids(history(&user1, 1)) == uids(by_time.into_iter().take(3)),
+        "a 3-message history page is not the 3 newest messages",
+    );
+    user1.ensure(
+        page["hasMore"] == true,
+        "a partial history page says hasMore=false",
+    );
+    user1.ensure(
+        user1.step("history")["hasMore"] == false,
+        "the full history says hasMore=true",
+    );
 
     // Conversation lists: user1 has the unread reply; user2 counted all six.
     let c1 = conversation(&user1, 0, PRIVATE, "user2");

@@ -94,10 +94,12 @@ fn prepare_oracle_dir() -> Result<PathBuf, String> {
     }
 }
 
-/// Copies the oracle's files (not `node_modules`); the shared originals are read-only,
-/// so an old copy is removed first and the new one made writable.
+/// Copies the oracle's files (not `node_modules`), skipping identical ones. The shared
+/// originals are read-only, so copies (and folders) are made owner-writable.
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
     std::fs::create_dir_all(to)?;
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755))?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -107,16 +109,17 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         let (src, dst) = (entry.path(), to.join(&name));
         if entry.file_type()?.is_dir() {
             copy_tree(&src, &dst)?;
-        } else {
-            if dst.exists() {
-                std::fs::remove_file(&dst)?;
-            }
-            std::fs::copy(&src, &dst)?;
-            let mut perms = std::fs::metadata(&dst)?.permissions();
-            #[allow(clippy::permissions_set_readonly_false)] // our own scratch copy
-            perms.set_readonly(false);
-            std::fs::set_permissions(&dst, perms)?;
+            continue;
         }
+        let bytes = std::fs::read(&src)?;
+        if std::fs::read(&dst).is_ok_and(|old| old == bytes) {
+            continue;
+        }
+        if dst.exists() {
+            std::fs::remove_file(&dst)?;
+        }
+        std::fs::write(&dst, bytes)?;
+        std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(0o644))?;
     }
     Ok(())
 }
@@ -412,4 +415,72 @@ fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}… ({} bytes)", &s[..end], s.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn report(lines: Vec<Value>, status: Option<i32>) -> OracleReport {
+        OracleReport {
+            label: "unit".into(),
+            lines,
+            status,
+            timed_out: false,
+            stderr: String::new(),
+        }
+    }
+
+    fn good_lines() -> Vec<Value> {
+        vec![
+            json!({ "step": "init", "ok": true, "code": 0 }),
+            json!({ "step": "connect", "ok": false, "code": 31004, "expected": 31004 }),
+            json!({ "event": "MESSAGE", "message": { "messageUId": "A" } }),
+            json!({ "step": "done", "ok": true, "failures": 0 }),
+        ]
+    }
+
+    #[test]
+    fn a_clean_run_passes_and_exposes_steps_and_messages() {
+        let r = report(good_lines(), Some(0));
+        r.assert_success();
+        assert_eq!(r.step("connect")["code"], 31004);
+        assert_eq!(r.received()[0]["messageUId"], "A");
+    }
+
+    #[test]
+    #[should_panic(expected = "pageerror")]
+    fn a_page_error_fails_the_run() {
+        let mut lines = good_lines();
+        lines.insert(2, json!({ "event": "pageerror", "msg": "TypeError" }));
+        report(lines, Some(0)).assert_success();
+    }
+
+    #[test]
+    #[should_panic(expected = "step failed")]
+    fn a_failed_step_fails_the_run() {
+        let mut lines = good_lines();
+        lines.insert(2, json!({ "step": "history", "ok": false, "code": 26010 }));
+        report(lines, Some(0)).assert_success();
+    }
+
+    #[test]
+    #[should_panic(expected = "did not exit with 0")]
+    fn a_killed_oracle_fails_the_run() {
+        report(good_lines(), None).assert_success();
+    }
+
+    #[test]
+    #[should_panic(expected = "no step")]
+    fn a_missing_step_is_reported() {
+        report(good_lines(), Some(0)).step("history");
+    }
+
+    #[test]
+    fn long_lines_are_cut_on_a_char_boundary() {
+        let cut = truncate(&"你".repeat(100), 10);
+        assert!(cut.starts_with("你你你") && cut.ends_with("(300 bytes)"));
+    }
 }
