@@ -13,10 +13,16 @@ async fn group_messages_reach_members_and_group_history() {
         .server()
         .create_group("group1", "Group one", &["user1", "user2", "user3"])
         .unwrap_or_else(|e| panic!("create_group failed: {e}"));
+    server
+        .server()
+        .create_group("group2", "Without user1", &["user2", "user3"])
+        .unwrap_or_else(|e| panic!("create_group failed: {e}"));
     let user1 = server.oracle(
         "user1",
         "user1",
         &json!([
+            // Not a member of group2: refused with NOT_IN_GROUP, and delivered to no one.
+            { "op": "sendText", "to": "group2", "type": "group", "text": "intruder", "expectCode": 22406 },
             { "op": "sendText", "to": "group1", "type": "group", "text": "hello group" },
             { "op": "waitMessage", "from": "user2", "timeoutMs": 30000 },
             { "op": "history", "target": "group1", "type": "group", "count": 20 },
@@ -36,8 +42,9 @@ async fn group_messages_reach_members_and_group_history() {
     user1.assert_success();
     user2.assert_success();
 
-    for (sender, receiver) in [(&user1, &user2), (&user2, &user1)] {
-        let mine = sent(sender, "sendText", 0);
+    // user1's first sendText is the refused one; its group1 text is the second.
+    for (sender, n, receiver) in [(&user1, 1, &user2), (&user2, 0, &user1)] {
+        let mine = sent(sender, "sendText", n);
         let theirs = &receiver.step("waitMessage")["message"];
         ensure_both(
             theirs["messageUId"] == mine["messageUId"]
@@ -53,7 +60,11 @@ async fn group_messages_reach_members_and_group_history() {
             receiver,
         );
     }
-    let both = uids([sent(&user1, "sendText", 0), sent(&user2, "sendText", 0)]);
+    user2.ensure(
+        user2.received().iter().all(|m| m["targetId"] != "group2"),
+        "a non-member's message to group2 was delivered",
+    );
+    let both = uids([sent(&user1, "sendText", 1), sent(&user2, "sendText", 0)]);
     for report in [&user1, &user2] {
         report.ensure(
             uids(history(report, 0)) == both,
