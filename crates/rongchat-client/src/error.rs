@@ -41,6 +41,12 @@ pub enum Error {
     /// The transfer was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
+    /// The connection ended in a final state (kicked, token incorrect, blocked ...).
+    #[error("connection refused: {0:?}")]
+    Connection(crate::session::ConnectionStatus),
+    /// An upload could not be done (no upload server, HTTP status, bad reply).
+    #[error("upload failed: {0}")]
+    Upload(String),
     /// The client's background task has stopped.
     #[error("the client has shut down")]
     Closed,

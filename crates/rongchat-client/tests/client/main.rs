@@ -1,1 +1,7 @@
+//! The client against the real local server, over real sockets.
 
+mod connection;
+mod faults;
+mod messaging;
+mod support;
+mod unread;

@@ -1,0 +1,56 @@
+//! What the client tells the application: a snapshot when it subscribes, then a stream of
+//! typed events.
+
+use crate::model::{Conversation, Message};
+use crate::session::ConnectionStatus;
+use serde::Serialize;
+
+/// One thing that happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Event {
+    /// The connection status changed.
+    Connection {
+        /// The new status.
+        status: ConnectionStatus,
+    },
+    /// A new message was stored: received, or sent by this user from another device.
+    MessageReceived {
+        /// The message.
+        message: Message,
+    },
+    /// A message this device sends changed state (stored, sent, failed, retried).
+    MessageUpdated {
+        /// The message as it stands now.
+        message: Message,
+    },
+    /// Upload progress of a message's file.
+    Progress {
+        /// The message's local id.
+        local_id: i64,
+        /// Bytes sent so far.
+        done: u64,
+        /// Bytes in all.
+        total: u64,
+    },
+    /// A conversation row changed (last message, unread, draft), or was removed.
+    ConversationUpdated {
+        /// The row, or `None` when it was removed.
+        conversation: Option<Conversation>,
+        /// Which conversation.
+        id: crate::model::ConversationId,
+    },
+    /// The offline messages were caught up after a connect (the first finished pull).
+    SyncFinished,
+}
+
+/// The state at the moment of subscribing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    /// Connection status.
+    pub status: ConnectionStatus,
+    /// The conversation list.
+    pub conversations: Vec<Conversation>,
+}
