@@ -20,13 +20,18 @@ use tokio::time::Instant;
 
 /// Largest frame accepted from a client: a 128 KB content plus its envelope.
 const MAX_FRAME_BYTES: usize = 256 * 1024;
+/// Per-connection read buffer. tungstenite's default (128 KiB) would dominate the memory of
+/// an idle connection; frames are small, and larger ones still arrive in pieces.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
 
 pub async fn upgrade(
     State(shared): State<Arc<Shared>>,
     Query(params): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    ws.max_message_size(MAX_FRAME_BYTES)
+    ws.read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(0)
+        .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| async move {
             run(shared, socket, params).await;
