@@ -123,3 +123,12 @@ async fn connect_queries_are_answered_like_the_sdk_needs() {
 fn hex(s: &str) -> Vec<u8> {
     ::hex::decode(s).unwrap()
 }
+
+#[tokio::test]
+async fn idle_connections_are_closed() {
+    let fx = Fixture::start_with(|c| c.idle_timeout = std::time::Duration::from_millis(300)).await;
+    let mut quiet = fx.client("user1").await;
+    let started = std::time::Instant::now();
+    assert!(quiet.wait_closed().await);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(250));
+}

@@ -119,6 +119,33 @@ async fn multi_device_echo_reaches_the_other_devices_only() {
 }
 
 #[tokio::test]
+async fn every_device_of_the_recipient_is_notified() {
+    let fx = Fixture::start().await;
+    let mut alice = fx.client("alice").await;
+    let mut bob_phone = fx.client_on("bob", "android").await;
+    let mut bob_desktop = fx.client_on("bob", "desktop").await;
+    let ack = alice.send_text("bob", "to both").await;
+    for device in [&mut bob_phone, &mut bob_desktop] {
+        let (_, ntf) = device.expect_publish("s_ntf").await;
+        let notify: pb::NotifyMsg = pb::decode_checked(&ntf.payload).unwrap();
+        assert_eq!(notify.time, Some(ack.sent_time()));
+    }
+}
+
+#[tokio::test]
+async fn the_browser_sdk_platform_comes_from_api_ver() {
+    let fx = Fixture::start().await;
+    let token = fx.token("alice");
+    let extra = "apiVer=browser%7CChrome%7C156.0.0.0";
+    let (mut first, _) = crate::support::Client::connect(fx.addr(), &token, extra, 3).await;
+    let (_second, _) = crate::support::Client::connect(fx.addr(), &token, extra, 3).await;
+    let frame = first
+        .wait_for(|f| matches!(f.body, Body::Disconnect(_)))
+        .await;
+    assert!(matches!(frame.body, Body::Disconnect(d) if d.status == DisconnectStatus::Kicked));
+}
+
+#[tokio::test]
 async fn second_login_on_the_same_platform_kicks_the_first() {
     let fx = Fixture::start().await;
     let mut first = fx.client_on("alice", "browser").await;

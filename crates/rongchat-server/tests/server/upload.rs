@@ -187,3 +187,16 @@ async fn keys_must_be_names_and_tokens_must_match() {
     .await;
     assert!(r.status == 400 || r.status == 404, "status {}", r.status);
 }
+
+#[tokio::test]
+async fn large_uploads_up_to_the_limit_pass_the_api_body_limit() {
+    let fx = Fixture::start().await;
+    let mut alice = fx.client("alice").await;
+    let token = upload_token(&mut alice, "alice", "4__large.bin").await;
+    let bytes: Vec<u8> = (0..3 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    let r = post_upload(&fx, &token, "4__large.bin", &bytes).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let r = http(fx.addr(), "GET", "/files/4__large.bin", &[], b"").await;
+    assert_eq!(r.body.len(), bytes.len());
+    assert!(r.body == bytes);
+}
