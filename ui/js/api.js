@@ -1,0 +1,78 @@
+// The only file that talks to the Rust side (invoke, listen, Channel). Every command the
+// UI uses is a function here, so the rest of the UI never names a command or an event.
+const tauri = window.__TAURI__;
+const { invoke, Channel } = tauri.core;
+const { listen } = tauri.event;
+
+/** Event names, the same constants as src-tauri/src/events.rs. */
+export const EVENTS = Object.freeze({
+  status: 'session-status',
+  conversationUpdated: 'conversation-updated',
+  conversationRemoved: 'conversation-removed',
+  conversationsReset: 'conversations-reset',
+  messageReceived: 'message-received',
+  messageUpdated: 'message-updated',
+  voicePlayback: 'voice-playback',
+});
+
+/** Errors arrive as {kind, message}; keep them as real Errors with the kind attached. */
+async function call(cmd, args) {
+  try {
+    return await invoke(cmd, args);
+  } catch (e) {
+    const err = new Error(e && e.message ? e.message : String(e));
+    err.kind = e && e.kind ? e.kind : 'unknown';
+    throw err;
+  }
+}
+
+function channel(onMessage) {
+  const ch = new Channel();
+  ch.onmessage = onMessage;
+  return ch;
+}
+
+export function on(name, handler) {
+  return listen(name, (event) => handler(event.payload));
+}
+
+// session
+export const sessionGet = () => call('session_get');
+export const sessionReconnect = () => call('session_reconnect');
+
+// conversations
+export const conversationList = () => call('conversation_list');
+export const conversationOpen = (conv) => call('conversation_open', { conv });
+export const conversationMarkRead = (conv) => call('conversation_mark_read', { conv });
+export const conversationSetPinned = (conv, pinned) => call('conversation_set_pinned', { conv, pinned });
+export const conversationSetMuted = (conv, muted) => call('conversation_set_muted', { conv, muted });
+export const conversationRemove = (conv) => call('conversation_remove', { conv });
+export const conversationSetDraft = (conv, draft) => call('conversation_set_draft', { conv, draft });
+
+// messages
+export const messageHistory = (conv, before) => call('message_history', { conv, before: before ?? null });
+export const messageSendText = (conv, text) => call('message_send_text', { conv, text });
+export const messageSendMusic = (conv, musicId) => call('message_send_music', { conv, musicId });
+export const messageResend = (id) => call('message_resend', { id });
+
+// files: the Rust side shows the picker, so the page never hands a path to the backend.
+export const fileSendPicked = (conv, kind, onProgress) =>
+  call('file_send_picked', { conv, kind, progress: channel(onProgress) });
+export const fileOpen = (id) => call('file_open', { id });
+export const fileImageFull = (id) => call('file_image_full', { id });
+export const fileMusicPoster = (id) => call('file_music_poster', { id });
+
+// voice
+export const voiceRecordStart = (conv, onLevel) => call('voice_record_start', { conv, levels: channel(onLevel) });
+export const voiceRecordStop = (send) => call('voice_record_stop', { send });
+export const voicePlay = (id) => call('voice_play', { id });
+export const voiceStop = () => call('voice_stop');
+
+// music
+export const musicList = () => call('music_list');
+export const musicPlay = (id) => call('music_play', { id });
+
+// settings
+export const settingsGet = () => call('settings_get');
+export const settingsSave = (settings) => call('settings_save', { settings });
+export const settingsUseDemo = () => call('settings_use_demo');

@@ -1,0 +1,179 @@
+// The chat page: message list with history on scroll-up, media actions, send status.
+import { el, $, toast } from './dom.js';
+import { t } from './i18n.js';
+import { formatChatTime } from './time.js';
+import { messageItem, openFileWithFeedback } from './messages.js';
+import * as api from './api.js';
+
+const PAGE_GAP_MS = 5 * 60 * 1000; // a time divider when messages are 5 minutes apart
+
+export function createChat(state, onChange) {
+  const scroll = $('message-scroll');
+  const list = $('message-list');
+  const historyStatus = $('history-status');
+
+  const ctx = {
+    progress: state.progress,
+    playingId: null,
+    showSenderNames: false,
+    posterCache: new Map(),
+    openImage: async (msg) => {
+      const viewer = $('image-viewer');
+      const img = $('image-viewer-img');
+      img.src = msg.thumbnail || '';
+      viewer.hidden = false;
+      try {
+        img.src = await api.fileImageFull(msg.id);
+      } catch (e) {
+        toast(e.message);
+      }
+    },
+    openFile: (msg) => openFileWithFeedback(msg),
+    toggleVoice: async (msg) => {
+      try {
+        if (ctx.playingId === msg.id) {
+          await api.voiceStop();
+          ctx.playingId = null;
+        } else {
+          ctx.playingId = msg.id;
+          msg.heard = true;
+          render();
+          await api.voicePlay(msg.id);
+        }
+      } catch (e) {
+        ctx.playingId = null;
+        toast(e.message);
+      }
+      render();
+    },
+    toggleMusic: async (msg) => {
+      try {
+        if (ctx.playingId === msg.id) {
+          await api.voiceStop();
+          ctx.playingId = null;
+        } else {
+          ctx.playingId = msg.id;
+          render();
+          await api.musicPlay(msg.id);
+        }
+      } catch (e) {
+        ctx.playingId = null;
+        toast(e.message);
+      }
+      render();
+    },
+    loadPoster: (msg, img) => {
+      const cached = ctx.posterCache.get(msg.id);
+      if (cached) { img.src = cached; return; }
+      if (cached === null) return;
+      ctx.posterCache.set(msg.id, null);
+      api.fileMusicPoster(msg.id).then((url) => {
+        if (!url) return;
+        ctx.posterCache.set(msg.id, url);
+        img.src = url;
+      }).catch(() => {});
+    },
+    resend: async (msg) => {
+      try {
+        await api.messageResend(msg.id);
+      } catch (e) {
+        toast(e.message);
+      }
+    },
+  };
+
+  function render({ keepBottom = false, anchor = null } = {}) {
+    const atBottom = scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < 40;
+    const oldHeight = scroll.scrollHeight;
+    const oldTop = scroll.scrollTop;
+    const conv = state.conversations.get(state.currentKey);
+    ctx.showSenderNames = conv ? conv.conversationType !== 1 : false;
+    const items = [];
+    let lastTime = 0;
+    for (const msg of state.messages) {
+      if (msg.sentTime - lastTime > PAGE_GAP_MS) {
+        items.push(el('li', { class: 'time-divider', text: formatChatTime(msg.sentTime) }));
+      }
+      lastTime = msg.sentTime;
+      items.push(messageItem(msg, ctx));
+    }
+    list.replaceChildren(...items);
+    if (state.loadingHistory) historyStatus.textContent = t('loading');
+    else historyStatus.textContent = state.hasMore ? '' : t('noMore');
+    if (anchor === 'prepend') scroll.scrollTop = oldTop + (scroll.scrollHeight - oldHeight);
+    else if (keepBottom || atBottom) scroll.scrollTop = scroll.scrollHeight;
+  }
+
+  function upsert(msg) {
+    const i = state.messages.findIndex((m) => m.id === msg.id);
+    if (i >= 0) state.messages[i] = { ...state.messages[i], ...msg };
+    else {
+      state.messages.push(msg);
+      state.messages.sort((a, b) => a.sentTime - b.sentTime);
+    }
+  }
+
+  async function loadOlder() {
+    if (state.loadingHistory || !state.hasMore || !state.currentKey) return;
+    const conv = state.conversations.get(state.currentKey);
+    if (!conv) return;
+    state.loadingHistory = true;
+    render();
+    const key = state.currentKey;
+    const first = state.messages[0];
+    try {
+      const page = await api.messageHistory(conv, first ? first.id : null);
+      if (key !== state.currentKey) return;
+      for (const msg of page.messages) upsert(msg);
+      state.hasMore = page.hasMore;
+    } catch (e) {
+      toast(e.message);
+    } finally {
+      state.loadingHistory = false;
+    }
+    render({ anchor: first ? 'prepend' : null, keepBottom: !first });
+    // Fill the screen: keep loading while there is no scroll bar yet.
+    if (state.hasMore && scroll.scrollHeight <= scroll.clientHeight) loadOlder();
+  }
+
+  scroll.addEventListener('scroll', () => {
+    if (scroll.scrollTop < 60) loadOlder();
+  });
+  $('image-viewer').addEventListener('click', () => { $('image-viewer').hidden = true; });
+
+  return {
+    ctx,
+    render,
+    async open(conv) {
+      state.messages = [];
+      state.hasMore = true;
+      state.loadingHistory = false;
+      $('chat-title').textContent = conv.title;
+      $('chat').hidden = false;
+      $('chat-placeholder').hidden = true;
+      render({ keepBottom: true });
+      await loadOlder();
+      render({ keepBottom: true });
+      onChange();
+    },
+    close() {
+      $('chat').hidden = true;
+      $('chat-placeholder').hidden = false;
+      state.messages = [];
+    },
+    /** A new or changed message from the backend. */
+    onMessage(msg) {
+      const key = `${msg.conversationType}:${msg.targetId}`;
+      if (key !== state.currentKey) return false;
+      upsert(msg);
+      render({ keepBottom: msg.direction === 'out' });
+      return true;
+    },
+    onPlaybackEnded(id) {
+      if (ctx.playingId === id || id === null) {
+        ctx.playingId = null;
+        render();
+      }
+    },
+  };
+}

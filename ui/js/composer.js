@@ -1,0 +1,141 @@
+// The composer: text with an emoji panel, image/file/music, and the voice recorder.
+import { el, $, toast } from './dom.js';
+import { t } from './i18n.js';
+import { createRecorder } from './voice.js';
+import * as api from './api.js';
+
+const EMOJI = Array.from(
+  '😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗🙂🤗🤩🤔🤨😐😑😶🙄😏😣😥😮🤐😯😪😫🥱😴😌😛😜😝🤤😒😓😔😕🙃🤑😲🙁😖😞😟😤😢😭😦😧😨😩🤯😬😰😱🥵🥶😳🤪😵😡😠🤬😷🤒🤕🤢🤮🤧😇🥳🥺🤠🤡🤥🤫🤭🧐🤓👍👎👏🙏💪🤝👌✌️🌹🎉❤️💔🔥⭐☕🍺🎂'
+).filter((ch) => ch !== '\ufe0f');
+
+export function createComposer(state, chat) {
+  const text = $('composer-text');
+  const send = $('send-button');
+  const emojiPanel = $('emoji-panel');
+  const morePanel = $('more-panel');
+  const musicPanel = $('music-panel');
+  const recordButton = $('record-button');
+  let voiceMode = false;
+  let draftTimer = null;
+
+  const currentConv = () => state.conversations.get(state.currentKey);
+
+  function updateSend() {
+    send.disabled = text.value.trim().length === 0;
+  }
+
+  function closePanels() {
+    emojiPanel.hidden = true;
+    morePanel.hidden = true;
+    musicPanel.hidden = true;
+  }
+
+  async function sendText() {
+    const conv = currentConv();
+    const value = text.value;
+    if (!conv || !value.trim()) return;
+    text.value = '';
+    updateSend();
+    closePanels();
+    try {
+      await api.messageSendText(conv, value);
+      api.conversationSetDraft(conv, '').catch(() => {});
+    } catch (e) {
+      toast(e.message);
+    }
+  }
+
+  async function sendPicked(kind) {
+    const conv = currentConv();
+    if (!conv) return;
+    closePanels();
+    try {
+      // Progress arrives per message id; the message itself comes through the events.
+      await api.fileSendPicked(conv, kind, (p) => {
+        state.progress.set(p.messageId, p.total ? p.sent / p.total : 0);
+        if (p.sent >= p.total) state.progress.delete(p.messageId);
+        chat.render();
+      });
+    } catch (e) {
+      if (e.kind !== 'cancelled') toast(e.message);
+    }
+  }
+
+  async function showMusic() {
+    morePanel.hidden = true;
+    if (!state.musics.length) {
+      try { state.musics = await api.musicList(); } catch (e) { toast(e.message); return; }
+    }
+    musicPanel.replaceChildren(...state.musics.map((m) => el('li', {
+      class: 'music-choice',
+      onclick: async () => {
+        closePanels();
+        const conv = currentConv();
+        if (!conv) return;
+        try { await api.messageSendMusic(conv, m.id); } catch (e) { toast(e.message); }
+      },
+    }, el('span', { text: '🎵' }), el('span', { class: 'music-name', text: m.name }),
+    el('span', { class: 'music-author', text: m.author }))));
+    musicPanel.hidden = false;
+  }
+
+  emojiPanel.replaceChildren(...EMOJI.map((emoji) => el('button', {
+    class: 'emoji', type: 'button', text: emoji,
+    onclick: () => {
+      const start = text.selectionStart ?? text.value.length;
+      const end = text.selectionEnd ?? text.value.length;
+      text.value = text.value.slice(0, start) + emoji + text.value.slice(end);
+      text.selectionStart = text.selectionEnd = start + emoji.length;
+      updateSend();
+      text.focus();
+    },
+  })));
+
+  text.addEventListener('input', () => {
+    updateSend();
+    clearTimeout(draftTimer);
+    const conv = currentConv();
+    draftTimer = setTimeout(() => { if (conv) api.conversationSetDraft(conv, text.value).catch(() => {}); }, 800);
+  });
+  text.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      sendText();
+    }
+  });
+  send.addEventListener('click', sendText);
+  $('emoji-toggle').addEventListener('click', () => {
+    const open = emojiPanel.hidden;
+    closePanels();
+    emojiPanel.hidden = !open;
+  });
+  $('more-toggle').addEventListener('click', () => {
+    const open = morePanel.hidden;
+    closePanels();
+    morePanel.hidden = !open;
+  });
+  $('pick-image').addEventListener('click', () => sendPicked('image'));
+  $('pick-file').addEventListener('click', () => sendPicked('file'));
+  $('pick-music').addEventListener('click', showMusic);
+  $('voice-mode').addEventListener('click', () => {
+    voiceMode = !voiceMode;
+    text.hidden = voiceMode;
+    recordButton.hidden = !voiceMode;
+    send.hidden = voiceMode;
+    $('voice-mode').textContent = voiceMode ? '⌨' : '🎤';
+    closePanels();
+  });
+
+  createRecorder({ button: recordButton, currentConv });
+  updateSend();
+
+  return {
+    /** Shows the conversation's draft when a chat opens. */
+    load(conv) {
+      text.value = conv.draft || '';
+      updateSend();
+      closePanels();
+    },
+    focus() { if (!voiceMode) text.focus(); },
+  };
+}

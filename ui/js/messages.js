@@ -1,0 +1,125 @@
+// One component per message kind. Everything from the network goes in as text.
+import { el, avatarNode, formatSize, toast } from './dom.js';
+import { t } from './i18n.js';
+import * as api from './api.js';
+
+function textBubble(msg) {
+  return el('div', { class: 'bubble text-bubble', text: msg.text ?? '' });
+}
+
+function imageBubble(msg, ctx) {
+  const img = el('img', { class: 'thumb', alt: t('previewImage') });
+  if (msg.thumbnail) img.src = msg.thumbnail;
+  if (msg.imageWidth && msg.imageHeight) {
+    const scale = Math.min(1, 200 / Math.max(msg.imageWidth, msg.imageHeight));
+    img.style.width = `${Math.round(msg.imageWidth * scale)}px`;
+    img.style.height = `${Math.round(msg.imageHeight * scale)}px`;
+  }
+  img.addEventListener('click', () => ctx.openImage(msg));
+  return el('div', { class: 'bubble image-bubble' }, img);
+}
+
+function voiceBubble(msg, ctx) {
+  const seconds = Math.max(1, Math.round(msg.duration || 0));
+  const width = Math.min(220, 70 + seconds * 4);
+  const playing = ctx.playingId === msg.id;
+  const bubble = el('div', {
+    class: `bubble voice-bubble${playing ? ' playing' : ''}`,
+    title: playing ? t('stop') : t('play'),
+    onclick: () => ctx.toggleVoice(msg),
+  },
+  el('span', { class: 'voice-icon', text: playing ? '■' : '🔊' }),
+  el('span', { class: 'voice-duration', text: `${seconds}″` }));
+  bubble.style.width = `${width}px`;
+  const row = el('div', { class: 'voice-row' }, bubble);
+  if (msg.direction === 'in' && !msg.heard) row.append(el('span', { class: 'unheard-dot' }));
+  return row;
+}
+
+function fileIcon(name) {
+  const ext = String(name || '').split('.').pop().toLowerCase();
+  if (['png', 'jpg', 'jpeg', 'gif', 'webp'].includes(ext)) return '🖼';
+  if (['mp3', 'wav', 'amr', 'aac', 'ogg'].includes(ext)) return '🎵';
+  if (['zip', 'gz', 'tar', 'rar', '7z'].includes(ext)) return '🗜';
+  return '📄';
+}
+
+function fileCard(msg, ctx) {
+  return el('div', { class: 'bubble file-card', onclick: () => ctx.openFile(msg) },
+    el('span', { class: 'file-icon', text: fileIcon(msg.fileName) }),
+    el('div', { class: 'file-info' },
+      el('span', { class: 'file-name', text: msg.fileName ?? '' }),
+      el('span', { class: 'file-size', text: formatSize(msg.fileSize) })));
+}
+
+function musicCard(msg, ctx) {
+  const poster = el('img', { class: 'music-poster', alt: '' });
+  ctx.loadPoster(msg, poster);
+  const playing = ctx.playingId === msg.id;
+  return el('div', { class: 'bubble music-bubble' },
+    el('div', { class: 'music-card' },
+      poster,
+      el('div', { class: 'music-info' },
+        el('span', { class: 'music-name', text: msg.musicName ?? '' }),
+        el('span', { class: 'music-author', text: msg.musicAuthor ?? '' })),
+      el('button', {
+        class: 'music-play', type: 'button', title: playing ? t('stop') : t('play'),
+        text: playing ? '■' : '▶', onclick: () => ctx.toggleMusic(msg),
+      })));
+}
+
+function unsupportedBubble(msg) {
+  return el('div', { class: 'bubble unsupported', text: `${t('unsupported')}: ${msg.objectName ?? ''}` });
+}
+
+const RENDERERS = {
+  text: textBubble, image: imageBubble, voice: voiceBubble, file: fileCard, music: musicCard,
+};
+
+function statusLine(msg, ctx) {
+  if (msg.direction !== 'out') return null;
+  if (msg.status === 'failed') {
+    return el('div', { class: 'message-status failed' },
+      el('span', { text: t('failed') }),
+      el('button', { class: 'resend', type: 'button', text: t('resend'), onclick: () => ctx.resend(msg) }));
+  }
+  if (msg.status === 'sending') {
+    const line = el('div', { class: 'message-status sending' }, el('span', { text: t('sending') }));
+    const progress = ctx.progress.get(msg.id);
+    if (progress !== undefined) {
+      const bar = el('div', { class: 'progress-bar' });
+      bar.style.width = `${Math.round(progress * 100)}%`;
+      line.append(el('div', { class: 'progress' }, bar));
+    }
+    return line;
+  }
+  return null;
+}
+
+/** The list item for one message; `ctx` carries callbacks and view state. */
+export function messageItem(msg, ctx) {
+  const render = RENDERERS[msg.kind] || unsupportedBubble;
+  const body = el('div', { class: 'message-body' });
+  if (msg.direction === 'in' && ctx.showSenderNames) {
+    body.append(el('span', { class: 'sender-name', text: msg.senderName || msg.senderId || '' }));
+  }
+  body.append(render(msg, ctx));
+  const status = statusLine(msg, ctx);
+  if (status) body.append(status);
+  return el('li', {
+    class: `message ${msg.direction === 'out' ? 'sender' : 'receiver'} kind-${msg.kind}`,
+    id: `M-${msg.id}`,
+    dataset: { id: msg.id, kind: msg.kind, status: msg.status },
+  },
+  avatarNode(msg.senderAvatar, msg.senderName || msg.senderId, true),
+  body);
+}
+
+export async function openFileWithFeedback(msg) {
+  toast(t('downloading'));
+  try {
+    await api.fileOpen(msg.id);
+  } catch (e) {
+    toast(e.message);
+  }
+}

@@ -1,0 +1,102 @@
+// Voice recording: click to start and stop, or hold and release; Escape or sliding away
+// cancels. A level meter and a countdown to 60 s while recording.
+import { $, toast } from './dom.js';
+import { t } from './i18n.js';
+import * as api from './api.js';
+
+const MAX_SECONDS = 60;
+const HOLD_MS = 350; // a press longer than this is "hold to talk"
+
+export function createRecorder({ button, currentConv }) {
+  const overlay = $('recording-overlay');
+  const card = overlay.querySelector('.recording-card');
+  const bar = $('recording-level-bar');
+  const countdown = $('recording-countdown');
+  const hint = $('recording-hint');
+  let recording = false;
+  let holding = false;
+  let cancelPending = false;
+  let pressedAt = 0;
+  let startedAt = 0;
+  let timer = null;
+
+  function showCountdown() {
+    const left = Math.max(0, MAX_SECONDS - Math.floor((Date.now() - startedAt) / 1000));
+    countdown.textContent = t('secondsLeft', left);
+  }
+
+  function setCancelPending(value) {
+    cancelPending = value;
+    card.classList.toggle('cancelling', value);
+    hint.textContent = value ? t('cancelHint') : t('recordingHint');
+  }
+
+  async function start() {
+    const conv = currentConv();
+    if (!conv || recording) return;
+    recording = true;
+    startedAt = Date.now();
+    setCancelPending(false);
+    bar.style.width = '0';
+    showCountdown();
+    overlay.hidden = false;
+    button.classList.add('active');
+    button.textContent = t('releaseToSend');
+    timer = setInterval(showCountdown, 250);
+    try {
+      await api.voiceRecordStart(conv, (event) => {
+        if (event.type === 'level') bar.style.width = `${Math.round(Math.min(1, event.level) * 100)}%`;
+        if (event.type === 'finished') finish();
+      });
+    } catch (e) {
+      finish();
+      toast(e.message);
+    }
+  }
+
+  function finish() {
+    recording = false;
+    holding = false;
+    clearInterval(timer);
+    overlay.hidden = true;
+    button.classList.remove('active');
+    button.textContent = t('holdToTalk');
+  }
+
+  async function stop(send) {
+    if (!recording) return;
+    finish();
+    try {
+      const sent = await api.voiceRecordStop(send);
+      if (send && !sent) toast(t('tooShort'));
+    } catch (e) {
+      toast(e.message);
+    }
+  }
+
+  button.addEventListener('pointerdown', (e) => {
+    if (recording) { stop(true); return; } // second click of click-to-start
+    pressedAt = Date.now();
+    holding = true;
+    button.setPointerCapture?.(e.pointerId);
+    start();
+  });
+  button.addEventListener('pointermove', (e) => {
+    if (!recording || !holding) return;
+    const r = button.getBoundingClientRect();
+    const away = e.clientY < r.top - 40 || e.clientX < r.left - 40 || e.clientX > r.right + 40;
+    setCancelPending(away);
+  });
+  button.addEventListener('pointerup', () => {
+    if (!recording || !holding) return;
+    holding = false;
+    if (Date.now() - pressedAt < HOLD_MS) return; // a click: keep recording until the next click
+    stop(!cancelPending);
+  });
+  button.addEventListener('pointercancel', () => { if (recording) stop(false); });
+  $('recording-cancel').addEventListener('click', () => stop(false));
+  $('recording-stop').addEventListener('click', () => stop(true));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && recording) stop(false);
+  });
+}
