@@ -127,8 +127,24 @@ fn serve(args: ServeArgs) -> rongchat_server::Result<()> {
         writeln!(out, "listening {}", server.http_url())?;
         out.flush()?;
         drop(out);
-        let _ = tokio::signal::ctrl_c().await;
+        stop_requested().await;
         server.shutdown().await;
         Ok(())
     })
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what service managers and `kill` send).
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
