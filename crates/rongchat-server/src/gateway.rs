@@ -4,7 +4,7 @@
 
 use crate::clock::{now_ms, random_hex};
 use crate::error::Error;
-use crate::hub::Outgoing;
+use crate::hub::{Control, Mailbox, Outgoing};
 use crate::store::{UserState, accounts};
 use crate::{Shared, topics};
 use axum::extract::ws::{Message, WebSocket};
@@ -15,7 +15,6 @@ use rongchat_proto::status::{AckStatus, ConnAckStatus, DisconnectStatus};
 use rongchat_proto::{Body, Flags, Frame, Layout, Side};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// Largest frame accepted from a client: a 128 KB content plus its envelope.
@@ -138,8 +137,7 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, params: HashMap<String,
         Ok(user) => user,
         Err(status) => return refuse(socket, status).await,
     };
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let id = shared.hub.register(&user_id, &platform(&params), tx);
+    let (id, mut mailbox) = shared.hub.register(&user_id, &platform(&params));
     let connected_at = now_ms();
     let session_id = random_hex(8);
     let ack = ConnAck::accepted(
@@ -156,7 +154,7 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, params: HashMap<String,
     };
     if send_frame(&mut socket, &Frame::with_default_flags(Body::ConnAck(ack))).await {
         tracing::debug!(user = %user_id, conn = id, "connected");
-        serve(&mut conn, &mut socket, &mut rx, layout).await;
+        serve(&mut conn, &mut socket, &mut mailbox, layout).await;
     }
     shared.hub.unregister(&user_id, id);
     let _ = socket.send(Message::Close(None)).await;
@@ -172,7 +170,7 @@ enum End {
 async fn serve(
     conn: &mut Connection,
     socket: &mut WebSocket,
-    rx: &mut mpsc::UnboundedReceiver<Outgoing>,
+    mailbox: &mut Mailbox,
     layout: Layout,
 ) {
     let idle = conn.shared.config.idle_timeout;
@@ -208,18 +206,20 @@ async fn serve(
                     None => break End::Closed,
                 }
             }
-            item = rx.recv() => {
+            item = mailbox.queue.recv() => {
                 let Some(item) = item else { break End::Closed };
-                match item {
-                    Outgoing::Kick => break End::Kicked,
-                    Outgoing::Shutdown => break End::Closed,
-                    other => {
-                        for frame in outgoing_frames(conn, other) {
-                            if !send_frame(socket, &frame).await {
-                                break;
-                            }
-                        }
+                for frame in outgoing_frames(conn, item) {
+                    if !send_frame(socket, &frame).await {
+                        break;
                     }
+                }
+            }
+            changed = mailbox.control.changed() => {
+                let control = *mailbox.control.borrow_and_update();
+                match (changed, control) {
+                    (Ok(()), Control::Run) => {}
+                    (Ok(()), Control::Kick) => break End::Kicked,
+                    (Ok(()), Control::Close) | (Err(_), _) => break End::Closed,
                 }
             }
             () = tokio::time::sleep_until(deadline) => {
@@ -293,7 +293,6 @@ fn outgoing_frames(conn: &mut Connection, item: Outgoing) -> Vec<Frame> {
                 })),
             ]
         }
-        Outgoing::Kick | Outgoing::Shutdown => Vec::new(),
     }
 }
 

@@ -1,12 +1,17 @@
-//! Who is online: user id -> live connections, each with a queue of outgoing work.
+//! Who is online: user id -> live connections, each with a bounded queue of outgoing
+//! frames and a control signal.
 //!
-//! Connection tasks own their sockets; everyone else talks to them through [`Outgoing`]
-//! so a slow socket never blocks routing.
+//! Connection tasks own their sockets; everyone else talks to them through the hub, so a
+//! slow socket never blocks routing: when a connection's queue is full it is told to close
+//! (it will pull what it missed when it reconnects).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
+
+/// Frames waiting for one connection before it counts as too slow.
+pub const QUEUE_CAPACITY: usize = 1024;
 
 /// Work for a connection task.
 #[derive(Debug, Clone)]
@@ -36,18 +41,47 @@ pub enum Outgoing {
         /// 0 for notifications, 1 for pushes the client acknowledges.
         qos: u8,
     },
+}
+
+/// What a connection should do besides serving frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Keep going.
+    Run,
     /// Another login of this user from the same platform: send DISCONNECT 1 and close.
     Kick,
-    /// The server is stopping: close.
-    Shutdown,
+    /// Close (server stopping, user blocked, queue overflow).
+    Close,
+}
+
+/// The receiving ends a connection task selects on.
+#[derive(Debug)]
+pub struct Mailbox {
+    /// Frames to send.
+    pub queue: mpsc::Receiver<Outgoing>,
+    /// Kick or close requests.
+    pub control: watch::Receiver<Control>,
 }
 
 /// A registered connection.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Entry {
     id: u64,
     platform: String,
-    tx: mpsc::UnboundedSender<Outgoing>,
+    queue: mpsc::Sender<Outgoing>,
+    control: watch::Sender<Control>,
+}
+
+impl Entry {
+    fn deliver(&self, item: Outgoing) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.queue.try_send(item) {
+            tracing::warn!(
+                conn = self.id,
+                "outgoing queue full: closing the connection"
+            );
+            let _ = self.control.send(Control::Close);
+        }
+    }
 }
 
 /// The routing table.
@@ -64,19 +98,16 @@ impl Hub {
     }
 
     /// Registers a connection of `user_id` from `platform`; older connections of the same
-    /// user and platform are kicked. Returns the new connection's id.
-    pub fn register(
-        &self,
-        user_id: &str,
-        platform: &str,
-        tx: mpsc::UnboundedSender<Outgoing>,
-    ) -> u64 {
+    /// user and platform are kicked. Returns the new connection's id and mailbox.
+    pub fn register(&self, user_id: &str, platform: &str) -> (u64, Mailbox) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let (queue_tx, queue) = mpsc::channel(QUEUE_CAPACITY);
+        let (control_tx, control) = watch::channel(Control::Run);
         let mut users = self.lock();
         let entries = users.entry(user_id.to_owned()).or_default();
         entries.retain(|e| {
             if e.platform == platform {
-                let _ = e.tx.send(Outgoing::Kick);
+                let _ = e.control.send(Control::Kick);
                 false
             } else {
                 true
@@ -85,9 +116,10 @@ impl Hub {
         entries.push(Entry {
             id,
             platform: platform.to_owned(),
-            tx,
+            queue: queue_tx,
+            control: control_tx,
         });
-        id
+        (id, Mailbox { queue, control })
     }
 
     /// Forgets a connection (idempotent).
@@ -106,7 +138,17 @@ impl Hub {
         let users = self.lock();
         if let Some(entries) = users.get(user_id) {
             for e in entries.iter().filter(|e| Some(e.id) != except) {
-                let _ = e.tx.send(item.clone());
+                e.deliver(item.clone());
+            }
+        }
+    }
+
+    /// Closes every connection of `user_id`.
+    pub fn close_user(&self, user_id: &str) {
+        let mut users = self.lock();
+        if let Some(entries) = users.remove(user_id) {
+            for e in entries {
+                let _ = e.control.send(Control::Close);
             }
         }
     }
@@ -121,7 +163,7 @@ impl Hub {
         let mut users = self.lock();
         for entries in users.values() {
             for e in entries {
-                let _ = e.tx.send(Outgoing::Shutdown);
+                let _ = e.control.send(Control::Close);
             }
         }
         users.clear();
@@ -130,5 +172,44 @@ impl Hub {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Entry>>> {
         // A poisoned lock only means another task panicked mid-update of a plain map.
         self.users.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note() -> Outgoing {
+        Outgoing::Publish {
+            topic: "s_ntf",
+            target_id: "u".into(),
+            payload: Vec::new(),
+            qos: 0,
+        }
+    }
+
+    #[test]
+    fn same_platform_login_kicks_the_older_one() {
+        let hub = Hub::new();
+        let (_, first) = hub.register("u", "browser");
+        let (_, other) = hub.register("u", "android");
+        let (_, _second) = hub.register("u", "browser");
+        assert_eq!(*first.control.borrow(), Control::Kick);
+        assert_eq!(*other.control.borrow(), Control::Run);
+        assert_eq!(hub.connection_count(), 2);
+    }
+
+    #[test]
+    fn a_full_queue_closes_that_connection_only() {
+        let hub = Hub::new();
+        let (_, slow) = hub.register("slow", "p");
+        let (_, mut fine) = hub.register("fine", "p");
+        for _ in 0..=QUEUE_CAPACITY {
+            hub.send_to_user("slow", None, &note());
+        }
+        hub.send_to_user("fine", None, &note());
+        assert_eq!(*slow.control.borrow(), Control::Close);
+        assert_eq!(*fine.control.borrow(), Control::Run);
+        assert!(fine.queue.try_recv().is_ok());
     }
 }

@@ -179,9 +179,7 @@ impl Server {
             return Err(Error::InvalidInput(format!("no user {user_id:?}")));
         }
         if blocked {
-            self.shared
-                .hub
-                .send_to_user(user_id, None, &hub::Outgoing::Shutdown);
+            self.shared.hub.close_user(user_id);
         }
         Ok(())
     }

@@ -121,3 +121,78 @@ async fn frames_over_the_size_limit_close_the_connection() {
     assert!(c.wait_closed().await);
     others_still_served(&fx).await;
 }
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn bytes(&mut self, max: usize) -> Vec<u8> {
+        let len = (self.next() % (max as u64 + 1)) as usize;
+        (0..len).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// Random payloads on every topic the server knows: each QUERY gets a QUERYACK and each
+/// PUBLISH a PUBACK (success or an error status), the connection stays up, and nothing
+/// stored is lost.
+#[tokio::test]
+async fn random_payloads_on_every_topic_never_break_the_server() {
+    let fx = Fixture::start().await;
+    let mut alice = fx.client("alice").await;
+    let kept = alice.send_text("bob", "kept").await;
+    let mut mallory = fx.client("mallory").await;
+    let queries = [
+        "qAppBot",
+        "pullEventChange",
+        "pullUS",
+        "pullSeAtts",
+        "reportsdk",
+        "pullModifyMsg",
+        "pullMsg",
+        "qryPMsg",
+        "qryGMsg",
+        "qryRelationR",
+        "updRRTime",
+        "delSessions",
+        "qnTkn",
+        "qnUrl",
+        "s3Url",
+    ];
+    let publishes = ["ppMsgP", "pgMsgP", "ppMsgS", "pgMsgS"];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for round in 0..300 {
+        if round % 2 == 0 {
+            let topic = queries[(rng.next() % queries.len() as u64) as usize];
+            let ack = mallory.query_raw(topic, "mallory", rng.bytes(40)).await;
+            let _ = ack.status;
+        } else {
+            let topic = publishes[(rng.next() % publishes.len() as u64) as usize];
+            let target = if rng.next() % 2 == 0 { "bob" } else { "g" };
+            let _ = mallory.publish_raw(topic, target, rng.bytes(40)).await;
+        }
+    }
+    mallory.send(Frame::with_default_flags(Body::PingReq)).await;
+    assert_eq!(
+        mallory
+            .wait_for(|f| matches!(f.body, Body::PingResp))
+            .await
+            .body,
+        Body::PingResp
+    );
+    let mut bob = fx.client("bob").await;
+    let pulled = bob.pull("bob", 0, 0).await;
+    assert!(
+        pulled
+            .list
+            .iter()
+            .any(|m| m.msg_id.as_deref() == Some(kept.message_uid.as_str()))
+    );
+    others_still_served(&fx).await;
+}
