@@ -207,7 +207,13 @@ async fn serve(
                 }
             }
             item = mailbox.queue.recv() => {
-                let Some(item) = item else { break End::Closed };
+                let Some(item) = item else {
+                    // The hub dropped us; the control value says why.
+                    break match *mailbox.control.borrow() {
+                        Control::Kick => End::Kicked,
+                        Control::Run | Control::Close => End::Closed,
+                    };
+                };
                 for frame in outgoing_frames(conn, item) {
                     if !send_frame(socket, &frame).await {
                         break;

@@ -167,14 +167,18 @@ async fn random_payloads_on_every_topic_never_break_the_server() {
     ];
     let publishes = ["ppMsgP", "pgMsgP", "ppMsgS", "pgMsgS"];
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    for round in 0..300 {
-        if round % 2 == 0 {
+    for round in 0..300u32 {
+        if round.is_multiple_of(2) {
             let topic = queries[(rng.next() % queries.len() as u64) as usize];
             let ack = mallory.query_raw(topic, "mallory", rng.bytes(40)).await;
             let _ = ack.status;
         } else {
             let topic = publishes[(rng.next() % publishes.len() as u64) as usize];
-            let target = if rng.next() % 2 == 0 { "bob" } else { "g" };
+            let target = if rng.next().is_multiple_of(2) {
+                "bob"
+            } else {
+                "g"
+            };
             let _ = mallory.publish_raw(topic, target, rng.bytes(40)).await;
         }
     }
