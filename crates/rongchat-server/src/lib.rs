@@ -3,6 +3,29 @@
 //!
 //! A library first: tests and the app start it with [`Server::start`] on `127.0.0.1:0`
 //! and read back the address; `src/bin/main.rs` is a thin command line over it.
+//!
+//! Shape: axum accepts; one task per WebSocket (`gateway`) selects over its socket, a
+//! bounded queue and a control signal from the `hub` (user id -> connections); `topics/`
+//! answers frames; `routing` is the one message pipeline (gateway and Server API);
+//! `store/` owns SQLite (one WAL connection, blocking work on the blocking pool).
+//!
+//! Choices where the fact sheet (§11) leaves things open:
+//! - Message times are unique and strictly increasing server-wide, so the `dataTime >
+//!   cursor` sync never skips a message that shares a millisecond, and pages cut cleanly.
+//! - Pull and conversation-list replies put the peer in `fromUserId` of one's own private
+//!   messages (direction 1); history keeps the real sender, as the SDK supplies the target.
+//! - History: order 0 returns messages before `time` (0 = now) newest first, order 1 after
+//!   `time` oldest first; `hasMsg` 1 when more exist; `syncTime` = the last one listed.
+//! - Kick on second login: same user and same platform (`platform` parameter, else the
+//!   `apiVer` prefix such as `browser`); other platforms stay connected.
+//! - Status messages (`ppMsgS`/`pgMsgS`) go to online recipients as `s_msg` (QoS 1,
+//!   extStatus 64) and are never stored.
+//! - `RC:SRSMsg` sets the sender's read time for that conversation and reaches only the
+//!   sender's other devices (echo and outbox pull), never the peer.
+//! - Bad input: unknown topics, malformed or incomplete payloads, oversized content (over
+//!   128 KB) and queries naming another user get status 26010; store failures 1000;
+//!   an undecodable frame or a text message closes that one connection.
+//! - Tokens are self-checking (HMAC-SHA256 with the app secret, expiring): see [`token`].
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
