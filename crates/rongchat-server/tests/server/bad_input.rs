@@ -116,7 +116,7 @@ async fn another_users_data_is_refused() {
 async fn frames_over_the_size_limit_close_the_connection() {
     let fx = Fixture::start().await;
     let mut c = fx.client("mallory").await;
-    c.send_raw(WsMessage::Binary(vec![0x50; 1024 * 1024].into()))
+    c.try_send_raw(WsMessage::Binary(vec![0x50; 1024 * 1024].into()))
         .await;
     assert!(c.wait_closed().await);
     others_still_served(&fx).await;

@@ -107,6 +107,12 @@ impl Client {
         self.ws.send(message).await.expect("send");
     }
 
+    /// Sends without insisting: the server may close the socket while a large message is
+    /// still being written.
+    pub async fn try_send_raw(&mut self, message: Message) {
+        let _ = self.ws.send(message).await;
+    }
+
     pub async fn send(&mut self, frame: Frame) {
         self.send_raw(Message::Binary(frame.encode().unwrap().into()))
             .await;
