@@ -262,6 +262,66 @@ pub(crate) async fn get_token(
     )
 }
 
+async fn user_flag(
+    shared: &Arc<Shared>,
+    headers: &HeaderMap,
+    body: &[u8],
+    blocked: bool,
+) -> Result<Response, ApiError> {
+    let pairs = authenticate(shared, headers, body).await?;
+    let user_id = required(&pairs, "userId")?.to_owned();
+    let lookup = user_id.clone();
+    let found = shared
+        .store
+        .run(move |c| accounts::set_blocked(c, &lookup, blocked))
+        .await?;
+    if !found {
+        return Err(ApiError::Param("userId"));
+    }
+    if blocked {
+        shared.hub.close_user(&user_id);
+    }
+    Ok(ok(serde_json::json!({})))
+}
+
+/// `POST /user/block.json`: `userId` (the `minute` duration is not modelled: blocked until
+/// unblocked). Closes the user's connections; new ones get CONNACK 9.
+pub(crate) async fn user_block(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    reply(user_flag(&shared, &headers, &body, true).await)
+}
+
+/// `POST /user/unblock.json`: `userId`.
+pub(crate) async fn user_unblock(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    reply(user_flag(&shared, &headers, &body, false).await)
+}
+
+/// `POST /user/checkOnline.json`: `userId` -> `{"code":200,"status":"1"|"0"}`.
+pub(crate) async fn user_check_online(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    reply(
+        async {
+            let pairs = authenticate(&shared, &headers, &body).await?;
+            let user_id = required(&pairs, "userId")?;
+            let online = shared.hub.is_online(user_id);
+            Ok(ok(
+                serde_json::json!({ "status": if online { "1" } else { "0" } }),
+            ))
+        }
+        .await,
+    )
+}
+
 /// Builds the UpStreamMessage a Server API publish stands for.
 fn api_message(pairs: &[(String, String)]) -> Result<pb::UpStreamMessage, ApiError> {
     let classname = required(pairs, "objectName")?.to_owned();

@@ -27,6 +27,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/files/{key}", get(crate::files::download))
         .route("/user/getToken.json", post(crate::api::get_token))
+        .route("/user/block.json", post(crate::api::user_block))
+        .route("/user/unblock.json", post(crate::api::user_unblock))
+        .route(
+            "/user/checkOnline.json",
+            post(crate::api::user_check_online),
+        )
         .route(
             "/message/private/publish.json",
             post(crate::api::publish_private),

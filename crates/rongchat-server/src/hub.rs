@@ -153,6 +153,11 @@ impl Hub {
         }
     }
 
+    /// Whether the user has a live connection.
+    pub fn is_online(&self, user_id: &str) -> bool {
+        self.lock().get(user_id).is_some_and(|e| !e.is_empty())
+    }
+
     /// Number of live connections.
     pub fn connection_count(&self) -> usize {
         self.lock().values().map(Vec::len).sum()

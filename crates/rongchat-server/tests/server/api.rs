@@ -173,3 +173,41 @@ fn encode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn block_unblock_and_check_online() {
+    let fx = Fixture::start().await;
+    let token = fx.token("bob");
+    let r = Call::new(&fx, "o-1")
+        .post("/user/checkOnline.json", "userId=bob")
+        .await;
+    assert_eq!(r.json()["status"], "0");
+    let (mut bob, _) = crate::support::Client::connect(fx.addr(), &token, "", 3).await;
+    let r = Call::new(&fx, "o-2")
+        .post("/user/checkOnline.json", "userId=bob")
+        .await;
+    assert_eq!(r.json()["status"], "1");
+
+    let r = Call::new(&fx, "b-1")
+        .post("/user/block.json", "userId=bob&minute=10")
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(bob.wait_closed().await);
+    let (_c, ack) = crate::support::Client::connect(fx.addr(), &token, "", 3).await;
+    assert_eq!(
+        ack.status,
+        rongchat_proto::status::ConnAckStatus::UserBlocked
+    );
+
+    let r = Call::new(&fx, "b-2")
+        .post("/user/unblock.json", "userId=bob")
+        .await;
+    assert_eq!(r.status, 200);
+    let (_c, ack) = crate::support::Client::connect(fx.addr(), &token, "", 3).await;
+    assert_eq!(ack.status, rongchat_proto::status::ConnAckStatus::Accepted);
+
+    let r = Call::new(&fx, "b-3")
+        .post("/user/block.json", "userId=nobody")
+        .await;
+    assert_eq!((r.status, r.json()["code"].as_i64()), (400, Some(1002)));
+}
