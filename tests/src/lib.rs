@@ -1,9 +1,10 @@
 //! Shared helpers of the end-to-end tests: a real local server in a temp dir, the
-//! official-SDK oracle as a child process with bounded waits on its JSON lines, and a
-//! tiny HTTP GET.
+//! official-SDK oracle as a child process with bounded waits on its JSON lines, our own
+//! client engine driven with bounded waits, and a tiny HTTP GET.
 
 pub mod http;
 pub mod oracle;
+pub mod ours;
 pub mod server;
 
 pub use oracle::{Login, OracleReport, OracleRun, oracle_dir};

@@ -1,0 +1,3 @@
+//! Side-by-side delivery benchmark (being written).
+
+fn main() {}
