@@ -301,6 +301,11 @@ impl Client {
         Ok(message)
     }
 
+    /// How many messages are still queued to send (uploading or waiting for an ack).
+    pub fn pending_sends(&self) -> Result<usize> {
+        self.inner.with_store(|s| s.outbox_len())
+    }
+
     /// Puts a failed message back in the queue.
     pub fn retry(&self, local_id: i64) -> Result<Option<Message>> {
         let Some(entry) = self.inner.with_store(|s| s.retry(local_id))? else {

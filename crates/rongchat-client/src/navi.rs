@@ -203,7 +203,8 @@ pub async fn open(
         None => navigate(http, endpoint).await?,
     };
     let url = websocket_url(endpoint, &navi);
-    let connect = tokio_tungstenite::connect_async(url);
+    // Small frames, request/ack traffic: Nagle would add ~40 ms per round trip.
+    let connect = tokio_tungstenite::connect_async_with_config(url, None, true);
     match tokio::time::timeout(SOCKET_TIMEOUT, connect).await {
         Ok(Ok((socket, _response))) => Ok((socket, navi)),
         Ok(Err(e)) => Err(OpenError::network(format!("websocket: {}", redact(&e)))),

@@ -516,6 +516,15 @@ impl Session {
     }
 
     fn complete(&mut self, msg_id: u16, result: Result<Reply, RequestError>) {
+        // Drop answered requests from the front of the expiry queue, so finding the next
+        // deadline stays cheap under a burst.
+        while let Some(&(_, id, req)) = self.expiry.front() {
+            let live = self.pending.get(&id).is_some_and(|p| p.request == req);
+            if live && id != msg_id {
+                break;
+            }
+            self.expiry.pop_front();
+        }
         if let Some(pending) = self.pending.remove(&msg_id) {
             self.emit(SessionEvent::Reply {
                 request: pending.request,

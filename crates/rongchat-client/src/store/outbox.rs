@@ -134,6 +134,16 @@ impl Store {
         Ok(entries)
     }
 
+    /// How many messages wait in the outbox (not counting failed ones).
+    pub fn outbox_len(&self) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE stage != ?1",
+            params![OutboxStage::Failed.code()],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// One queued message.
     pub fn outbox_entry(&self, local_id: i64) -> Result<Option<OutboxEntry>> {
         let row = self

@@ -3,34 +3,16 @@
 //! exactly once, in order.
 
 use crate::support::*;
-use rongchat_client::{Client, ConversationId, Event, Outgoing, SendStatus};
+use rongchat_client::{Client, ConversationId, Outgoing, SendStatus};
 use rongchat_proto::content::Content;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 const LONG: Duration = Duration::from_secs(90);
 
-fn count_acks(client: &Client) -> Arc<AtomicUsize> {
-    let acked = Arc::new(AtomicUsize::new(0));
-    let (_, mut events) = client.subscribe().unwrap();
-    let counter = acked.clone();
-    tokio::spawn(async move {
-        loop {
-            match events.recv().await {
-                Ok(Event::MessageUpdated { message }) if message.status == SendStatus::Sent => {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(_) => return,
-            }
-        }
-    });
-    acked
-}
-
-async fn wait_acked(acked: &AtomicUsize, at_least: usize) {
-    eventually(LONG, || acked.load(Ordering::SeqCst) >= at_least).await;
+/// Waits until at least `at_least` of the `total` queued messages were acked (read from
+/// the sender's store, so no event can be missed).
+async fn wait_acked(sender: &Client, total: usize, at_least: usize) {
+    eventually(LONG, || total - sender.pending_sends().unwrap() >= at_least).await;
 }
 
 /// Waits until `receiver` holds `count` messages from alice and checks them: m0.. in order.
@@ -69,7 +51,6 @@ async fn server_restart_and_cut_link_mid_send_lose_and_double_nothing() {
     config.ws_override = Some(proxy.addr.clone());
     let alice = connected(config).await;
     let bob = env.client("bob", "desk").await;
-    let acked = count_acks(&alice);
     let to_bob = ConversationId::private("bob");
     let count = 2000;
     for i in 0..count {
@@ -78,11 +59,15 @@ async fn server_restart_and_cut_link_mid_send_lose_and_double_nothing() {
             .await
             .unwrap();
     }
-    wait_acked(&acked, 300).await;
+    wait_acked(&alice, count, 300).await;
     assert!(proxy.cut() > 0, "a live link was cut");
-    wait_acked(&acked, 900).await;
+    wait_acked(&alice, count, 900).await;
+    assert!(
+        alice.pending_sends().unwrap() > 0,
+        "the restart must come mid-send"
+    );
     env.restart_server().await;
-    wait_acked(&acked, count).await;
+    wait_acked(&alice, count, count).await;
     assert_exactly_in_order(&bob, count).await;
 }
 
@@ -91,7 +76,6 @@ async fn a_new_client_on_the_same_data_dir_finishes_the_outbox() {
     let env = Env::start().await;
     let bob = env.client("bob", "desk").await;
     let alice = env.client("alice", "desk").await;
-    let acked = count_acks(&alice);
     let to_bob = ConversationId::private("bob");
     let count = 1000;
     for i in 0..count {
@@ -100,7 +84,11 @@ async fn a_new_client_on_the_same_data_dir_finishes_the_outbox() {
             .await
             .unwrap();
     }
-    wait_acked(&acked, 150).await;
+    wait_acked(&alice, count, 150).await;
+    assert!(
+        alice.pending_sends().unwrap() > 0,
+        "the drop must come mid-send"
+    );
     drop(alice); // as if the process had been restarted with messages still queued
     let alice = connected(env.config("alice", "desk")).await;
     assert_exactly_in_order(&bob, count).await;
