@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# The main command: builds and starts RongChat on the embedded local server.
-# Until the app lands this starts the local RongCloud-compatible server by itself.
-# Usage: bash scripts/run.sh [extra server flags]
+# The main command: builds and starts RongChat. With no account configured the app starts
+# the embedded local server and signs in to its demo world.
+# Usage: bash scripts/run.sh            the app (needs a desktop session: DISPLAY or WAYLAND_DISPLAY)
+#        bash scripts/run.sh server ... the local RongCloud-compatible server alone
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 ensure_rust
-ensure_packages build
-say "building"
-cargo build --quiet --release -p rongchat-server
-exec "$ROOT/target/release/rongchat-server" serve "$@"
+if [ "${1:-}" = "server" ]; then
+  shift
+  ensure_packages build
+  say "building the server"
+  cargo build --quiet --release -p rongchat-server
+  exec "$ROOT/target/release/rongchat-server" serve "$@"
+fi
+
+ensure_packages build app
+[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] \
+  || die "no display: run this in a desktop session (or under xvfb-run -a)"
+say "building the app"
+cargo build --quiet --release -p rongchat
+exec "$ROOT/target/release/rongchat" "$@"

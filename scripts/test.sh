@@ -5,11 +5,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 ensure_rust
-timed "packages" ensure_packages build oracle audio
+timed "packages" ensure_packages build oracle audio app
 timed "oracle" ensure_oracle
+# The app's E2E tests drive its window through tauri-driver (+ WebKitWebDriver).
+timed "tauri-driver" ensure_cargo_tool tauri-driver tauri-driver "^2"
 export CARGO_TERM_COLOR=never
 
 timed "fmt" cargo fmt --all -- --check
 timed "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
-timed "tests" cargo test --workspace --quiet
+# Under a virtual X display: the app's E2E tests open real windows.
+timed "tests" xvfb-run -a cargo test --workspace --quiet
 say "all tests passed"

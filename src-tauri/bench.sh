@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmarks the app: cold start to a populated list of 1,000 conversations, and the
+# resident memory of all the app's processes when idle. Prints "bench: ..." lines.
+# Usage: bash src-tauri/bench.sh   (debug build, like the tests; add --release for release)
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$ROOT"
+ensure_rust
+ensure_packages build app
+ensure_cargo_tool tauri-driver tauri-driver "^2"
+xvfb-run -a -s "-screen 0 1280x800x24" cargo test "$@" -p rongchat --test e2e bench_ -- --ignored --nocapture 2>&1 \
+  | grep -E "^bench:|test result|panicked"

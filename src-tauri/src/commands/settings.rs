@@ -1,0 +1,115 @@
+//! Language and account settings. The token goes in, never comes back out.
+
+use crate::error::Result;
+use crate::settings::{AccountAddress, Language, Stored, validate_address};
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime, State};
+
+/// The settings as the page sees them (no token, only whether one is stored).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    language: Language,
+    account: Option<AccountView>,
+}
+
+/// A stored account without its secret.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    app_key: String,
+    navi_url: String,
+    has_token: bool,
+}
+
+/// The settings form.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsForm {
+    language: Language,
+    account: Option<AccountForm>,
+}
+
+/// The account part of the form; an empty token keeps the stored one.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountForm {
+    app_key: String,
+    navi_url: String,
+    token: Option<String>,
+}
+
+impl std::fmt::Debug for AccountForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountForm")
+            .field("app_key", &self.app_key)
+            .field("navi_url", &self.navi_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads the settings.
+#[tauri::command]
+pub fn settings_get(state: State<'_, AppState>) -> Result<SettingsView> {
+    let store = state.settings();
+    let stored = store.load()?;
+    Ok(SettingsView {
+        language: stored.language,
+        account: stored.account.map(|a| AccountView {
+            app_key: a.app_key,
+            navi_url: a.navi_url,
+            has_token: store.has_token(),
+        }),
+    })
+}
+
+/// Saves the settings; a changed account signs in again.
+#[tauri::command]
+pub async fn settings_save<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: SettingsForm,
+) -> Result<()> {
+    let store = state.settings();
+    let old = store.load()?;
+    let account = match settings.account {
+        None => None,
+        Some(form) => {
+            let addr = AccountAddress {
+                app_key: form.app_key.trim().to_owned(),
+                navi_url: form.navi_url.trim().trim_end_matches('/').to_owned(),
+            };
+            validate_address(&addr)?;
+            match form.token.as_deref().map(str::trim) {
+                Some(token) if !token.is_empty() => store.write_token(token)?,
+                _ if store.has_token() => {}
+                _ => return Err(crate::error::Error::Invalid("the token is empty".into())),
+            }
+            Some(addr)
+        }
+    };
+    let account_changed = account != old.account;
+    store.save(&Stored {
+        language: settings.language,
+        account,
+    })?;
+    if account_changed {
+        crate::state::restart(app).await?;
+    }
+    Ok(())
+}
+
+/// Forgets the account and goes back to the embedded demo.
+#[tauri::command]
+pub async fn settings_use_demo<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<()> {
+    let store = state.settings();
+    let mut stored = store.load()?;
+    stored.account = None;
+    store.save(&stored)?;
+    store.remove_token()?;
+    crate::state::restart(app).await
+}

@@ -1,0 +1,282 @@
+//! What the user configures: the UI language and, optionally, a real RongCloud account.
+//!
+//! `settings.json` in the config dir holds the language, AppKey and navigation URL. The
+//! token lives apart in `token`, created with owner-only permissions (0600 on Unix), and
+//! is never logged: [`Account`]'s `Debug` prints it redacted.
+//!
+//! For tests and scripted runs, `RONGCHAT_APPKEY` + `RONGCHAT_NAVI` + `RONGCHAT_TOKEN`
+//! give an account without touching the files.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+
+const SETTINGS_FILE: &str = "settings.json";
+const TOKEN_FILE: &str = "token";
+
+/// The UI language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Chinese labels, like the demo (the default).
+    #[default]
+    Zh,
+    /// English labels.
+    En,
+}
+
+/// The settings file's content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Stored {
+    /// The UI language.
+    pub language: Language,
+    /// A real account's AppKey and navigation URL; `None` means the embedded demo.
+    pub account: Option<AccountAddress>,
+}
+
+/// Where a real account lives (no secret in here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountAddress {
+    /// The RongCloud AppKey.
+    pub app_key: String,
+    /// The navigation URL, e.g. `https://nav.cn.ronghub.com`.
+    pub navi_url: String,
+}
+
+/// A real account, ready to connect.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The RongCloud AppKey.
+    pub app_key: String,
+    /// The navigation URL.
+    pub navi_url: String,
+    /// The user's token (secret).
+    pub token: String,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("app_key", &self.app_key)
+            .field("navi_url", &self.navi_url)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// How the app signs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Start the local server and sign in as a demo user.
+    Demo,
+    /// Connect to a real (or any RongCloud-compatible) server.
+    Account(Account),
+}
+
+/// The settings files of one config dir.
+#[derive(Debug, Clone)]
+pub struct SettingsStore {
+    dir: PathBuf,
+}
+
+impl SettingsStore {
+    /// Settings kept in `dir` (created on first save).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The stored settings; defaults when there is no file yet.
+    pub fn load(&self) -> Result<Stored> {
+        match fs::read_to_string(self.dir.join(SETTINGS_FILE)) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| Error::Settings(format!("{SETTINGS_FILE}: {e}"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Stored::default()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Writes the settings file (atomically: temp file, then rename).
+    pub fn save(&self, stored: &Stored) -> Result<()> {
+        fs::create_dir_all(&self.dir)?;
+        let text =
+            serde_json::to_string_pretty(stored).map_err(|e| Error::Settings(e.to_string()))?;
+        let tmp = self.dir.join(format!("{SETTINGS_FILE}.tmp"));
+        fs::write(&tmp, text)?;
+        fs::rename(tmp, self.dir.join(SETTINGS_FILE))?;
+        Ok(())
+    }
+
+    /// Whether a token is stored.
+    pub fn has_token(&self) -> bool {
+        self.token_path().is_file()
+    }
+
+    /// The stored token, if any.
+    pub fn read_token(&self) -> Result<Option<String>> {
+        match fs::read_to_string(self.token_path()) {
+            Ok(t) if !t.trim().is_empty() => Ok(Some(t.trim().to_owned())),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Stores the token readable by the owner only. The file is created with mode 0600
+    /// (never world-readable, not even briefly) and replaced atomically.
+    pub fn write_token(&self, token: &str) -> Result<()> {
+        fs::create_dir_all(&self.dir)?;
+        let tmp = self.dir.join(format!("{TOKEN_FILE}.tmp"));
+        let _ = fs::remove_file(&tmp);
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&tmp)?;
+        file.write_all(token.as_bytes())?;
+        file.sync_all()?;
+        fs::rename(tmp, self.token_path())?;
+        Ok(())
+    }
+
+    /// Forgets the token.
+    pub fn remove_token(&self) -> Result<()> {
+        match fs::remove_file(self.token_path()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    fn token_path(&self) -> PathBuf {
+        self.dir.join(TOKEN_FILE)
+    }
+
+    /// How to sign in: the environment's account, else the stored one, else the demo.
+    pub fn mode(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Mode> {
+        let from_env = (
+            env("RONGCHAT_APPKEY"),
+            env("RONGCHAT_NAVI"),
+            env("RONGCHAT_TOKEN"),
+        );
+        if let (Some(app_key), Some(navi_url), Some(token)) = from_env {
+            return Ok(Mode::Account(Account {
+                app_key,
+                navi_url,
+                token,
+            }));
+        }
+        let stored = self.load()?;
+        match (stored.account, self.read_token()?) {
+            (Some(addr), Some(token)) => Ok(Mode::Account(Account {
+                app_key: addr.app_key,
+                navi_url: addr.navi_url,
+                token,
+            })),
+            _ => Ok(Mode::Demo),
+        }
+    }
+}
+
+/// Checks an account form before saving it.
+pub fn validate_address(addr: &AccountAddress) -> Result<()> {
+    if addr.app_key.trim().is_empty() {
+        return Err(Error::Invalid("AppKey is empty".into()));
+    }
+    let url = addr.navi_url.trim();
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(Error::Invalid(
+            "the navigation URL must start with http:// or https://".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_to_demo_and_chinese() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        assert_eq!(store.load().unwrap(), Stored::default());
+        assert_eq!(store.load().unwrap().language, Language::Zh);
+        assert_eq!(store.mode(&no_env).unwrap(), Mode::Demo);
+    }
+
+    #[test]
+    fn token_is_owner_only_and_kept_out_of_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        let stored = Stored {
+            language: Language::En,
+            account: Some(AccountAddress {
+                app_key: "k".into(),
+                navi_url: "http://127.0.0.1:1".into(),
+            }),
+        };
+        store.save(&stored).unwrap();
+        store.write_token("secret-token").unwrap();
+        store.write_token("secret-token-2").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join(TOKEN_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let settings_text = fs::read_to_string(dir.path().join(SETTINGS_FILE)).unwrap();
+        assert!(!settings_text.contains("secret"));
+        let Mode::Account(account) = store.mode(&no_env).unwrap() else {
+            panic!("expected an account");
+        };
+        assert_eq!(account.token, "secret-token-2");
+        assert!(!format!("{account:?}").contains("secret"));
+        store.remove_token().unwrap();
+        assert_eq!(store.mode(&no_env).unwrap(), Mode::Demo);
+    }
+
+    #[test]
+    fn environment_account_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        let env = |k: &str| match k {
+            "RONGCHAT_APPKEY" => Some("key".to_owned()),
+            "RONGCHAT_NAVI" => Some("http://127.0.0.1:9".to_owned()),
+            "RONGCHAT_TOKEN" => Some("tok".to_owned()),
+            _ => None,
+        };
+        assert!(matches!(store.mode(&env).unwrap(), Mode::Account(a) if a.app_key == "key"));
+    }
+
+    #[test]
+    fn address_validation() {
+        let ok = AccountAddress {
+            app_key: "k".into(),
+            navi_url: "https://nav.cn.ronghub.com".into(),
+        };
+        assert!(validate_address(&ok).is_ok());
+        let bad = AccountAddress {
+            navi_url: "nav.cn.ronghub.com".into(),
+            ..ok.clone()
+        };
+        assert!(validate_address(&bad).is_err());
+        let bad = AccountAddress {
+            app_key: " ".into(),
+            ..ok
+        };
+        assert!(validate_address(&bad).is_err());
+    }
+}

@@ -1,0 +1,197 @@
+//! The app's managed state: paths, settings, the connection status, the session and audio.
+//! `restart` builds a session for the current settings: the embedded demo (local server,
+//! seeded world, demo contact) or a real account.
+
+use crate::audio::Audio;
+use crate::demo;
+use crate::directory::Directory;
+use crate::embedded::Embedded;
+use crate::error::{Error, Result};
+use crate::models::{ConnState, StatusDto};
+use crate::paths::Paths;
+use crate::session::{Emit, OnStatus, Parts, Session};
+use crate::settings::{Mode, SettingsStore};
+use rongchat_client::{Client, ClientConfig};
+use std::sync::{Arc, Mutex, PoisonError};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+/// Managed by Tauri; commands get it as `State<'_, AppState>`.
+#[derive(Debug)]
+pub struct AppState {
+    paths: Paths,
+    settings: SettingsStore,
+    status: Arc<Mutex<StatusDto>>,
+    session: tokio::sync::RwLock<Option<Arc<Session>>>,
+    restarting: tokio::sync::Mutex<()>,
+    audio: Audio,
+}
+
+impl AppState {
+    /// State over the given folders.
+    pub fn new(paths: Paths) -> Self {
+        Self {
+            settings: SettingsStore::new(paths.config.clone()),
+            paths,
+            status: Arc::new(Mutex::new(StatusDto {
+                state: ConnState::Connecting,
+                user_id: None,
+                user_name: None,
+                mode: "demo",
+                message: None,
+            })),
+            session: tokio::sync::RwLock::new(None),
+            restarting: tokio::sync::Mutex::new(()),
+            audio: Audio::default(),
+        }
+    }
+
+    /// The folders.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    /// The settings files.
+    pub fn settings(&self) -> &SettingsStore {
+        &self.settings
+    }
+
+    /// Recording and playback.
+    pub fn voice(&self) -> &Audio {
+        &self.audio
+    }
+
+    /// The connection state for the banner.
+    pub fn status(&self) -> StatusDto {
+        self.status
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The signed-in session, or `NotSignedIn`.
+    pub async fn session(&self) -> Result<Arc<Session>> {
+        self.session.read().await.clone().ok_or(Error::NotSignedIn)
+    }
+}
+
+fn status_sink<R: Runtime>(app: &AppHandle<R>, status: Arc<Mutex<StatusDto>>) -> OnStatus {
+    let app = app.clone();
+    Arc::new(move |s: StatusDto| {
+        *status.lock().unwrap_or_else(PoisonError::into_inner) = s.clone();
+        let _ = app.emit(crate::events::SESSION_STATUS, s);
+    })
+}
+
+fn emitter<R: Runtime>(app: &AppHandle<R>) -> Emit {
+    let app = app.clone();
+    Arc::new(move |name: &'static str, payload: serde_json::Value| {
+        let _ = app.emit(name, payload);
+    })
+}
+
+/// Signs in for the first time (called from `setup`).
+pub fn start<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = restart(app.clone()).await {
+            let state = app.state::<AppState>();
+            let mut status = state.status();
+            status.state = match e {
+                Error::Client(ref m) if m.to_lowercase().contains("token") => {
+                    ConnState::TokenInvalid
+                }
+                _ => ConnState::Disconnected,
+            };
+            status.message = Some(e.to_string());
+            status_sink(&app, state.status.clone())(status);
+        }
+    });
+}
+
+/// Stops the current session, if any, and signs in with the current settings.
+pub async fn restart<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    let state = app.state::<AppState>();
+    let _one_at_a_time = state.restarting.lock().await;
+    if let Some(old) = state.session.write().await.take() {
+        old.shutdown().await;
+    }
+    let on_status = status_sink(&app, state.status.clone());
+    let mode = state.settings().mode(&|k| std::env::var(k).ok())?;
+    on_status(StatusDto {
+        state: ConnState::Connecting,
+        user_id: None,
+        user_name: None,
+        mode: if mode == Mode::Demo {
+            "demo"
+        } else {
+            "account"
+        },
+        message: None,
+    });
+    let parts = match mode {
+        Mode::Demo => demo_parts(state.paths()).await?,
+        Mode::Account(account) => {
+            let dir = state.paths().client_dir(&account.app_key, "account");
+            let config = ClientConfig::new(
+                account.navi_url.clone(),
+                account.app_key.clone(),
+                account.token.clone(),
+                &dir,
+            );
+            let client = Client::open(config).map_err(|e| Error::Client(e.to_string()))?;
+            let user_id = client.user_id().unwrap_or_default();
+            Parts {
+                client,
+                directory: Directory::empty(),
+                user: (user_id.clone(), user_id),
+                mode: "account",
+                work_dir: dir,
+                music: Vec::new(),
+                embedded: None,
+                helpers: Vec::new(),
+                tasks: Vec::new(),
+            }
+        }
+    };
+    let session = Session::start(parts, emitter(&app), on_status)?;
+    *state.session.write().await = Some(session);
+    Ok(())
+}
+
+async fn demo_parts(paths: &Paths) -> Result<Parts> {
+    let embedded = Embedded::start(paths).await?;
+    let work = paths.client_dir("local", demo::ME.id);
+    let music = demo::seed::ensure(&embedded, &paths.data).await?;
+    let since = crate::session::now_ms();
+    let echo = demo::seed::person(&embedded, demo::ECHO, &paths.data.join("demo-contact")).await?;
+    let echo_task = tauri::async_runtime::spawn(demo::echo::run(echo.clone(), since));
+    let token = embedded.token_for(demo::ME.id, demo::ME.name)?;
+    let config = ClientConfig::new(
+        embedded.info.http_url.clone(),
+        embedded.info.app_key.clone(),
+        token,
+        &work,
+    );
+    let client = Client::open(config).map_err(|e| Error::Client(e.to_string()))?;
+    Ok(Parts {
+        client,
+        directory: Directory::demo(),
+        user: (demo::ME.id.to_owned(), demo::ME.name.to_owned()),
+        mode: "demo",
+        work_dir: work,
+        music,
+        embedded: Some(embedded),
+        helpers: vec![echo],
+        tasks: vec![echo_task],
+    })
+}
+
+/// Closes the session on exit.
+pub fn shutdown<R: Runtime>(app: &AppHandle<R>) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let session = tauri::async_runtime::block_on(async { state.session.write().await.take() });
+    if let Some(session) = session {
+        tauri::async_runtime::block_on(session.shutdown());
+    }
+}

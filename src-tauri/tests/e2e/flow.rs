@@ -1,0 +1,201 @@
+//! The app's main flows, in one app launch where possible:
+//! sign-in on the embedded server, receiving every kind from a second client (list
+//! preview, unread badge, chat bubbles), hostile content shown literally, sending text and
+//! a file back, unread cleared and still cleared after a restart, and the "logged in on
+//! another device" banner.
+
+use crate::harness::{App, WAIT};
+use crate::peer::{Embedded, Peer, Received};
+use fantoccini::Locator;
+use std::path::Path;
+use std::time::Duration;
+
+/// A payload that would set `window.__pwned` if any of it ran as markup or script.
+const XSS: &str =
+    r#"<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>"#;
+/// The same for a file name (no `/`, so it can exist on disk).
+const FILE_XSS: &str = r#"<img src=x onerror=window.__pwned=3><b>x.txt"#;
+/// What the app's picker hook sends.
+const UPLOAD_NAME: &str = "报告 & <draft>.txt";
+
+fn conv_css(target: &str) -> String {
+    format!("#conversation-list li.conversation[data-target-id='{target}']")
+}
+
+async fn text_of(app: &App, css: &str) -> String {
+    app.wait_for_css(css).await.text().await.unwrap_or_default()
+}
+
+async fn launch(data_dir: &Path, pick: &Path) -> App {
+    App::launch(&[
+        (
+            "RONGCHAT_DATA_DIR",
+            data_dir.to_str().expect("utf-8 temp path"),
+        ),
+        (
+            "RONGCHAT_TEST_PICK",
+            pick.to_str().expect("utf-8 temp path"),
+        ),
+    ])
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_end_to_end() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().join("app-data");
+    let upload = dir.path().join(UPLOAD_NAME);
+    std::fs::write(&upload, b"hello from the app's file picker\n").expect("write upload");
+
+    // --- 1. The app starts its embedded server, seeds the demo world and signs in.
+    let app = launch(&data_dir, &upload).await;
+    let embedded = Embedded::read(&data_dir).await;
+    app.wait_for_css("#conversation-list li.conversation").await;
+    let seeded = app
+        .js("return document.querySelectorAll('#conversation-list li.conversation').length")
+        .await;
+    assert!(
+        seeded.as_u64().unwrap_or(0) >= 4,
+        "demo world seeded: {seeded}"
+    );
+    app.screenshot("list").await;
+
+    // --- 2. A second client, whose display name is hostile, sends every kind.
+    let peer_id = "tester";
+    let peer = Peer::connect(&embedded, peer_id, XSS).await;
+    let me = embedded.user_id.as_str();
+    peer.send_text(me, XSS).await;
+    peer.send_image(me).await;
+    peer.send_voice(me, 3).await;
+    peer.send_music(me, XSS, XSS).await;
+    peer.send_file(me, FILE_XSS, b"file body").await;
+
+    // The list shows the conversation with the last preview and the unread badge.
+    let item = conv_css(peer_id);
+    app.wait_js(
+        "the peer's unread badge at 5",
+        &format!("const b = document.querySelector(\"{item} .badge\"); return !!b && b.textContent === '5';"),
+    )
+    .await;
+    assert_eq!(
+        text_of(&app, &format!("{item} .conversation-preview")).await,
+        "[文件]"
+    );
+    // The hostile sender name is the title, as text.
+    assert_eq!(
+        text_of(&app, &format!("{item} .conversation-title")).await,
+        XSS
+    );
+
+    // --- 3. Open the chat: every kind shows, hostile strings literally.
+    app.wait_for_css(&item)
+        .await
+        .click()
+        .await
+        .expect("open chat");
+    app.wait_js(
+        "five messages in the chat",
+        "return document.querySelectorAll('#message-list li.message').length >= 5;",
+    )
+    .await;
+    for kind in ["text", "image", "voice", "music", "file"] {
+        app.wait_for_css(&format!("#message-list li.message.receiver.kind-{kind}"))
+            .await;
+    }
+    assert_eq!(text_of(&app, "li.kind-text .bubble").await, XSS);
+    assert_eq!(text_of(&app, "li.kind-file .file-name").await, FILE_XSS);
+    assert_eq!(text_of(&app, "li.kind-music .music-name").await, XSS);
+    assert_eq!(text_of(&app, "li.kind-voice .voice-duration").await, "3″");
+    app.wait_for_css("li.kind-voice .unheard-dot").await;
+    app.wait_js(
+        "the image thumbnail to load",
+        "const i = document.querySelector('li.kind-image img.thumb'); return !!i && i.complete && i.naturalWidth > 0;",
+    )
+    .await;
+    let injected = app
+        .js("return [window.__pwned === undefined, document.querySelectorAll('#message-list script, #message-list b, #conversation-list b, #message-list img:not(.thumb):not(.avatar):not(.music-poster)').length]")
+        .await;
+    assert_eq!(
+        injected,
+        serde_json::json!([true, 0]),
+        "no payload ran or became markup"
+    );
+    // Opening the chat read it.
+    app.wait_js(
+        "the badge to clear",
+        &format!("return !document.querySelector(\"{item} .badge\");"),
+    )
+    .await;
+    app.screenshot("chat").await;
+
+    // --- 4. The UI sends a text and a file back; the peer receives both.
+    let composer = app.wait_for_css("#composer-text").await;
+    composer
+        .send_keys("你好 from the UI 👋")
+        .await
+        .expect("type");
+    app.client
+        .find(Locator::Id("send-button"))
+        .await
+        .expect("send button")
+        .click()
+        .await
+        .expect("send");
+    let got = peer
+        .wait_for(|m| matches!(m, Received::Text(t) if t == "你好 from the UI 👋"))
+        .await;
+    assert!(matches!(got, Received::Text(_)));
+    app.wait_for_css("#message-list li.message.sender.kind-text[data-status='sent']")
+        .await;
+
+    app.wait_for_css("#more-toggle")
+        .await
+        .click()
+        .await
+        .expect("more");
+    app.wait_for_css("#pick-file")
+        .await
+        .click()
+        .await
+        .expect("pick file");
+    let got = peer
+        .wait_for(|m| matches!(m, Received::File { name, .. } if name.starts_with("报告")))
+        .await;
+    let Received::File { name, bytes, .. } = got else {
+        unreachable!()
+    };
+    assert_eq!(name, UPLOAD_NAME);
+    assert_eq!(bytes, b"hello from the app's file picker\n");
+    app.wait_for_css("#message-list li.message.sender.kind-file[data-status='sent']")
+        .await;
+
+    // --- 5. Restart: the unread count stays cleared.
+    app.quit().await;
+    let app = launch(&data_dir, &upload).await;
+    app.wait_for_css(&item).await;
+    tokio::time::sleep(Duration::from_millis(500)).await; // let a (wrong) re-sync show up
+    app.wait_js(
+        "the list after the restart",
+        &format!("return document.querySelector(\"{item} .conversation-preview\") !== null;"),
+    )
+    .await;
+    let badge = app
+        .js(&format!(
+            "return !!document.querySelector(\"{item} .badge\");"
+        ))
+        .await;
+    assert_eq!(
+        badge,
+        serde_json::json!(false),
+        "unread stays cleared after a restart"
+    );
+
+    // --- 6. A second login of the same user: the app shows the kicked banner.
+    let _second = Peer::connect_as_app_user(&embedded).await;
+    app.wait_for_css("#banner[data-state='kicked']").await;
+    let banner = text_of(&app, "#banner-text").await;
+    assert!(banner.contains("其他设备"), "banner: {banner}");
+    app.screenshot("kicked").await;
+    app.quit().await;
+    let _ = WAIT;
+}

@@ -1,0 +1,176 @@
+//! Starts the app under tauri-driver (which starts WebKitWebDriver) and connects a
+//! WebDriver client. Ports are found free at run time; everything stops with SIGTERM.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long any single wait in these tests may take.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local addr").port()
+}
+
+/// Sends SIGTERM (tauri-driver then stops WebKitWebDriver and the app) and waits.
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The app's binary: cargo builds it for this test and says where, whatever the target dir.
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rongchat"))
+}
+
+/// `target/artifacts` of the workspace, for screenshots.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/artifacts");
+    std::fs::create_dir_all(&dir).expect("create target/artifacts");
+    dir
+}
+
+/// One running app window, driven over WebDriver.
+pub struct App {
+    pub client: Client,
+    driver: Option<Child>,
+}
+
+impl App {
+    /// Starts tauri-driver and the app with `env` set, and waits for the page to be ready.
+    pub async fn launch(env: &[(&str, &str)]) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "the E2E tests need an X display: run them under `xvfb-run -a` (scripts/test.sh does)"
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new("tauri-driver");
+        cmd.arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(native_port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        // The app inherits tauri-driver's environment.
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let driver = cmd
+            .spawn()
+            .expect("tauri-driver not found: scripts/test.sh installs it into .tools/bin");
+        let mut guard = DriverGuard(Some(driver));
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + WAIT;
+        let client = loop {
+            let attempt = tokio::time::timeout(
+                Duration::from_secs(20),
+                ClientBuilder::native()
+                    .capabilities(caps.clone())
+                    .connect(&url),
+            )
+            .await;
+            match attempt {
+                Ok(Ok(client)) => break client,
+                _ if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await
+                }
+                Ok(Err(e)) => panic!("cannot start a WebDriver session: {e}"),
+                Err(_) => panic!("WebDriver session timed out"),
+            }
+        };
+        let app = App {
+            client,
+            driver: guard.0.take(),
+        };
+        app.wait_for_css("body[data-ready='true']").await;
+        app
+    }
+
+    /// Closes the window and stops the driver (and with it the app).
+    pub async fn quit(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        if let Some(mut driver) = self.driver.take() {
+            terminate(&mut driver);
+        }
+    }
+
+    /// Waits for an element matching `css`.
+    pub async fn wait_for_css(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css:?} within {WAIT:?}: {e}"))
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Polls a script until it returns true.
+    pub async fn wait_js(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.js(script).await == serde_json::Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window to target/artifacts/<name>.png.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = artifacts_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(mut driver) = self.driver.take() {
+            terminate(&mut driver);
+        }
+    }
+}
+
+struct DriverGuard(Option<Child>);
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            terminate(&mut child);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests in the real app window: tauri-driver + WebKitWebDriver under Xvfb,
+//! driven with fantoccini. One test binary; the flows share app launches where they can.
+//!
+//! The app runs its embedded default (local server + demo world) in a temp data dir
+//! (`RONGCHAT_DATA_DIR`) and writes `embedded.json` there (server URL, app key, its user),
+//! so a second client in the test can reach the same server as another user.
+
+mod bench;
+mod flow;
+mod harness;
+mod peer;

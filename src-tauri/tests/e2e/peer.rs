@@ -1,0 +1,221 @@
+//! The second client: a real `rongchat_client::Client` on the app's embedded server.
+
+use rongchat_client::{
+    Client, ClientConfig, ConversationId, Direction, Event, Outgoing, SendStatus,
+};
+use rongchat_proto::content::{Common, Content, Text, UserInfo};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+use tokio::sync::broadcast::Receiver;
+
+const WAIT: Duration = crate::harness::WAIT;
+
+/// What the app wrote to `embedded.json` in its data dir.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Embedded {
+    pub http_url: String,
+    pub app_key: String,
+    pub server_dir: PathBuf,
+    pub user_id: String,
+}
+
+impl Embedded {
+    /// Waits for the app to write the file.
+    pub async fn read(data_dir: &Path) -> Embedded {
+        let path = data_dir.join("embedded.json");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&path)
+                && let Ok(info) = serde_json::from_str(&text)
+            {
+                return info;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the app wrote no {}",
+                path.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn token(&self, user_id: &str, name: &str) -> String {
+        rongchat_server::issue_offline_token(&self.server_dir, Some(&self.app_key), user_id, name)
+            .expect("issue a token on the app's server")
+    }
+}
+
+/// What the peer received from the app's user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Received {
+    Text(String),
+    File { name: String, bytes: Vec<u8> },
+    Other(String),
+}
+
+pub struct Peer {
+    client: Client,
+    user_id: String,
+    name: String,
+    events: Mutex<Receiver<Event>>,
+    dir: tempfile::TempDir,
+}
+
+impl Peer {
+    async fn open(embedded: &Embedded, user_id: &str, name: &str) -> Peer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let token = embedded.token(user_id, name);
+        let config = ClientConfig::new(
+            embedded.http_url.clone(),
+            embedded.app_key.clone(),
+            token,
+            dir.path().join("store"),
+        );
+        let client = Client::open(config).expect("open the peer client");
+        let (_, events) = client.subscribe().expect("subscribe");
+        client
+            .connect_and_wait(WAIT)
+            .await
+            .expect("the peer connects to the app's server");
+        Peer {
+            client,
+            user_id: user_id.to_owned(),
+            name: name.to_owned(),
+            events: Mutex::new(events),
+            dir,
+        }
+    }
+
+    /// A new user on the app's server.
+    pub async fn connect(embedded: &Embedded, user_id: &str, name: &str) -> Peer {
+        Self::open(embedded, user_id, name).await
+    }
+
+    /// The app's own user, from another device (the app gets kicked).
+    pub async fn connect_as_app_user(embedded: &Embedded) -> Peer {
+        Self::open(embedded, &embedded.user_id, "second device").await
+    }
+
+    /// Sends and waits for the server's ack, so messages arrive in the order sent.
+    async fn send(&self, to: &str, outgoing: Outgoing) {
+        let mut events = self.events.lock().await;
+        let sent = self
+            .client
+            .send(&ConversationId::private(to), outgoing)
+            .await
+            .expect("peer send");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = tokio::time::timeout(left, events.recv())
+                .await
+                .expect("timed out waiting for the peer's message to be sent")
+                .expect("peer event stream");
+            if let Event::MessageUpdated { message } = event
+                && message.local_id == sent.local_id
+            {
+                match message.status {
+                    SendStatus::Sent => return,
+                    SendStatus::Failed => panic!("peer send failed: {:?}", message.fail_reason),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A text that carries the peer's (display) name, like the SDK's `user` field.
+    pub async fn send_text(&self, to: &str, text: &str) {
+        let content = Content::Text(Text {
+            content: text.to_owned(),
+            common: Common {
+                user: Some(UserInfo {
+                    id: Some(self.user_id.clone()),
+                    name: Some(self.name.clone()),
+                    portrait: None,
+                }),
+                ..Default::default()
+            },
+        });
+        self.send(to, Outgoing::Content(content)).await;
+    }
+
+    pub async fn send_image(&self, to: &str) {
+        let path = self.dir.path().join("photo.png");
+        let img = image::RgbImage::from_fn(64, 40, |x, y| {
+            image::Rgb([(x * 4) as u8, (y * 6) as u8, 160])
+        });
+        img.save(&path).expect("write a test image");
+        self.send(to, Outgoing::Image(path)).await;
+    }
+
+    pub async fn send_voice(&self, to: &str, seconds: u64) {
+        let pcm: Vec<i16> = (0..8000 * seconds as usize)
+            .map(|i| ((i as f32 * 440.0 * std::f32::consts::TAU / 8000.0).sin() * 8000.0) as i16)
+            .collect();
+        let amr = rongchat_voice::encode_pcm(&pcm).expect("encode AMR");
+        self.send(
+            to,
+            Outgoing::Voice {
+                amr,
+                duration: seconds,
+            },
+        )
+        .await;
+    }
+
+    pub async fn send_music(&self, to: &str, name: &str, author: &str) {
+        let outgoing = Outgoing::Music {
+            url: "http://127.0.0.1:9/none.amr".into(),
+            name: name.to_owned(),
+            author: author.to_owned(),
+            poster: String::new(),
+        };
+        self.send(to, outgoing).await;
+    }
+
+    pub async fn send_file(&self, to: &str, name: &str, body: &[u8]) {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, body).expect("write the test file");
+        self.send(to, Outgoing::File(path)).await;
+    }
+
+    /// Waits for a message from someone else that matches.
+    pub async fn wait_for(&self, wanted: impl Fn(&Received) -> bool) -> Received {
+        let mut events = self.events.lock().await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = tokio::time::timeout(left, events.recv())
+                .await
+                .expect("timed out waiting for a message at the peer")
+                .expect("peer event stream");
+            let Event::MessageReceived { message } = event else {
+                continue;
+            };
+            if message.direction != Direction::Receive {
+                continue;
+            }
+            let received = match message.parsed() {
+                Content::Text(t) => Received::Text(t.content),
+                Content::File(f) => {
+                    let path = self
+                        .client
+                        .download(&f.file_url, &f.name, |_, _| {}, None)
+                        .await
+                        .expect("download the file the app sent");
+                    Received::File {
+                        name: f.name,
+                        bytes: std::fs::read(path).expect("read the download"),
+                    }
+                }
+                other => Received::Other(other.object_name().to_owned()),
+            };
+            if wanted(&received) {
+                return received;
+            }
+        }
+    }
+}
