@@ -6,3 +6,4 @@ mod faults;
 mod messaging;
 mod support;
 mod unread;
+mod uploads;
