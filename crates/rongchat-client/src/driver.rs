@@ -338,11 +338,13 @@ impl Driver {
             let pulled = sync::apply_pull(store.cursors()?, &reply, &me);
             let applied = store.apply_incoming(&pulled.messages, Some(pulled.cursors))?;
             let reads: Vec<_> = pulled.messages.iter().filter_map(sync::read_sync).collect();
-            Ok((applied, reads, pulled.finished))
+            Ok((applied, reads, pulled.finished, pulled.messages.is_empty()))
         });
-        let Ok((applied, reads, finished)) = outcome else {
+        let Ok((applied, reads, finished, empty)) = outcome else {
             return;
         };
+        // A server that says "not finished" but sends nothing would make us spin.
+        let finished = finished || empty;
         self.announce(applied);
         for (conversation, time) in reads {
             self.apply_read(&conversation, time);

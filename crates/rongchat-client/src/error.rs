@@ -29,9 +29,10 @@ pub enum Error {
     /// Navigation failed.
     #[error("navigation failed: {0}")]
     Navi(String),
-    /// An HTTP transfer (upload, download, navigation) failed.
+    /// An HTTP transfer (upload, download, navigation) failed. The URL is stripped: a
+    /// download URL may carry a token.
     #[error("http: {0}")]
-    Http(#[from] reqwest::Error),
+    Http(reqwest::Error),
     /// A local file could not be read or written.
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
@@ -56,6 +57,12 @@ pub enum Error {
     /// No such message or conversation.
     #[error("not found: {0}")]
     NotFound(String),
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        Self::Http(e.without_url())
+    }
 }
 
 /// Result alias for the client engine.
