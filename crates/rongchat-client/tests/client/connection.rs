@@ -104,3 +104,56 @@ async fn a_restarted_server_is_reconnected_and_resume_skips_the_wait() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heartbeat_keeps_a_live_link_and_two_missed_pongs_reconnect() {
+    let env = Env::start().await;
+    let proxy = Proxy::start(env.server().local_addr().to_string()).await;
+    let mut config = env.config("alice", "desk");
+    config.ws_override = Some(proxy.addr.clone());
+    // The SDK's timings, scaled down: a ping 300 ms after each pong, 300 ms to answer.
+    config.session = Some(rongchat_client::session::SessionConfig {
+        seed: 7,
+        ping_interval: Duration::from_millis(300),
+        ping_timeout: Duration::from_millis(300),
+        ..Default::default()
+    });
+    let alice = connected(config).await;
+    let (_, mut events) = alice.subscribe().unwrap();
+    // Several ping rounds on a healthy link: never anything but connected.
+    let quiet = tokio::time::timeout(Duration::from_millis(1500), async {
+        loop {
+            if let Ok(Event::Connection { status }) = events.recv().await
+                && status != ConnectionStatus::Connected
+            {
+                return status;
+            }
+        }
+    })
+    .await;
+    assert!(quiet.is_err(), "a healthy link changed state: {quiet:?}");
+
+    // The path goes dead without a close: two missed pongs (~600 ms), then a reconnect.
+    let dead_at = tokio::time::Instant::now();
+    proxy.blackhole();
+    let reason = wait_for(&mut events, TIMEOUT, |e| match e {
+        Event::Connection {
+            status: ConnectionStatus::Suspended { reason },
+        } => Some(*reason),
+        _ => None,
+    })
+    .await;
+    assert_eq!(reason, rongchat_client::session::SuspendReason::PingTimeout);
+    let detected = dead_at.elapsed();
+    assert!(
+        detected >= Duration::from_millis(300) && detected < Duration::from_secs(3),
+        "{detected:?}"
+    );
+    alice.wait_connected(TIMEOUT).await.unwrap();
+    send_acked(
+        &alice,
+        &ConversationId::private("bob"),
+        Outgoing::Text("alive".into()),
+    )
+    .await;
+}

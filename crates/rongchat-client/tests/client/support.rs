@@ -4,8 +4,10 @@
 use rongchat_client::{Client, ClientConfig, ConversationId, Event, Message, Outgoing, SendStatus};
 use rongchat_server::{Config, Server};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
@@ -139,28 +141,44 @@ pub async fn send_acked(client: &Client, to: &ConversationId, outgoing: Outgoing
     .await
 }
 
-/// A TCP proxy on 127.0.0.1:0 in front of `target`; `cut()` drops every open link.
+/// A TCP proxy on 127.0.0.1:0 in front of `target`. `cut()` closes every open link;
+/// `blackhole()` keeps them open but silently drops their bytes (a dead network path).
 pub struct Proxy {
     pub addr: String,
-    links: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    links: Arc<Mutex<Vec<Link>>>,
     accept: JoinHandle<()>,
+}
+
+struct Link {
+    task: JoinHandle<()>,
+    dropping: Arc<AtomicBool>,
 }
 
 impl Proxy {
     pub async fn start(target: String) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap().to_string();
-        let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let links: Arc<Mutex<Vec<Link>>> = Arc::default();
         let accept_links = links.clone();
         let accept = tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
+            while let Ok((inbound, _)) = listener.accept().await {
                 let target = target.clone();
-                let link = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(&target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                let dropping = Arc::new(AtomicBool::new(false));
+                let flag = dropping.clone();
+                let task = tokio::spawn(async move {
+                    let Ok(outbound) = TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    let _ = inbound.set_nodelay(true);
+                    let _ = outbound.set_nodelay(true);
+                    let (in_read, in_write) = inbound.into_split();
+                    let (out_read, out_write) = outbound.into_split();
+                    tokio::select! {
+                        () = pump(in_read, out_write, flag.clone()) => {}
+                        () = pump(out_read, in_write, flag) => {}
                     }
                 });
-                accept_links.lock().unwrap().push(link);
+                accept_links.lock().unwrap().push(Link { task, dropping });
             }
         });
         Self {
@@ -173,11 +191,39 @@ impl Proxy {
     /// Cuts every link open now (new ones are accepted).
     pub fn cut(&self) -> usize {
         let links: Vec<_> = self.links.lock().unwrap().drain(..).collect();
-        let n = links.iter().filter(|l| !l.is_finished()).count();
+        let n = links.iter().filter(|l| !l.task.is_finished()).count();
         for link in links {
-            link.abort();
+            link.task.abort();
         }
         n
+    }
+
+    /// From now on the open links swallow everything (new links work normally).
+    pub fn blackhole(&self) {
+        for link in self.links.lock().unwrap().iter() {
+            link.dropping.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    dropping: Arc<AtomicBool>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                if dropping.load(Ordering::SeqCst) {
+                    continue;
+                }
+                if to.write_all(&buf[..n]).await.is_err() {
+                    return;
+                }
+            }
+        }
     }
 }
 
