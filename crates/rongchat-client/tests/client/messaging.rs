@@ -345,3 +345,58 @@ async fn group_messages_reach_every_member() {
         assert_eq!(got.sender_id, "alice");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_is_filled_from_the_server_when_the_store_runs_out() {
+    let env = Env::start().await;
+    let alice = env.client("alice", "desk").await;
+    let bob = env.client("bob", "desk").await;
+    let to_bob = ConversationId::private("bob");
+    let from_alice = ConversationId::private("alice");
+    for i in 0..30 {
+        alice
+            .send(&to_bob, Outgoing::Text(format!("h{i}")))
+            .await
+            .unwrap();
+    }
+    eventually(TIMEOUT, || {
+        bob.conversation(&from_alice).unwrap().map(|c| c.unread) == Some(30)
+    })
+    .await;
+    drop(bob);
+    // This device lost its oldest 25 messages (say, it was installed later).
+    let db =
+        rusqlite::Connection::open(env.data_dir("bob", "desk").join("rongchat.sqlite3")).unwrap();
+    let removed = db
+        .execute(
+            "DELETE FROM messages WHERE local_id IN
+             (SELECT local_id FROM messages ORDER BY sent_time LIMIT 25)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(removed, 25);
+    drop(db);
+
+    let bob = connected(env.config("bob", "desk")).await;
+    let newest = bob.history(&from_alice, None, 20).await.unwrap();
+    assert_eq!(newest.len(), 20, "5 local + 15 from qryPMsg");
+    let older = bob.history(&from_alice, newest.first(), 20).await.unwrap();
+    assert_eq!(older.len(), 10);
+    let texts: Vec<String> = older
+        .iter()
+        .chain(&newest)
+        .map(|m| match m.parsed() {
+            Content::Text(t) => t.content,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(texts, (0..30).map(|i| format!("h{i}")).collect::<Vec<_>>());
+    assert!(
+        bob.history(&from_alice, older.first(), 20)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Fetched history does not count as unread.
+    assert_eq!(bob.conversation(&from_alice).unwrap().unwrap().unread, 30);
+}
