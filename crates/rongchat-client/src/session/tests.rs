@@ -527,3 +527,68 @@ fn disconnect_by_the_app_fails_in_flight_and_stays_down() {
     assert!(h.drain().is_empty());
     assert_eq!(h.session.poll_timeout(), None);
 }
+
+#[test]
+fn v4_connack_sets_the_first_msg_id_and_qos1_queryacks_are_confirmed() {
+    let mut h = Harness::new();
+    h.session.connect(h.start);
+    h.drain();
+    let ack = ConnAck {
+        status: rongchat_proto::status::ConnAckStatus::Accepted,
+        info: ConnAckInfo::V4 {
+            user_id: Some("alice".into()),
+            session_id: None,
+            timestamp: None,
+            message_id: Some(41),
+        },
+    };
+    h.server(S, Body::ConnAck(ack));
+    h.drain();
+    h.session
+        .query(h.at(S), "pullMsg", "alice", vec![])
+        .unwrap();
+    let Some(Output::Transmit(Frame {
+        body: Body::Query(q),
+        ..
+    })) = h.drain().pop()
+    else {
+        panic!("no query")
+    };
+    assert_eq!(q.msg_id, 42, "counts up from the CONNACK's messageId");
+    let queryack = rongchat_proto::frame::QueryAck {
+        msg_id: 42,
+        date: 0,
+        status: AckStatus::Success,
+        payload: vec![],
+    };
+    h.session
+        .handle_frame(h.at(S), Frame::new(Flags::QOS1, Body::QueryAck(queryack)));
+    let out = h.drain();
+    assert_eq!(
+        out[0],
+        Output::Transmit(Frame::new(
+            Flags::NONE,
+            Body::QueryCon(QueryCon { msg_id: 42 })
+        ))
+    );
+    assert!(matches!(
+        out[1],
+        Output::Event(SessionEvent::Reply { result: Ok(_), .. })
+    ));
+}
+
+#[test]
+fn a_retryable_server_disconnect_reconnects() {
+    let mut h = Harness::new();
+    h.connected();
+    h.server(
+        S,
+        Body::Disconnect(Disconnect {
+            status: DisconnectStatus::Exception,
+        }),
+    );
+    assert!(h.drain().contains(&status(ConnectionStatus::Suspended {
+        reason: SuspendReason::ServerDisconnect
+    })));
+    assert!(h.session.poll_timeout().unwrap() <= h.at(2 * S));
+}
