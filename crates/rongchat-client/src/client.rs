@@ -458,6 +458,22 @@ impl Client {
         Ok(())
     }
 
+    /// Pins or unpins a conversation (local).
+    pub fn set_pinned(&self, conversation: &ConversationId, pinned: bool) -> Result<()> {
+        self.inner
+            .with_store(|s| s.set_pinned(conversation, pinned))?;
+        self.inner.emit_conversation(conversation);
+        Ok(())
+    }
+
+    /// Mutes or unmutes a conversation (local).
+    pub fn set_muted(&self, conversation: &ConversationId, muted: bool) -> Result<()> {
+        self.inner
+            .with_store(|s| s.set_muted(conversation, muted))?;
+        self.inner.emit_conversation(conversation);
+        Ok(())
+    }
+
     /// Downloads `url` into the cache (`<data>/downloads/`, sanitized name), reporting
     /// progress as (bytes done, total if known). A cached file is returned at once.
     pub async fn download(

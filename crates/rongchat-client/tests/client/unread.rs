@@ -76,7 +76,13 @@ async fn drafts_and_removed_conversations() {
     .await;
     eventually(TIMEOUT, || bob.conversations().unwrap().len() == 1).await;
     bob.set_draft(&from_alice, "typing...").unwrap();
-    assert_eq!(bob.conversations().unwrap()[0].draft, "typing...");
+    bob.set_pinned(&from_alice, true).unwrap();
+    bob.set_muted(&from_alice, true).unwrap();
+    let row = &bob.conversations().unwrap()[0];
+    assert_eq!(
+        (row.draft.as_str(), row.pinned, row.muted),
+        ("typing...", true, true)
+    );
     bob.remove_conversation(&from_alice).await.unwrap();
     assert!(bob.conversations().unwrap().is_empty());
     drop(bob);
