@@ -13,7 +13,7 @@ use crate::store::outbox::NewOutgoing;
 use crate::sync;
 use crate::upload::{self, CancelToken};
 use prost::Message as _;
-use rongchat_proto::content::{Content, SyncReadStatus, object_name, persistence_of};
+use rongchat_proto::content::persistence_of;
 use rongchat_proto::{pb, topic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -391,41 +391,15 @@ impl Client {
         self.inner.with_store(|s| s.conversation(id))
     }
 
-    /// Clears the unread count here, on the server (`updRRTime`) and on this user's other
-    /// devices (an `RC:SRSMsg` read sync).
+    /// Clears the unread count here at once, and durably queues the read state for the
+    /// server (`updRRTime`) and this user's other devices (an `RC:SRSMsg` read sync): sent
+    /// now when connected, else on the next connect.
     pub async fn mark_read(&self, conversation: &ConversationId) -> Result<()> {
         let time = self.inner.with_store(|s| s.newest_time(conversation))?;
-        self.inner.with_store(|s| s.mark_read(conversation, time))?;
+        self.inner
+            .with_store(|s| s.mark_read_and_queue(conversation, time))?;
         self.inner.emit_conversation(conversation);
-        let read = pb::SessionMsgReadInput {
-            r#type: conversation.kind.code(),
-            msg_time: time,
-            channel_id: conversation.target_id.clone(),
-            ..Default::default()
-        };
-        self.inner
-            .query(topic::READ_TIME, read.encode_to_vec(), None)
-            .await?;
-        let content = Content::SyncReadStatus(SyncReadStatus {
-            last_message_send_time: time,
-            ..Default::default()
-        });
-        let up = compose::upstream(
-            object_name::SYNC_READ_STATUS,
-            &content.to_json(),
-            client_unique_id(),
-        );
-        let (reply, answer) = oneshot::channel();
-        self.inner
-            .commands
-            .send(Command::Publish {
-                topic: conversation.kind.publish_topic().to_owned(),
-                target: conversation.target_id.clone(),
-                payload: up.encode_to_vec(),
-                reply,
-            })
-            .map_err(|_| Error::Closed)?;
-        answer.await.map_err(|_| Error::Closed)??;
+        let _ = self.inner.commands.send(Command::KickReads);
         Ok(())
     }
 
@@ -511,7 +485,7 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 /// A time-based 53-bit id like the SDK's local message id, made unique per process.
-fn client_unique_id() -> i64 {
+pub(crate) fn client_unique_id() -> i64 {
     use std::sync::atomic::{AtomicI64, Ordering};
     static LAST: AtomicI64 = AtomicI64::new(0);
     let candidate = (now_ms() << 10) | (random_u64() as i64 & 0x3ff);

@@ -14,7 +14,8 @@ use crate::store::messages::{Applied, Stored};
 use crate::sync;
 use futures_util::{SinkExt, StreamExt};
 use prost::Message as _;
-use rongchat_proto::{Frame, Layout, Side, topic};
+use rongchat_proto::content::{Content, SyncReadStatus, object_name};
+use rongchat_proto::{Frame, Layout, Side, pb, topic};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -36,17 +37,12 @@ pub(crate) enum Command {
     NetworkHint,
     /// The outbox has new ready messages.
     KickOutbox,
+    /// A read state was queued for the server and the other devices.
+    KickReads,
     /// A QUERY (target `None` = this user, as the SDK does).
     Query {
         topic: String,
         target: Option<String>,
-        payload: Vec<u8>,
-        reply: QueryReply,
-    },
-    /// A PUBLISH that is not an outbox message (read sync).
-    Publish {
-        topic: String,
-        target: String,
         payload: Vec<u8>,
         reply: QueryReply,
     },
@@ -58,6 +54,10 @@ enum Waiter {
     User(QueryReply),
     Pull,
     Outbox(i64),
+    /// `updRRTime` for a queued read state.
+    ReadTime(ConversationId, i64),
+    /// The `RC:SRSMsg` for it.
+    ReadSync(ConversationId, i64),
 }
 
 type Opening = JoinHandle<Result<(Socket, NaviInfo), OpenError>>;
@@ -73,6 +73,7 @@ pub(crate) struct Driver {
     me: String,
     waiters: HashMap<RequestId, Waiter>,
     in_flight: HashSet<i64>,
+    reads_in_flight: HashSet<ConversationId>,
     pulling: bool,
     pull_again: bool,
     caught_up: bool,
@@ -96,6 +97,7 @@ impl Driver {
             me,
             waiters: HashMap::new(),
             in_flight: HashSet::new(),
+            reads_in_flight: HashSet::new(),
             pulling: false,
             pull_again: false,
             caught_up: false,
@@ -218,6 +220,7 @@ impl Driver {
             Command::Disconnect => self.session.disconnect(now),
             Command::NetworkHint => self.session.network_hint(now),
             Command::KickOutbox => self.pump_outbox(true),
+            Command::KickReads => self.sync_reads(),
             Command::Query {
                 topic,
                 target,
@@ -234,19 +237,6 @@ impl Driver {
                     }
                 }
             }
-            Command::Publish {
-                topic,
-                target,
-                payload,
-                reply,
-            } => match self.session.publish(now, &topic, &target, payload) {
-                Ok(id) => {
-                    self.waiters.insert(id, Waiter::User(reply));
-                }
-                Err(e) => {
-                    let _ = reply.send(Err(e));
-                }
-            },
             Command::Shutdown => {}
         }
     }
@@ -258,6 +248,7 @@ impl Driver {
                     self.pulling = false;
                     self.pull_again = false;
                     self.in_flight.clear();
+                    self.reads_in_flight.clear();
                 }
                 self.inner.set_status(status);
             }
@@ -269,6 +260,7 @@ impl Driver {
                 self.caught_up = false;
                 self.pull();
                 self.pump_outbox(true);
+                self.sync_reads();
             }
             SessionEvent::Reply { request, result } => match self.waiters.remove(&request) {
                 Some(Waiter::User(reply)) => {
@@ -279,6 +271,12 @@ impl Driver {
                 }
                 Some(Waiter::Pull) => self.on_pull(result),
                 Some(Waiter::Outbox(local_id)) => self.on_outbox_ack(local_id, result),
+                Some(Waiter::ReadTime(conversation, time)) => {
+                    self.on_read_time(conversation, time, result)
+                }
+                Some(Waiter::ReadSync(conversation, time)) => {
+                    self.on_read_synced(conversation, time, result)
+                }
                 None => {}
             },
             SessionEvent::Push(publish) => match publish.topic.as_str() {
@@ -424,6 +422,102 @@ impl Driver {
                 }
                 Err(_) => return,
             }
+        }
+    }
+
+    /// Tells the server (`updRRTime`) about each queued read state, then the other devices
+    /// (`RC:SRSMsg`); each is forgotten only once both were acked.
+    fn sync_reads(&mut self) {
+        if self.session.status() != ConnectionStatus::Connected {
+            return;
+        }
+        let Ok(pending) = self.inner.with_store(|s| s.pending_read_syncs()) else {
+            return;
+        };
+        for (conversation, time) in pending {
+            if self.reads_in_flight.contains(&conversation) {
+                continue;
+            }
+            let read = pb::SessionMsgReadInput {
+                r#type: conversation.kind.code(),
+                msg_time: time,
+                channel_id: conversation.target_id.clone(),
+                ..Default::default()
+            };
+            match self
+                .session
+                .query(now(), topic::READ_TIME, &self.me, read.encode_to_vec())
+            {
+                Ok(id) => {
+                    self.reads_in_flight.insert(conversation.clone());
+                    self.waiters
+                        .insert(id, Waiter::ReadTime(conversation, time));
+                }
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn on_read_time(
+        &mut self,
+        conversation: ConversationId,
+        time: i64,
+        result: Result<Reply, RequestError>,
+    ) {
+        match result {
+            Ok(_) => {
+                let content = Content::SyncReadStatus(SyncReadStatus {
+                    last_message_send_time: time,
+                    ..Default::default()
+                });
+                let up = compose::upstream(
+                    object_name::SYNC_READ_STATUS,
+                    &content.to_json(),
+                    crate::client::client_unique_id(),
+                );
+                match self.session.publish(
+                    now(),
+                    conversation.kind.publish_topic(),
+                    &conversation.target_id,
+                    up.encode_to_vec(),
+                ) {
+                    Ok(id) => {
+                        self.waiters
+                            .insert(id, Waiter::ReadSync(conversation, time));
+                    }
+                    Err(_) => {
+                        self.reads_in_flight.remove(&conversation);
+                    }
+                }
+            }
+            // Refused for good: do not retry it forever.
+            Err(RequestError::Refused(_)) => self.on_read_synced(
+                conversation,
+                time,
+                Ok(Reply::Query {
+                    payload: Vec::new(),
+                    date: 0,
+                }),
+            ),
+            Err(_) => {
+                self.reads_in_flight.remove(&conversation);
+            }
+        }
+    }
+
+    fn on_read_synced(
+        &mut self,
+        conversation: ConversationId,
+        time: i64,
+        result: Result<Reply, RequestError>,
+    ) {
+        self.reads_in_flight.remove(&conversation);
+        if matches!(result, Ok(_) | Err(RequestError::Refused(_))) {
+            let _ = self
+                .inner
+                .with_store(|s| s.read_sync_done(&conversation, time));
+            // A newer read may have been queued meanwhile.
+            self.sync_reads();
         }
     }
 

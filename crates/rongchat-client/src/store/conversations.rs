@@ -69,6 +69,51 @@ impl Store {
         self.conversation(id)
     }
 
+    /// Marks read up to `up_to` here and queues the read state for the server and the
+    /// other devices, in one transaction.
+    pub fn mark_read_and_queue(
+        &mut self,
+        id: &ConversationId,
+        up_to: i64,
+    ) -> Result<Option<Conversation>> {
+        self.conn.execute(
+            "INSERT INTO read_syncs (conv_type, target_id, read_time) VALUES (?1, ?2, ?3)
+             ON CONFLICT (conv_type, target_id)
+             DO UPDATE SET read_time = MAX(read_time, excluded.read_time)",
+            params![id.kind.code(), id.target_id, up_to],
+        )?;
+        self.mark_read(id, up_to)
+    }
+
+    /// Read states not yet acked by the server.
+    pub fn pending_read_syncs(&self) -> Result<Vec<(ConversationId, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT conv_type, target_id, read_time FROM read_syncs")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    ConversationId {
+                        kind: ConversationType::from_code(r.get(0)?),
+                        target_id: r.get(1)?,
+                    },
+                    r.get::<_, i64>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The server and the other devices know about `read_time`: forget it unless a newer
+    /// read was queued meanwhile.
+    pub fn read_sync_done(&mut self, id: &ConversationId, read_time: i64) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM read_syncs WHERE conv_type = ?1 AND target_id = ?2 AND read_time <= ?3",
+            params![id.kind.code(), id.target_id, read_time],
+        )?;
+        Ok(())
+    }
+
     /// Removes the conversation from the list; its messages stay. A new message brings
     /// it back.
     pub fn remove_conversation(&mut self, id: &ConversationId) -> Result<bool> {

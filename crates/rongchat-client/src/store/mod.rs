@@ -16,7 +16,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
 
 /// The migrations, in order; entry `i` brings a database to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_read_syncs.sql"),
+];
 
 /// The three pull cursors of §8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -281,3 +281,21 @@ fn drafts_pins_and_removal() {
     let list = store.conversations().unwrap();
     assert_eq!((list[0].id.clone(), list[0].unread), (bob, 1));
 }
+
+#[test]
+fn queued_read_states_keep_the_newest_until_acked() {
+    let mut store = Store::open_in_memory().unwrap();
+    let bob = ConversationId::private("bob");
+    store
+        .apply_incoming(&[received("u1", "bob", 10, None)], None)
+        .unwrap();
+    store.mark_read_and_queue(&bob, 10).unwrap();
+    store.mark_read_and_queue(&bob, 5).unwrap();
+    assert_eq!(store.pending_read_syncs().unwrap(), [(bob.clone(), 10)]);
+    store.mark_read_and_queue(&bob, 20).unwrap();
+    // The ack for 10 arrives after 20 was queued: 20 stays.
+    store.read_sync_done(&bob, 10).unwrap();
+    assert_eq!(store.pending_read_syncs().unwrap(), [(bob.clone(), 20)]);
+    store.read_sync_done(&bob, 20).unwrap();
+    assert!(store.pending_read_syncs().unwrap().is_empty());
+}

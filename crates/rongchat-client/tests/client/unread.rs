@@ -99,3 +99,45 @@ async fn drafts_and_removed_conversations() {
     .await;
     eventually(TIMEOUT, || bob.conversations().unwrap().len() == 1).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_made_offline_reaches_the_other_devices_on_reconnect() {
+    let env = Env::start().await;
+    let alice = env.client("alice", "desk").await;
+    let bob_desk = env.client("bob", "desk").await;
+    let bob_phone = env.client("bob", "phone").await;
+    let from_alice = ConversationId::private("alice");
+    for i in 0..2 {
+        send_acked(
+            &alice,
+            &ConversationId::private("bob"),
+            Outgoing::Text(format!("o{i}")),
+        )
+        .await;
+    }
+    let unread = |c: &Client| c.conversation(&from_alice).unwrap().map(|c| c.unread);
+    eventually(TIMEOUT, || {
+        unread(&bob_desk) == Some(2) && unread(&bob_phone) == Some(2)
+    })
+    .await;
+
+    bob_desk.disconnect();
+    eventually(TIMEOUT, || {
+        bob_desk.status() == rongchat_client::ConnectionStatus::Disconnected
+    })
+    .await;
+    bob_desk.mark_read(&from_alice).await.unwrap();
+    assert_eq!(unread(&bob_desk), Some(0));
+    // Kept across a restart of the offline device, then sent on its next connect.
+    drop(bob_desk);
+    let (_, mut phone_events) = bob_phone.subscribe().unwrap();
+    let _bob_desk = connected(env.config("bob", "desk")).await;
+    wait_for(&mut phone_events, TIMEOUT, |e| match e {
+        Event::ConversationUpdated {
+            conversation: Some(c),
+            ..
+        } if c.id == from_alice && c.unread == 0 => Some(()),
+        _ => None,
+    })
+    .await;
+}
