@@ -322,10 +322,20 @@ impl Client {
         Ok(Some(entry.message))
     }
 
-    /// Cancels a running upload; the message is marked failed ("cancelled").
+    /// Cancels the upload of a queued message (running, or still waiting for the
+    /// connection); the message is marked failed ("cancelled") and can be retried.
     pub fn cancel_upload(&self, local_id: i64) {
-        if let Some(token) = lock(&self.inner.cancels).get(&local_id) {
-            token.cancel();
+        let queued = self
+            .inner
+            .with_store(|s| s.outbox_entry(local_id))
+            .ok()
+            .flatten()
+            .is_some_and(|e| e.stage == crate::store::OutboxStage::Upload);
+        if queued {
+            lock(&self.inner.cancels)
+                .entry(local_id)
+                .or_default()
+                .cancel();
         }
     }
 

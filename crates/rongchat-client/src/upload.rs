@@ -47,10 +47,11 @@ impl CancelToken {
 /// A failure marks the message failed with the reason; [`crate::Client::retry`] restarts it.
 pub(crate) fn spawn_upload(inner: Arc<Inner>, local_id: i64) {
     tokio::spawn(async move {
-        let token = CancelToken::new();
-        if let Ok(mut cancels) = inner.cancels.lock() {
-            cancels.insert(local_id, token.clone());
-        }
+        // A cancel that came before the task started is honoured too.
+        let token = match inner.cancels.lock() {
+            Ok(mut cancels) => cancels.entry(local_id).or_default().clone(),
+            Err(_) => CancelToken::new(),
+        };
         let result = upload_entry(&inner, local_id, &token).await;
         if let Ok(mut cancels) = inner.cancels.lock() {
             cancels.remove(&local_id);
@@ -97,6 +98,9 @@ pub(crate) async fn upload_file(
     progress: impl Fn(u64, u64) + Send + Sync + 'static,
     cancel: CancelToken,
 ) -> Result<String> {
+    if cancel.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
     let bytes = tokio::fs::read(path).await?;
     let name = path
         .file_name()

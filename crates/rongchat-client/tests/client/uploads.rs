@@ -82,3 +82,45 @@ async fn a_failed_upload_is_marked_failed_and_a_retry_sends_it() {
         .unwrap();
     assert_eq!(std::fs::read(path).unwrap(), bytes);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_upload_fails_and_can_be_retried() {
+    let env = Env::start().await;
+    let alice = env.client("alice", "desk").await;
+    let (_, mut events) = alice.subscribe().unwrap();
+    alice.disconnect();
+    eventually(TIMEOUT, || {
+        alice.status() == rongchat_client::ConnectionStatus::Disconnected
+    })
+    .await;
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("later.txt");
+    std::fs::write(&path, b"not yet").unwrap();
+    // Queued while offline: the upload waits for the connection; cancel it first.
+    let queued = alice
+        .send(&ConversationId::private("bob"), Outgoing::File(path))
+        .await
+        .unwrap();
+    alice.cancel_upload(queued.local_id);
+    alice.connect();
+    let failed = wait_for(&mut events, TIMEOUT, |e| match e {
+        Event::MessageUpdated { message }
+            if message.local_id == queued.local_id && message.status == SendStatus::Failed =>
+        {
+            Some(message.clone())
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(failed.fail_reason.as_deref(), Some("cancelled"));
+    alice.retry(queued.local_id).unwrap();
+    wait_for(&mut events, TIMEOUT, |e| match e {
+        Event::MessageUpdated { message }
+            if message.local_id == queued.local_id && message.status == SendStatus::Sent =>
+        {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+}
