@@ -49,6 +49,7 @@ mod topics;
 pub use config::Config;
 pub use error::{Error, Result};
 
+use axum::serve::ListenerExt;
 use clock::{MessageClock, now_ms};
 use hub::Hub;
 use std::net::SocketAddr;
@@ -121,6 +122,12 @@ impl Server {
         let router = http::router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
+            // Small frames (PUBACK, s_ntf, QUERYACK) must not wait for Nagle + delayed ACK.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!("TCP_NODELAY not set: {e}");
+                }
+            });
             let result = axum::serve(listener, router)
                 .with_graceful_shutdown(async move {
                     let _ = stopped.await;

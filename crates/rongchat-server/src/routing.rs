@@ -182,16 +182,26 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> 
     });
     let read_up_to = read_sync.then(|| read_sync_time(&m.content).unwrap_or(data_time));
     let from = out.from.clone();
-    shared
+    let resent = shared
         .store
         .run(move |c| {
+            // The SDK resends with the same clientUniqueId when a PUBACK was lost: answer
+            // with the stored copy, store and deliver nothing twice.
+            if let Some(client_id) = new.client_unique_id
+                && let Some(stamp) = messages::find_resent(c, &from, &new.target_id, client_id)?
+            {
+                return Ok(Some(stamp));
+            }
             messages::insert(c, &new, &deliveries)?;
             if let Some(time) = read_up_to {
                 conversations::mark_read(c, &from, channel_type, &sender_conv, time)?;
             }
-            Ok(())
+            Ok(None)
         })
         .await?;
+    if let Some((uid, data_time)) = resent {
+        return Ok(Sent { data_time, uid });
+    }
 
     for user in &recipients {
         shared

@@ -207,6 +207,26 @@ pub fn insert(conn: &mut Connection, msg: &NewMessage, deliveries: &[Delivery]) 
     Ok(seq)
 }
 
+/// The stamp (uid, time) of a message already stored from `from_user` to `target_id` with
+/// this client-side id: a resend after a lost PUBACK.
+pub fn find_resent(
+    conn: &Connection,
+    from_user: &str,
+    target_id: &str,
+    client_unique_id: i64,
+) -> Result<Option<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT uid, data_time FROM messages
+         WHERE from_user = ?1 AND target_id = ?2 AND client_unique_id = ?3
+         ORDER BY seq LIMIT 1",
+    )?;
+    let mut rows = stmt.query(params![from_user, target_id, client_unique_id])?;
+    match rows.next()? {
+        Some(row) => Ok(Some((row.get(0)?, row.get(1)?))),
+        None => Ok(None),
+    }
+}
+
 /// The newest message time in the store (the message clock restarts after it).
 pub fn newest_time(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(

@@ -21,7 +21,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// The migrations, in order. Never edit an applied one: add a new file.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_client_unique_id.sql"),
+];
 
 /// Handle to the database; cheap to clone.
 #[derive(Debug, Clone)]

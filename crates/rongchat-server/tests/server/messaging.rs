@@ -9,7 +9,12 @@ async fn send_ack_notify_pull() {
     let mut alice = fx.client("alice").await;
     let mut bob = fx.client("bob").await;
 
-    let ack = alice.send_text("bob", "hello bob").await;
+    let hello = pb::UpStreamMessage {
+        client_unique_id: Some(42),
+        ..text_message("hello bob")
+    };
+    let ack = alice.publish("ppMsgP", "bob", hello).await;
+    assert!(ack.status.is_success());
     assert_eq!(ack.message_uid.len(), 19);
     let sent_time = ack.sent_time();
 
@@ -216,4 +221,26 @@ async fn read_sync_message_sets_read_time_and_reaches_own_devices_only() {
     let pulled = bob.pull("bob", 0, 0).await;
     assert!(pulled.list.iter().all(|m| m.classname != "RC:SRSMsg"));
     assert_eq!(ack.status, AckStatus::Success);
+}
+
+#[tokio::test]
+async fn a_resend_with_the_same_client_id_is_answered_from_the_stored_copy() {
+    let fx = Fixture::start().await;
+    let mut alice = fx.client("alice").await;
+    let mut bob = fx.client("bob").await;
+
+    let first = text_message("only once");
+    let ack1 = alice.publish("ppMsgP", "bob", first.clone()).await;
+    bob.expect_publish("s_ntf").await;
+    // The PUBACK was "lost": the client sends the same message again.
+    let ack2 = alice.publish("ppMsgP", "bob", first).await;
+    assert!(ack1.status.is_success() && ack2.status.is_success());
+    assert_eq!(ack2.message_uid, ack1.message_uid);
+    assert_eq!(ack2.sent_time(), ack1.sent_time());
+
+    // Another message with a new id is stored; bob's inbox holds each exactly once.
+    alice.send_text("bob", "second").await;
+    let pulled = bob.pull("bob", 0, 0).await;
+    let texts: Vec<String> = pulled.list.iter().map(text_of).collect();
+    assert_eq!(texts, ["only once", "second"]);
 }

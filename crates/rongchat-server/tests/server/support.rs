@@ -269,13 +269,16 @@ impl Client {
     }
 }
 
+/// A text message with a fresh clientUniqueId (the server treats a repeated one from the
+/// same sender to the same target as a resend).
 pub fn text_message(text: &str) -> pb::UpStreamMessage {
+    static NEXT_CLIENT_ID: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1000);
     pb::UpStreamMessage {
         session_id: 3,
         classname: "RC:TxtMsg".into(),
         content: serde_json::json!({ "content": text }).to_string(),
         config_flag: Some(2),
-        client_unique_id: Some(42),
+        client_unique_id: Some(NEXT_CLIENT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
         ..Default::default()
     }
 }
