@@ -129,6 +129,16 @@ async fn sdk_and_our_client_exchange_every_type_both_ways() {
             &expected.expected,
             &our_json(mine),
         );
+        // Beyond the compared fields: everything the SDK put in, we kept (e.g. `extra`).
+        for (key, want) in expected.expected.as_object().into_iter().flatten() {
+            sdk.ensure(
+                our_json(mine)[key] == *want,
+                format!(
+                    "{what}: our content.{key} is {} but the SDK sent {want}",
+                    our_json(mine)[key]
+                ),
+            );
+        }
         sdk.ensure(
             theirs["sentTime"].as_i64() == Some(mine.sent_time),
             format!(

@@ -21,6 +21,8 @@ pub const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADU
 pub const AMR_BASE64: &str = "IyFBTVIKPJEXFr5meeHgAeev8AAAAIAAAAAAAAAAAAAAAAAAAAAA";
 /// Non-ASCII on purpose: CJK, a 4-byte emoji and markup that must stay text.
 pub const SDK_TEXT: &str = "from the SDK — 你好，世界 👋🏽 <b>not html</b>";
+/// The SDK's `extra` on its text (a string by the SDK's rules): kept as it came.
+pub const SDK_EXTRA: &str = "{\"附加\":1} extra";
 /// Our client's text, as demanding.
 pub const OUR_TEXT: &str = "from rongchat — 融云 🎵🚀 \"quoted\" & <i>plain</i>";
 
@@ -80,8 +82,8 @@ pub fn sdk_sends(files: &str) -> Vec<SdkSend> {
     vec![
         send(
             "RC:TxtMsg",
-            json!({ "op": "sendText", "to": OURS, "text": SDK_TEXT }),
-            json!({ "content": SDK_TEXT }),
+            json!({ "op": "sendText", "to": OURS, "text": SDK_TEXT, "extra": SDK_EXTRA }),
+            json!({ "content": SDK_TEXT, "extra": SDK_EXTRA }),
         ),
         send(
             "RC:ImgMsg",
