@@ -2,7 +2,8 @@
 //! the oracle) sending N texts to another SDK, and our client engine sending the same N
 //! texts to another of our clients. Same method on both sides: the sender sends one text
 //! at a time, each waiting for its ack; the text starts `bench:<send ms>:<seq>:` and is
-//! padded to the same size; the receiver measures send → receive delivery latency.
+//! padded to the same size; the receiver measures send → receive delivery latency. The
+//! mixed pairs (SDK → ours, ours → SDK) show which end a difference comes from.
 //!
 //! Run: `cargo bench -p rongchat-tests --bench interop_bench`
 //! (`RONGCHAT_BENCH_COUNT=N` changes N, default 1000; the oracle is found as the tests
@@ -34,6 +35,19 @@ struct Figures {
     delivery_p99_ms: f64,
 }
 
+/// Who is at one end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Side {
+    /// The official Web SDK in headless Chromium (the oracle).
+    Sdk,
+    /// Our client engine, in this process.
+    Ours,
+}
+
+/// Send instants by sequence number, when our client sends (sub-ms precision); `None`
+/// when the SDK sends and only the ms in the text are known.
+type SentAt = Option<Arc<Mutex<Vec<Option<Instant>>>>>;
+
 fn main() {
     let count: usize = std::env::var("RONGCHAT_BENCH_COUNT")
         .ok()
@@ -46,59 +60,135 @@ fn main() {
         .expect("tokio runtime");
     runtime.block_on(async move {
         let server = TestServer::start().await;
-        let sdk = sdk_side(&server, count).await;
-        let ours = our_side(&server, count).await;
+        let mut rows = Vec::new();
+        for (name, tag, sender, receiver) in [
+            ("official SDK -> SDK", "ss", Side::Sdk, Side::Sdk),
+            ("rongchat -> rongchat", "oo", Side::Ours, Side::Ours),
+            ("official SDK -> rongchat", "so", Side::Sdk, Side::Ours),
+            ("rongchat -> official SDK", "os", Side::Ours, Side::Sdk),
+        ] {
+            rows.push((name, run_pair(&server, tag, sender, receiver, count).await));
+        }
         let pipelined = our_pipelined(&server, count).await;
-        print_report(count, &sdk, &ours, pipelined);
+        print_report(count, &rows, pipelined);
         server.shutdown().await;
     });
 }
 
-/// The SDK: a receiver oracle waiting for N, then a sender oracle running `benchSend`.
-async fn sdk_side(server: &TestServer, count: usize) -> Figures {
-    let wait_ms = SIDE_LIMIT.as_millis() as u64 - 10_000;
-    let mut receiver = server.oracle(
-        "sdk-rx",
-        "sdk-rx",
-        &json!([{ "op": "waitMessages", "count": count, "from": "sdk-tx", "timeoutMs": wait_ms }]),
-    );
-    // The receiver must be online before the first send, or latency includes its start-up.
-    let connect = receiver.wait_step("connect", CONNECT).await;
-    assert_eq!(
-        connect["ok"], true,
-        "the SDK receiver did not connect: {connect}"
-    );
-    let sender = server.oracle(
-        "sdk-tx",
-        "sdk-tx",
-        &json!([{ "op": "benchSend", "to": "sdk-rx", "count": count, "size": TEXT_SIZE }]),
-    );
-    let (sender, receiver) = tokio::join!(sender.finish(SIDE_LIMIT), receiver.finish(SIDE_LIMIT));
-    sender.assert_success();
-    receiver.assert_success();
-    let send = sender.step("benchSend");
-    let wait = receiver.step("waitMessages");
-    receiver.ensure(
-        wait["distinct"] == count,
-        format!(
-            "the SDK receiver got {} distinct of {count}",
-            wait["distinct"]
-        ),
-    );
-    let num = |v: &Value, key: &str| {
-        v[key]
-            .as_f64()
-            .unwrap_or_else(|| panic!("no number {key} in {v}"))
+/// A receiver that is online and counting.
+enum Receiver {
+    Sdk(Box<rongchat_tests::OracleRun>),
+    Ours(tokio::task::JoinHandle<Vec<Duration>>, Client),
+}
+
+/// `count` texts from `sender` to `receiver` (users `<tag>-tx`, `<tag>-rx`).
+async fn run_pair(
+    server: &TestServer,
+    tag: &str,
+    sender: Side,
+    receiver: Side,
+    count: usize,
+) -> Figures {
+    let (tx, rx) = (format!("{tag}-tx"), format!("{tag}-rx"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sent_at: SentAt = (sender == Side::Ours).then(|| Arc::new(Mutex::new(vec![None; count])));
+    // The receiver is online before the first send, so latency is not its start-up.
+    let online = match receiver {
+        Side::Sdk => {
+            let wait_ms = SIDE_LIMIT.as_millis() as u64 - 10_000;
+            let mut run = server.oracle(
+                &rx,
+                &rx,
+                &json!([{ "op": "waitMessages", "count": count, "from": tx, "timeoutMs": wait_ms }]),
+            );
+            let connect = run.wait_step("connect", CONNECT).await;
+            assert_eq!(
+                connect["ok"], true,
+                "the SDK receiver did not connect: {connect}"
+            );
+            Receiver::Sdk(Box::new(run))
+        }
+        Side::Ours => {
+            let client = connect_client(server, &rx, &dir.path().join("rx"), CONNECT).await;
+            let task = tokio::spawn(receive_all(client.clone(), count, sent_at.clone()));
+            Receiver::Ours(task, client)
+        }
+    };
+    let (sent, per_second, ack_p50_ms, ack_p99_ms) = match sender {
+        Side::Sdk => {
+            let run = server.oracle(
+                &tx,
+                &tx,
+                &json!([{ "op": "benchSend", "to": rx, "count": count, "size": TEXT_SIZE }]),
+            );
+            let report = run.finish(SIDE_LIMIT).await;
+            report.assert_success();
+            let send = report.step("benchSend");
+            (
+                num(send, "sent") as usize,
+                num(send, "perSecond"),
+                num(send, "ackMsP50"),
+                num(send, "ackMsP99"),
+            )
+        }
+        Side::Ours => {
+            let client = connect_client(server, &tx, &dir.path().join("tx"), CONNECT).await;
+            let registry = sent_at.clone().unwrap_or_default();
+            let (mut acks, seconds) = send_one_by_one(&client, &rx, count, &registry).await;
+            (
+                acks.len(),
+                acks.len() as f64 / seconds,
+                percentile_ms(&mut acks, 0.5),
+                percentile_ms(&mut acks, 0.99),
+            )
+        }
+    };
+    let (received, delivery_p50_ms, delivery_p99_ms) = match online {
+        Receiver::Sdk(run) => {
+            let report = run.finish(SIDE_LIMIT).await;
+            report.assert_success();
+            let wait = report.step("waitMessages");
+            report.ensure(
+                wait["distinct"] == count,
+                format!(
+                    "the SDK receiver got {} distinct of {count}",
+                    wait["distinct"]
+                ),
+            );
+            (
+                num(wait, "received") as usize,
+                num(wait, "latencyMsP50"),
+                num(wait, "latencyMsP99"),
+            )
+        }
+        Receiver::Ours(task, _client) => {
+            let mut delivery = tokio::time::timeout(SIDE_LIMIT, task)
+                .await
+                .expect("our receiver did not get every message in time")
+                .expect("the receiving task");
+            (
+                delivery.len(),
+                percentile_ms(&mut delivery, 0.5),
+                percentile_ms(&mut delivery, 0.99),
+            )
+        }
     };
     Figures {
-        sent: num(send, "sent") as usize,
-        received: num(wait, "received") as usize,
-        per_second: num(send, "perSecond"),
-        ack_p50_ms: num(send, "ackMsP50"),
-        ack_p99_ms: num(send, "ackMsP99"),
-        delivery_p50_ms: num(wait, "latencyMsP50"),
-        delivery_p99_ms: num(wait, "latencyMsP99"),
+        sent,
+        received,
+        per_second,
+        ack_p50_ms,
+        ack_p99_ms,
+        delivery_p50_ms,
+        delivery_p99_ms,
     }
+}
+
+#[track_caller]
+fn num(v: &Value, key: &str) -> f64 {
+    v[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no number {key} in {v}"))
 }
 
 /// The oracle's text format: `bench:<send ms>:<seq>:` padded with `x` to the size.
@@ -115,27 +205,30 @@ fn epoch_ms() -> u128 {
         .unwrap_or(0)
 }
 
-/// The sequence number in a bench text.
-fn seq_of(text: &str) -> Option<usize> {
-    text.strip_prefix("bench:")?.split(':').nth(1)?.parse().ok()
+/// The send ms and sequence number in a bench text.
+fn parse_bench(text: &str) -> Option<(u128, usize)> {
+    let mut parts = text.strip_prefix("bench:")?.split(':');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
-/// Ours: same N, same text, one at a time awaiting each ack; the receiver runs alongside.
-async fn our_side(server: &TestServer, count: usize) -> Figures {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let sender = connect_client(server, "rs-tx", &dir.path().join("tx"), CONNECT).await;
-    let receiver = connect_client(server, "rs-rx", &dir.path().join("rx"), CONNECT).await;
-    let sent_at: Arc<Mutex<Vec<Option<Instant>>>> = Arc::new(Mutex::new(vec![None; count]));
-    let receiving = tokio::spawn(receive_all(receiver.clone(), count, sent_at.clone()));
-
+/// Sends `count` bench texts to `to`, one at a time, each awaiting its ack, as the
+/// oracle's `benchSend` does. Returns the ack latencies and the seconds taken.
+async fn send_one_by_one(
+    sender: &Client,
+    to: &str,
+    count: usize,
+    sent_at: &Mutex<Vec<Option<Instant>>>,
+) -> (Vec<Duration>, f64) {
     let (_, mut events) = sender.subscribe().expect("subscribe");
-    let to = ConversationId::private("rs-rx");
+    let to = ConversationId::private(to);
     let mut acks = Vec::with_capacity(count);
     let start = Instant::now();
     for seq in 0..count {
         let text = bench_text(seq);
         let t = Instant::now();
-        sent_at.lock().expect("lock")[seq] = Some(t);
+        if let Some(slot) = sent_at.lock().expect("lock").get_mut(seq) {
+            *slot = Some(t);
+        }
         let queued = sender.send(&to, Outgoing::Text(text)).await.expect("send");
         wait_event(&mut events, "send ack", SIDE_LIMIT, |e| match e {
             Event::MessageUpdated { message } if message.local_id == queued.local_id => {
@@ -152,44 +245,38 @@ async fn our_side(server: &TestServer, count: usize) -> Figures {
         .await;
         acks.push(t.elapsed());
     }
-    let seconds = start.elapsed().as_secs_f64();
-    let mut delivery = tokio::time::timeout(SIDE_LIMIT, receiving)
-        .await
-        .expect("our receiver did not get every message in time")
-        .expect("the receiving task");
-    let received = delivery.len();
-    Figures {
-        sent: acks.len(),
-        received,
-        per_second: acks.len() as f64 / seconds,
-        ack_p50_ms: percentile_ms(&mut acks, 0.5),
-        ack_p99_ms: percentile_ms(&mut acks, 0.99),
-        delivery_p50_ms: percentile_ms(&mut delivery, 0.5),
-        delivery_p99_ms: percentile_ms(&mut delivery, 0.99),
-    }
+    (acks, start.elapsed().as_secs_f64())
 }
 
-/// Receives `count` distinct bench texts; each one's latency is from its send instant.
-async fn receive_all(
-    client: Client,
-    count: usize,
-    sent_at: Arc<Mutex<Vec<Option<Instant>>>>,
-) -> Vec<Duration> {
+/// Receives `count` distinct bench texts. Latency is from the send instant when our
+/// client sent (`sent_at`), else from the ms in the text, as the oracle measures.
+async fn receive_all(client: Client, count: usize, sent_at: SentAt) -> Vec<Duration> {
     let (_, mut events) = client.subscribe().expect("subscribe");
     let mut seen = vec![false; count];
     let mut latencies = Vec::with_capacity(count);
     while latencies.len() < count {
         let message = next_received(&mut events, SIDE_LIMIT).await;
         let arrived = Instant::now();
+        let arrived_ms = epoch_ms();
         let text = match message.parsed() {
             rongchat_proto::content::Content::Text(t) => t.content,
             other => panic!("not a text: {other:?}"),
         };
-        let seq = seq_of(&text).unwrap_or_else(|| panic!("not a bench text: {text}"));
-        assert!(!seen[seq], "message {seq} delivered twice");
+        let (sent_ms, seq) =
+            parse_bench(&text).unwrap_or_else(|| panic!("not a bench text: {text}"));
+        assert!(
+            seq < count && !seen[seq],
+            "message {seq} unexpected or delivered twice"
+        );
         seen[seq] = true;
-        let sent = sent_at.lock().expect("lock")[seq].expect("received before it was sent");
-        latencies.push(arrived - sent);
+        latencies.push(match &sent_at {
+            Some(registry) => {
+                let sent =
+                    registry.lock().expect("lock")[seq].expect("received before it was sent");
+                arrived - sent
+            }
+            None => Duration::from_millis(arrived_ms.saturating_sub(sent_ms) as u64),
+        });
     }
     latencies
 }
@@ -198,11 +285,11 @@ async fn receive_all(
 /// the receiver has all of them.
 async fn our_pipelined(server: &TestServer, count: usize) -> f64 {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sender = connect_client(server, "rs-tx2", &dir.path().join("tx"), CONNECT).await;
-    let receiver = connect_client(server, "rs-rx2", &dir.path().join("rx"), CONNECT).await;
-    let sent_at: Arc<Mutex<Vec<Option<Instant>>>> = Arc::new(Mutex::new(vec![None; count]));
-    let receiving = tokio::spawn(receive_all(receiver.clone(), count, sent_at.clone()));
-    let to = ConversationId::private("rs-rx2");
+    let sender = connect_client(server, "pp-tx", &dir.path().join("tx"), CONNECT).await;
+    let receiver = connect_client(server, "pp-rx", &dir.path().join("rx"), CONNECT).await;
+    let sent_at = Arc::new(Mutex::new(vec![None; count]));
+    let receiving = tokio::spawn(receive_all(receiver.clone(), count, Some(sent_at.clone())));
+    let to = ConversationId::private("pp-rx");
     let start = Instant::now();
     for seq in 0..count {
         sent_at.lock().expect("lock")[seq] = Some(Instant::now());
@@ -228,21 +315,24 @@ fn percentile_ms(samples: &mut [Duration], p: f64) -> f64 {
     samples[i].as_secs_f64() * 1000.0
 }
 
-fn print_report(count: usize, sdk: &Figures, ours: &Figures, pipelined: f64) {
+fn print_report(count: usize, rows: &[(&str, Figures)], pipelined: f64) {
     println!(
         "interop_bench: {count} texts of {TEXT_SIZE} bytes, private chat, one local server on \
-         127.0.0.1; sender sends one at a time, each awaiting its ack"
+         127.0.0.1; the sender sends one at a time, each awaiting its ack"
     );
     println!(
-        "{:<28}{:>8}{:>10}{:>10}{:>10}{:>14}{:>14}",
-        "", "recv", "msgs/s", "ack p50", "ack p99", "deliver p50", "deliver p99"
+        "{:<28}{:>11}{:>10}{:>10}{:>10}{:>14}{:>14}",
+        "sender -> receiver",
+        "recv/sent",
+        "msgs/s",
+        "ack p50",
+        "ack p99",
+        "deliver p50",
+        "deliver p99"
     );
-    for (name, f) in [
-        ("official SDK -> SDK", sdk),
-        ("rongchat-client -> client", ours),
-    ] {
+    for (name, f) in rows {
         println!(
-            "{name:<28}{:>8}{:>10.1}{:>8.2}ms{:>8.2}ms{:>12.2}ms{:>12.2}ms",
+            "{name:<28}{:>11}{:>10.1}{:>8.2}ms{:>8.2}ms{:>12.2}ms{:>12.2}ms",
             format!("{}/{}", f.received, f.sent),
             f.per_second,
             f.ack_p50_ms,
@@ -251,22 +341,26 @@ fn print_report(count: usize, sdk: &Figures, ours: &Figures, pipelined: f64) {
             f.delivery_p99_ms
         );
     }
-    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+    if let [(_, sdk), (_, ours), ..] = rows {
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+        println!(
+            "{:<28}{:>11}{:>9.2}x{:>9.2}x{:>9.2}x{:>13.2}x{:>13.2}x",
+            "ratio rongchat / SDK",
+            "",
+            ratio(ours.per_second, sdk.per_second),
+            ratio(ours.ack_p50_ms, sdk.ack_p50_ms),
+            ratio(ours.ack_p99_ms, sdk.ack_p99_ms),
+            ratio(ours.delivery_p50_ms, sdk.delivery_p50_ms),
+            ratio(ours.delivery_p99_ms, sdk.delivery_p99_ms),
+        );
+    }
     println!(
-        "{:<28}{:>8}{:>9.2}x{:>9.2}x{:>9.2}x{:>13.2}x{:>13.2}x",
-        "ratio ours / SDK",
-        "",
-        ratio(ours.per_second, sdk.per_second),
-        ratio(ours.ack_p50_ms, sdk.ack_p50_ms),
-        ratio(ours.ack_p99_ms, sdk.ack_p99_ms),
-        ratio(ours.delivery_p50_ms, sdk.delivery_p50_ms),
-        ratio(ours.delivery_p99_ms, sdk.delivery_p99_ms),
+        "(ratio row: rongchat -> rongchat over SDK -> SDK; msgs/s higher is better, latencies \
+         lower is better. Latency is send -> receiver event; measured in whole ms from the \
+         text when the SDK sends or receives, from Instant when ours do both. Our receive \
+         event comes after the message is stored in SQLite.)"
     );
     println!(
-        "(msgs/s: higher is better; latencies: lower is better. SDK latencies are whole ms \
-         from Date.now(); ours from Instant, receive = stored in SQLite and announced.)"
-    );
-    println!(
-        "rongchat-client pipelined (all {count} queued at once, until all received): {pipelined:.1} msgs/s"
+        "rongchat pipelined (all {count} queued at once, until all received): {pipelined:.1} msgs/s"
     );
 }
