@@ -65,7 +65,7 @@ pub fn poster_png(seed: &str) -> Result<Vec<u8>> {
         let dx = x as f32 - 60.0;
         let dy = y as f32 - 60.0;
         let r = (dx * dx + dy * dy).sqrt();
-        if r < 44.0 && (r as u32 / 4) % 2 == 0 && r > 8.0 {
+        if r < 44.0 && (r as u32 / 4).is_multiple_of(2) && r > 8.0 {
             Rgb([0x22, 0x22, 0x2a])
         } else if r <= 8.0 {
             hsv((a + 180.0) % 360.0, 0.6, 0.95)
