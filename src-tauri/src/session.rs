@@ -134,9 +134,14 @@ impl Session {
         session
             .tasks
             .push(tauri::async_runtime::spawn(forwarder.run(receiver)));
-        emit(events::CONVERSATIONS_RESET, serde_json::Value::Null);
-        session.client.connect();
         Ok(Arc::new(session))
+    }
+
+    /// Tells the page to load the list and connects. Called once the session is
+    /// reachable from commands, so the page's reload finds it.
+    pub fn go(&self) {
+        (self.emit)(events::CONVERSATIONS_RESET, serde_json::Value::Null);
+        self.client.connect();
     }
 
     fn status_dto(&self, status: rongchat_client::ConnectionStatus) -> StatusDto {
@@ -520,6 +525,9 @@ impl Forwarder {
                     (self.emit)(events::CONVERSATION_REMOVED, Self::to_json(conv));
                 }
             },
+            Event::SyncFinished => {
+                (self.emit)(events::CONVERSATIONS_RESET, serde_json::Value::Null)
+            }
             _ => {}
         }
     }

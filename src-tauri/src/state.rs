@@ -153,7 +153,8 @@ pub async fn restart<R: Runtime>(app: AppHandle<R>) -> Result<()> {
         }
     };
     let session = Session::start(parts, emitter(&app), on_status)?;
-    *state.session.write().await = Some(session);
+    *state.session.write().await = Some(session.clone());
+    session.go();
     Ok(())
 }
 

@@ -30,7 +30,11 @@ export function $(id) {
 }
 
 let toastTimer = null;
+/** Recent messages shown to the user (the E2E tests print them when something fails). */
+export const shownMessages = [];
 export function toast(message) {
+  shownMessages.push(String(message));
+  if (shownMessages.length > 20) shownMessages.shift();
   const node = $('toast');
   node.textContent = message;
   node.hidden = false;

@@ -1,5 +1,5 @@
 // Wires the views together and keeps the page's state in step with the backend's events.
-import { $, toast } from './dom.js';
+import { $, toast, shownMessages } from './dom.js';
 import { setLanguage, applyStaticLabels } from './i18n.js';
 import { convKey, renderList } from './list.js';
 import { createChat } from './chat.js';
@@ -129,7 +129,7 @@ async function start() {
 }
 
 // Hooks for the end-to-end tests (read-only helpers; no backend access beyond api.js).
-window.__rongchat = Object.freeze({ formatListTime, state });
+window.__rongchat = Object.freeze({ formatListTime, state, shownMessages });
 
 start().catch((e) => {
   document.body.dataset.ready = 'error';

@@ -6,7 +6,6 @@
 
 use crate::harness::{App, WAIT};
 use crate::peer::{Embedded, Peer, Received};
-use fantoccini::Locator;
 use std::path::Path;
 use std::time::Duration;
 
@@ -22,8 +21,25 @@ fn conv_css(target: &str) -> String {
     format!("#conversation-list li.conversation[data-target-id='{target}']")
 }
 
+/// The text of the element now (read in the page: the list re-renders on every event, so
+/// a WebDriver element reference can go stale between finding and reading it).
 async fn text_of(app: &App, css: &str) -> String {
-    app.wait_for_css(css).await.text().await.unwrap_or_default()
+    app.wait_for_css(css).await;
+    let value = app
+        .js(&format!(
+            "const e = document.querySelector({css:?}); return e ? e.textContent : null;"
+        ))
+        .await;
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+/// Clicks the element in the page (see `text_of` for why not through WebDriver).
+async fn click(app: &App, css: &str) {
+    app.wait_for_css(css).await;
+    app.js(&format!(
+        "document.querySelector({css:?}).click(); return true;"
+    ))
+    .await;
 }
 
 async fn launch(data_dir: &Path, pick: &Path) -> App {
@@ -77,9 +93,13 @@ async fn app_end_to_end() {
         &format!("const b = document.querySelector(\"{item} .badge\"); return !!b && b.textContent === '5';"),
     )
     .await;
+    let row = app
+        .js("return JSON.stringify(window.__rongchat.state.conversations.get('1:tester'))")
+        .await;
     assert_eq!(
         text_of(&app, &format!("{item} .conversation-preview")).await,
-        "[文件]"
+        "[文件]",
+        "row: {row}"
     );
     // The hostile sender name is the title, as text.
     assert_eq!(
@@ -88,11 +108,7 @@ async fn app_end_to_end() {
     );
 
     // --- 3. Open the chat: every kind shows, hostile strings literally.
-    app.wait_for_css(&item)
-        .await
-        .click()
-        .await
-        .expect("open chat");
+    click(&app, &item).await;
     app.wait_js(
         "five messages in the chat",
         "return document.querySelectorAll('#message-list li.message').length >= 5;",
@@ -129,35 +145,25 @@ async fn app_end_to_end() {
     app.screenshot("chat").await;
 
     // --- 4. The UI sends a text and a file back; the peer receives both.
-    let composer = app.wait_for_css("#composer-text").await;
-    composer
-        .send_keys("你好 from the UI 👋")
-        .await
-        .expect("type");
-    app.client
-        .find(Locator::Id("send-button"))
-        .await
-        .expect("send button")
-        .click()
-        .await
-        .expect("send");
+    let composer = app.element("#composer-text").await;
+    composer.send_keys("你好 from the UI").await.expect("type");
+    click(&app, "#send-button").await;
+    // The message shows at once (sending), then as sent.
+    app.wait_for_css("#message-list li.message.sender.kind-text")
+        .await;
+    app.wait_for_css("#message-list li.message.sender.kind-text[data-status='sent']")
+        .await;
     let got = peer
-        .wait_for(|m| matches!(m, Received::Text(t) if t == "你好 from the UI 👋"))
+        .wait_for(|m| matches!(m, Received::Text(t) if t == "你好 from the UI"))
         .await;
     assert!(matches!(got, Received::Text(_)));
     app.wait_for_css("#message-list li.message.sender.kind-text[data-status='sent']")
         .await;
 
-    app.wait_for_css("#more-toggle")
-        .await
-        .click()
-        .await
-        .expect("more");
-    app.wait_for_css("#pick-file")
-        .await
-        .click()
-        .await
-        .expect("pick file");
+    click(&app, "#more-toggle").await;
+    click(&app, "#pick-file").await;
+    app.wait_for_css("#message-list li.message.sender.kind-file[data-status='sent']")
+        .await;
     let got = peer
         .wait_for(|m| matches!(m, Received::File { name, .. } if name.starts_with("报告")))
         .await;
@@ -191,6 +197,8 @@ async fn app_end_to_end() {
     );
 
     // --- 6. A second login of the same user: the app shows the kicked banner.
+    // The restarted app's server listens on a new port: read where it is now.
+    let embedded = Embedded::read(&data_dir).await;
     let _second = Peer::connect_as_app_user(&embedded).await;
     app.wait_for_css("#banner[data-state='kicked']").await;
     let banner = text_of(&app, "#banner-text").await;

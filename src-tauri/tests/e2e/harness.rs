@@ -118,14 +118,41 @@ impl App {
         }
     }
 
-    /// Waits for an element matching `css`.
-    pub async fn wait_for_css(&self, css: &str) -> fantoccini::elements::Element {
+    /// Waits for an element matching `css` (polled in the page: the views re-render on
+    /// every event, so WebDriver element handles can go stale while waiting).
+    pub async fn wait_for_css(&self, css: &str) {
+        let script = format!("return document.querySelector({css:?}) !== null;");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.js(&script).await == serde_json::Value::Bool(true) {
+                return;
+            }
+            if Instant::now() >= deadline {
+                let shot = self.screenshot("failure").await;
+                let text = self
+                    .client
+                    .execute(
+                        "const r = window.__rongchat; return [document.body.innerText, r && JSON.stringify({status: r.state.status, conversations: r.state.conversations.size, messages: r.shownMessages})];",
+                        vec![],
+                    )
+                    .await
+                    .unwrap_or_default();
+                panic!(
+                    "no element {css:?} within {WAIT:?}\npage text: {text}\nscreenshot: {}",
+                    shot.display()
+                )
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A WebDriver handle for a stable element (e.g. the composer).
+    pub async fn element(&self, css: &str) -> fantoccini::elements::Element {
+        self.wait_for_css(css).await;
         self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
+            .find(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no element {css:?} within {WAIT:?}: {e}"))
+            .unwrap_or_else(|e| panic!("find {css:?}: {e}"))
     }
 
     /// Runs a script in the page and returns its value.
@@ -143,7 +170,13 @@ impl App {
             if self.js(script).await == serde_json::Value::Bool(true) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            if Instant::now() >= deadline {
+                let shot = self.screenshot("failure").await;
+                panic!(
+                    "timed out waiting for {what}; screenshot: {}",
+                    shot.display()
+                );
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
