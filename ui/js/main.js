@@ -28,7 +28,16 @@ const listHandlers = {
   onPin: (conv, pinned) => api.conversationSetPinned(conv, pinned).catch((e) => toast(e.message)),
   onMute: (conv, muted) => api.conversationSetMuted(conv, muted).catch((e) => toast(e.message)),
 };
-const refreshList = () => renderList(state, listHandlers);
+// Many events can arrive in one burst (a first sync of 1,000 conversations): render the
+// list at most once per frame.
+let listFrame = 0;
+const refreshList = () => {
+  if (listFrame) return;
+  listFrame = requestAnimationFrame(() => {
+    listFrame = 0;
+    renderList(state, listHandlers);
+  });
+};
 
 const chat = createChat(state, refreshList);
 const composer = createComposer(state, chat);

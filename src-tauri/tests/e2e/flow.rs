@@ -142,7 +142,6 @@ async fn app_end_to_end() {
         &format!("return !document.querySelector(\"{item} .badge\");"),
     )
     .await;
-    app.screenshot("chat").await;
 
     // --- 4. The UI sends a text and a file back; the peer receives both.
     let composer = app.element("#composer-text").await;
@@ -174,6 +173,8 @@ async fn app_end_to_end() {
     assert_eq!(bytes, b"hello from the app's file picker\n");
     app.wait_for_css("#message-list li.message.sender.kind-file[data-status='sent']")
         .await;
+
+    app.screenshot("chat").await;
 
     // --- 5. Restart: the unread count stays cleared.
     app.quit().await;
