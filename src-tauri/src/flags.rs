@@ -1,9 +1,7 @@
-//! What the app keeps about conversations and messages beyond the client's store:
-//! pinned and muted conversations, and which voice clips were played. One small JSON file
-//! per account, written atomically.
+//! What the app keeps about messages beyond the client's store: which voice clips were
+//! played. One small JSON file per account, written atomically.
 
 use crate::error::{Error, Result};
-use crate::models::{ConvRef, ConversationDto};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -12,8 +10,6 @@ use std::sync::{Mutex, PoisonError};
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 struct Data {
-    pinned: BTreeSet<String>,
-    muted: BTreeSet<String>,
     heard: BTreeSet<i64>,
 }
 
@@ -22,10 +18,6 @@ struct Data {
 pub struct Flags {
     path: PathBuf,
     data: Mutex<Data>,
-}
-
-fn key(conversation_type: u8, target_id: &str) -> String {
-    format!("{conversation_type}:{target_id}")
 }
 
 impl Flags {
@@ -55,30 +47,6 @@ impl Flags {
         Ok(())
     }
 
-    /// Pins or unpins.
-    pub fn set_pinned(&self, conv: &ConvRef, pinned: bool) -> Result<()> {
-        let k = key(conv.conversation_type, &conv.target_id);
-        self.update(|d| {
-            if pinned {
-                d.pinned.insert(k);
-            } else {
-                d.pinned.remove(&k);
-            }
-        })
-    }
-
-    /// Mutes or unmutes.
-    pub fn set_muted(&self, conv: &ConvRef, muted: bool) -> Result<()> {
-        let k = key(conv.conversation_type, &conv.target_id);
-        self.update(|d| {
-            if muted {
-                d.muted.insert(k);
-            } else {
-                d.muted.remove(&k);
-            }
-        })
-    }
-
     /// Marks a voice message as played.
     pub fn set_heard(&self, local_id: i64) -> Result<()> {
         self.update(|d| {
@@ -94,14 +62,6 @@ impl Flags {
             .heard
             .contains(&local_id)
     }
-
-    /// Puts the app's pin and mute on a row (the client's own flags count too).
-    pub fn apply(&self, dto: &mut ConversationDto) {
-        let data = self.data.lock().unwrap_or_else(PoisonError::into_inner);
-        let k = key(dto.conversation_type, &dto.target_id);
-        dto.pinned = data.pinned.contains(&k);
-        dto.muted = data.muted.contains(&k);
-    }
 }
 
 #[cfg(test)]
@@ -109,34 +69,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn flags_survive_a_reload() {
+    fn heard_survives_a_reload() {
         let dir = tempfile::tempdir().unwrap();
-        let conv = ConvRef {
-            conversation_type: 1,
-            target_id: "bob".into(),
-        };
         let flags = Flags::load(dir.path());
-        flags.set_pinned(&conv, true).unwrap();
-        flags.set_muted(&conv, true).unwrap();
-        flags.set_muted(&conv, false).unwrap();
+        assert!(!flags.heard(42));
         flags.set_heard(42).unwrap();
         let again = Flags::load(dir.path());
         assert!(again.heard(42));
         assert!(!again.heard(43));
-        let mut dto = ConversationDto {
-            conversation_type: 1,
-            target_id: "bob".into(),
-            title: String::new(),
-            avatar: None,
-            latest: None,
-            latest_time: 0,
-            unread: 0,
-            pinned: false,
-            muted: true,
-            draft: String::new(),
-        };
-        again.apply(&mut dto);
-        assert!(dto.pinned);
-        assert!(!dto.muted);
     }
 }

@@ -189,9 +189,7 @@ impl Session {
     }
 
     fn conversation_dto(&self, c: &rongchat_client::Conversation) -> ConversationDto {
-        let mut dto = convert::conversation(c, &self.directory);
-        self.flags.apply(&mut dto);
-        dto
+        convert::conversation(c, &self.directory)
     }
 
     /// The list.
@@ -217,24 +215,18 @@ impl Session {
             .map_err(client_err)
     }
 
-    /// Pins or unpins (kept by the app).
+    /// Pins or unpins (the client emits the changed row).
     pub async fn set_pinned(&self, conv: &ConvRef, pinned: bool) -> Result<()> {
-        self.flags.set_pinned(conv, pinned)?;
-        self.refresh(conv).await
+        self.client
+            .set_pinned(&conv_id(conv), pinned)
+            .map_err(client_err)
     }
 
-    /// Mutes or unmutes (kept by the app).
+    /// Mutes or unmutes (the client emits the changed row).
     pub async fn set_muted(&self, conv: &ConvRef, muted: bool) -> Result<()> {
-        self.flags.set_muted(conv, muted)?;
-        self.refresh(conv).await
-    }
-
-    async fn refresh(&self, conv: &ConvRef) -> Result<()> {
-        if let Some(dto) = self.conversation(conv).await? {
-            let payload = serde_json::to_value(dto).unwrap_or_default();
-            (self.emit)(events::CONVERSATION_UPDATED, payload);
-        }
-        Ok(())
+        self.client
+            .set_muted(&conv_id(conv), muted)
+            .map_err(client_err)
     }
 
     /// Removes a conversation.
@@ -513,8 +505,7 @@ impl Forwarder {
             }
             Event::ConversationUpdated { conversation, id } => match conversation {
                 Some(c) => {
-                    let mut dto = convert::conversation(&c, &self.directory);
-                    self.flags.apply(&mut dto);
+                    let dto = convert::conversation(&c, &self.directory);
                     (self.emit)(events::CONVERSATION_UPDATED, Self::to_json(dto));
                 }
                 None => {

@@ -176,7 +176,13 @@ async fn app_end_to_end() {
 
     app.screenshot("chat").await;
 
-    // --- 5. Restart: the unread count stays cleared.
+    // Pin and mute the chat from the list.
+    click(&app, &format!("{item} .pin-button")).await;
+    app.wait_for_css(&format!("{item}.pinned")).await;
+    click(&app, &format!("{item} .mute-button")).await;
+    app.wait_for_css(&format!("{item} .mute-icon")).await;
+
+    // --- 5. Restart: the unread count stays cleared (and the pin stays).
     app.quit().await;
     let app = launch(&data_dir, &upload).await;
     app.wait_for_css(&item).await;
@@ -196,6 +202,7 @@ async fn app_end_to_end() {
         serde_json::json!(false),
         "unread stays cleared after a restart"
     );
+    app.wait_for_css(&format!("{item}.pinned")).await;
 
     // --- 6. A second login of the same user: the app shows the kicked banner.
     // The restarted app's server listens on a new port: read where it is now.
