@@ -4,6 +4,7 @@
 
 use crate::demo;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
 /// A display name and maybe an avatar (data URL).
@@ -20,6 +21,7 @@ pub struct Profile {
 pub struct Directory {
     known: HashMap<String, Profile>,
     learned: Mutex<HashMap<String, String>>,
+    file: Option<PathBuf>,
 }
 
 impl Directory {
@@ -44,7 +46,19 @@ impl Directory {
         Self {
             known,
             learned: Mutex::default(),
+            file: None,
         }
+    }
+
+    /// Keeps learned names in `file` (loaded now, written when a name is learned).
+    pub fn persisted_in(mut self, file: PathBuf) -> Self {
+        let loaded: HashMap<String, String> = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        *self.learned.lock().unwrap_or_else(PoisonError::into_inner) = loaded;
+        self.file = Some(file);
+        self
     }
 
     /// An empty directory (real accounts): names come from message contents.
@@ -57,10 +71,23 @@ impl Directory {
         if self.known.contains_key(id) || name.trim().is_empty() || name.len() > 256 {
             return;
         }
-        self.learned
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id.to_owned(), name.to_owned());
+        let mut learned = self.learned.lock().unwrap_or_else(PoisonError::into_inner);
+        if learned.get(id).map(String::as_str) == Some(name) {
+            return;
+        }
+        learned.insert(id.to_owned(), name.to_owned());
+        if let Some(file) = &self.file
+            && let Ok(text) = serde_json::to_string(&*learned)
+        {
+            // Best effort: a lost name only means the id shows until the next message.
+            if let Some(dir) = file.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let tmp = file.with_extension("json.tmp");
+            if std::fs::write(&tmp, text).is_ok() {
+                let _ = std::fs::rename(tmp, file);
+            }
+        }
     }
 
     /// The name to show for an id.
@@ -100,5 +127,16 @@ mod tests {
         assert_eq!(d.name("stranger"), "<b>Eve</b>");
         d.learn("daqiao", "someone else");
         assert_eq!(d.name("daqiao"), "大乔", "known names are not overwritten");
+    }
+
+    #[test]
+    fn learned_names_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("names.json");
+        Directory::empty()
+            .persisted_in(file.clone())
+            .learn("eve", "Eve <3");
+        let again = Directory::empty().persisted_in(file);
+        assert_eq!(again.name("eve"), "Eve <3");
     }
 }

@@ -141,7 +141,7 @@ pub async fn restart<R: Runtime>(app: AppHandle<R>) -> Result<()> {
             let user_id = client.user_id().unwrap_or_default();
             Parts {
                 client,
-                directory: Directory::empty(),
+                directory: Directory::empty().persisted_in(dir.join("names.json")),
                 user: (user_id.clone(), user_id),
                 mode: "account",
                 work_dir: dir,
@@ -175,7 +175,7 @@ async fn demo_parts(paths: &Paths) -> Result<Parts> {
     let client = Client::open(config).map_err(|e| Error::Client(e.to_string()))?;
     Ok(Parts {
         client,
-        directory: Directory::demo(),
+        directory: Directory::demo().persisted_in(work.join("names.json")),
         user: (demo::ME.id.to_owned(), demo::ME.name.to_owned()),
         mode: "demo",
         work_dir: work,

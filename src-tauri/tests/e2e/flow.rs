@@ -203,6 +203,11 @@ async fn app_end_to_end() {
         "unread stays cleared after a restart"
     );
     app.wait_for_css(&format!("{item}.pinned")).await;
+    // The peer's display name was remembered.
+    assert_eq!(
+        text_of(&app, &format!("{item} .conversation-title")).await,
+        XSS
+    );
 
     // --- 6. A second login of the same user: the app shows the kicked banner.
     // The restarted app's server listens on a new port: read where it is now.
