@@ -76,6 +76,17 @@ async fn app_end_to_end() {
     );
     app.screenshot("list").await;
 
+    // List times as the demo shows them, on a fixed clock (Wednesday 2026-11-25 12:00).
+    let times = app
+        .js("const f = window.__rongchat.formatListTime; const now = new Date(2026, 10, 25, 12, 0).getTime(); \
+             const at = (d, h, m) => new Date(2026, 10, d, h, m).getTime(); \
+             return [f(at(25, 9, 5), now), f(at(24, 23, 59), now), f(at(22, 8, 0), now), f(at(19, 8, 0), now), f(at(18, 8, 0), now)];")
+        .await;
+    assert_eq!(
+        times,
+        serde_json::json!(["09:05", "昨天 23:59", "星期日", "星期四", "2026/11/18"])
+    );
+
     // --- 2. A second client, whose display name is hostile, sends every kind.
     let peer_id = "tester";
     let peer = Peer::connect(&embedded, peer_id, XSS).await;
