@@ -82,8 +82,8 @@ async fn populate(server_dir: &Path, to: &str) {
 }
 
 /// Resident memory (kB) of every process whose executable is `exe`, plus all their
-/// descendants.
-fn resident_kb(exe: &Path) -> (u64, usize) {
+/// descendants, in all and per process name.
+fn resident_kb(exe: &Path) -> (u64, Vec<(String, u64)>) {
     let mut parents: Vec<(u32, u32)> = Vec::new();
     let mut roots = Vec::new();
     for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
@@ -117,19 +117,22 @@ fn resident_kb(exe: &Path) -> (u64, usize) {
         }
         i += 1;
     }
-    let total = all
+    let each: Vec<(String, u64)> = all
         .iter()
         .map(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/status"))
-                .unwrap_or_default()
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            (field("Name:"), field("VmRSS:").parse().unwrap_or(0))
         })
-        .sum();
-    (total, all.len())
+        .collect();
+    (each.iter().map(|(_, kb)| kb).sum(), each)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,12 +164,17 @@ async fn bench_start_and_memory() {
         let populated = started.elapsed();
         let _ = Embedded::read(&data_dir).await;
         tokio::time::sleep(Duration::from_secs(5)).await; // idle
-        let (kb, processes) = resident_kb(&crate::harness::app_binary());
+        let (kb, each) = resident_kb(&crate::harness::app_binary());
+        let parts: Vec<String> = each
+            .iter()
+            .map(|(name, kb)| format!("{name} {:.1}", *kb as f64 / 1024.0))
+            .collect();
         eprintln!(
-            "bench: {run}: page ready {:.2} s, list populated {:.2} s; idle RSS {:.1} MiB over {processes} processes",
+            "bench: {run}: page ready {:.2} s, list populated {:.2} s; idle RSS {:.1} MiB ({})",
             ready.as_secs_f64(),
             populated.as_secs_f64(),
-            kb as f64 / 1024.0
+            kb as f64 / 1024.0,
+            parts.join(", ")
         );
         app.screenshot("bench-list").await;
         app.quit().await;
