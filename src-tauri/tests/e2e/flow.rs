@@ -193,6 +193,25 @@ async fn app_end_to_end() {
     click(&app, &format!("{item} .mute-button")).await;
     app.wait_for_css(&format!("{item} .mute-icon")).await;
 
+    // The demo contact (小乔) answers: what the UI sends her comes back.
+    click(&app, &conv_css("xiaoqiao")).await;
+    app.wait_js(
+        "小乔's chat to open",
+        "return document.getElementById('chat-title').textContent === '小乔';",
+    )
+    .await;
+    app.element("#composer-text")
+        .await
+        .send_keys("回声测试")
+        .await
+        .expect("type");
+    click(&app, "#send-button").await;
+    app.wait_js(
+        "小乔's echo",
+        "return [...document.querySelectorAll('#message-list li.message.receiver.kind-text .bubble')].some((b) => b.textContent === '回声测试');",
+    )
+    .await;
+
     // --- 5. Restart: the unread count stays cleared (and the pin stays).
     app.quit().await;
     let app = launch(&data_dir, &upload).await;
