@@ -123,6 +123,7 @@ impl Session {
         let (snapshot, receiver) = session.client.subscribe().map_err(client_err)?;
         on_status(session.status_dto(snapshot.status));
         let forwarder = Forwarder {
+            client: session.client.clone(),
             directory: session.directory.clone(),
             flags: session.flags.clone(),
             progress: session.progress.clone(),
@@ -145,14 +146,13 @@ impl Session {
     }
 
     fn status_dto(&self, status: rongchat_client::ConnectionStatus) -> StatusDto {
-        let (state, message) = convert::conn_state(status);
-        StatusDto {
-            state,
-            user_id: Some(self.user_id.clone()),
-            user_name: Some(self.user_name.clone()),
-            mode: self.mode,
-            message,
-        }
+        status_of(
+            &self.client,
+            &self.user_id,
+            &self.user_name,
+            self.mode,
+            status,
+        )
     }
 
     /// The connection state now.
@@ -431,8 +431,37 @@ impl Session {
     }
 }
 
+/// The banner's status. A real account learns its user id at the first connect, so the
+/// client is asked; names default to the id.
+fn status_of(
+    client: &Client,
+    user_id: &str,
+    user_name: &str,
+    mode: &'static str,
+    status: rongchat_client::ConnectionStatus,
+) -> StatusDto {
+    let (state, message) = convert::conn_state(status);
+    let id = client
+        .user_id()
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| user_id.to_owned());
+    let name = if user_name.is_empty() || user_name == user_id {
+        id.clone()
+    } else {
+        user_name.to_owned()
+    };
+    StatusDto {
+        state,
+        user_id: Some(id).filter(|id| !id.is_empty()),
+        user_name: Some(name).filter(|n| !n.is_empty()),
+        mode,
+        message,
+    }
+}
+
 /// Turns client events into page events.
 struct Forwarder {
+    client: Client,
     directory: Arc<Directory>,
     flags: Arc<Flags>,
     progress: Arc<Mutex<HashMap<i64, ProgressSink>>>,
@@ -462,14 +491,13 @@ impl Forwarder {
     fn handle(&self, event: Event) {
         match event {
             Event::Connection { status } => {
-                let (state, message) = convert::conn_state(status);
-                (self.on_status)(StatusDto {
-                    state,
-                    user_id: Some(self.user.0.clone()),
-                    user_name: Some(self.user.1.clone()),
-                    mode: self.mode,
-                    message,
-                });
+                (self.on_status)(status_of(
+                    &self.client,
+                    &self.user.0,
+                    &self.user.1,
+                    self.mode,
+                    status,
+                ));
             }
             Event::MessageReceived { message } => {
                 let dto = convert::message(

@@ -250,3 +250,54 @@ async fn app_end_to_end() {
     app.quit().await;
     let _ = WAIT;
 }
+
+/// A real account from the environment (AppKey, navigation URL, token): the app signs in
+/// to the server the test runs, with no embedded server and no demo world.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_with_an_account_from_the_environment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server =
+        rongchat_server::Server::start(rongchat_server::Config::local(dir.path().join("server")))
+            .await
+            .expect("start a server");
+    let token = server.issue_token("alice", "Alice").expect("token");
+    let data_dir = dir.path().join("app-data");
+    let navi = server.http_url();
+    let app = App::launch(&[
+        ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
+        ("RONGCHAT_NAVI", navi.as_str()),
+        ("RONGCHAT_APPKEY", server.app_key()),
+        ("RONGCHAT_TOKEN", token.as_str()),
+    ])
+    .await;
+    app.wait_js(
+        "connected as alice",
+        "const s = window.__rongchat.state.status; return !!s && s.state === 'connected' && s.mode === 'account' && s.userId === 'alice';",
+    )
+    .await;
+    assert!(
+        !data_dir.join("embedded.json").exists(),
+        "no embedded server with an account"
+    );
+
+    let embedded = Embedded {
+        http_url: navi.clone(),
+        app_key: server.app_key().to_owned(),
+        server_dir: dir.path().join("server"),
+        user_id: "alice".into(),
+    };
+    let peer = Peer::connect(&embedded, "bob", "Bob").await;
+    peer.send_text("alice", "hello alice").await;
+    let item = conv_css("bob");
+    app.wait_js(
+        "bob's message in the list",
+        &format!("const p = document.querySelector(\"{item} .conversation-preview\"); return !!p && p.textContent === 'hello alice';"),
+    )
+    .await;
+    assert_eq!(
+        text_of(&app, &format!("{item} .conversation-title")).await,
+        "Bob"
+    );
+    app.quit().await;
+    server.shutdown().await;
+}
