@@ -7,7 +7,7 @@ use crate::clock::{message_uid, now_ms};
 use crate::error::Error;
 use crate::hub::Outgoing;
 use crate::store::messages::{self, FLAG_COUNTED, FLAG_PERSISTED};
-use crate::store::{Delivery, MessageRow, NewMessage, conversations, groups};
+use crate::store::{Delivery, MessageRow, StoredMessage, conversations, groups};
 use prost::Message;
 use rongchat_proto::pb;
 use rongchat_proto::status::AckStatus;
@@ -148,21 +148,8 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> 
     let uid = message_uid(data_time);
     let channel_type = out.channel.channel_type();
     let m = &out.message;
-    let new = NewMessage {
-        uid: uid.clone(),
-        channel_type,
-        from_user: out.from.clone(),
-        target_id: out.target.clone(),
-        classname: m.classname.clone(),
-        content: m.content.clone(),
-        data_time,
-        flags: if read_sync { 0 } else { m.session_id },
-        client_unique_id: m.client_unique_id,
-        extra_content: m.extra_content.clone(),
-        push_content: m.push_text.clone(),
-        config_flag: m.config_flag,
-        option_bits: m.option_bits,
-    };
+    let flags = if read_sync { 0 } else { m.session_id };
+    let new = stored_message(&out, uid.clone(), data_time, flags);
     let sender_conv = out.target.clone();
     let mut deliveries: Vec<Delivery> = recipients
         .iter()
@@ -229,6 +216,26 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> 
     Ok(Sent { data_time, uid })
 }
 
+/// The message `out` carries, stamped with its server uid and time.
+fn stored_message(out: &Outbound, uid: String, data_time: i64, flags: i32) -> StoredMessage {
+    let m = &out.message;
+    StoredMessage {
+        uid,
+        channel_type: out.channel.channel_type(),
+        from_user: out.from.clone(),
+        target_id: out.target.clone(),
+        classname: m.classname.clone(),
+        content: m.content.clone(),
+        data_time,
+        flags,
+        client_unique_id: m.client_unique_id,
+        extra_content: m.extra_content.clone(),
+        push_content: m.push_text.clone(),
+        config_flag: m.config_flag,
+        option_bits: m.option_bits,
+    }
+}
+
 /// Relays a status message (typing, ...): delivered to online recipients as `s_msg`,
 /// never stored.
 pub async fn relay_status(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> {
@@ -238,19 +245,7 @@ pub async fn relay_status(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, R
     let uid = message_uid(data_time);
     let row = MessageRow {
         seq: 0,
-        uid: uid.clone(),
-        channel_type: out.channel.channel_type(),
-        from_user: out.from.clone(),
-        target_id: out.target.clone(),
-        classname: out.message.classname.clone(),
-        content: out.message.content.clone(),
-        data_time,
-        flags: 0,
-        client_unique_id: out.message.client_unique_id,
-        extra_content: None,
-        push_content: None,
-        config_flag: out.message.config_flag,
-        option_bits: out.message.option_bits,
+        message: stored_message(&out, uid.clone(), data_time, 0),
         direction: 0,
     };
     for user in &recipients {
@@ -297,28 +292,29 @@ fn read_sync_time(content: &str) -> Option<i64> {
 /// form puts the peer in `fromUserId` (the SDK derives the conversation from it); history
 /// keeps the real sender, as the SDK supplies the target there.
 pub fn down_message(row: &MessageRow, viewer: &str, history: bool) -> pb::DownStreamMessage {
-    let sent_by_viewer = row.direction == 1 || row.from_user == viewer;
-    let from_user_id = if row.channel_type == PERSON && sent_by_viewer && !history {
-        row.target_id.clone()
+    let (m, direction) = (&row.message, row.direction);
+    let sent_by_viewer = direction == 1 || m.from_user == viewer;
+    let from_user_id = if m.channel_type == PERSON && sent_by_viewer && !history {
+        m.target_id.clone()
     } else {
-        row.from_user.clone()
+        m.from_user.clone()
     };
-    let group_id = (row.channel_type != PERSON).then(|| row.target_id.clone());
+    let group_id = (m.channel_type != PERSON).then(|| m.target_id.clone());
     pb::DownStreamMessage {
         from_user_id,
-        r#type: row.channel_type,
+        r#type: m.channel_type,
         group_id: Some(group_id.unwrap_or_default()),
-        classname: row.classname.clone(),
-        content: row.content.clone(),
-        data_time: row.data_time,
-        status: status_bits(row.flags),
-        msg_id: Some(row.uid.clone()),
+        classname: m.classname.clone(),
+        content: m.content.clone(),
+        data_time: m.data_time,
+        status: status_bits(m.flags),
+        msg_id: Some(m.uid.clone()),
         direction: Some(if sent_by_viewer { 1 } else { 0 }),
-        client_unique_id: row.client_unique_id,
-        extra_content: row.extra_content.clone(),
-        push_content: row.push_content.clone(),
-        config_flag: row.config_flag,
-        option_bits: row.option_bits,
+        client_unique_id: m.client_unique_id,
+        extra_content: m.extra_content.clone(),
+        push_content: m.push_content.clone(),
+        config_flag: m.config_flag,
+        option_bits: m.option_bits,
         ..Default::default()
     }
 }

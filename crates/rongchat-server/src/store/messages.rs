@@ -10,9 +10,9 @@ pub const FLAG_COUNTED: i32 = 2;
 /// optionBits 1: do not make this the conversation's last message.
 const OPTION_KEEP_LAST_MESSAGE: i64 = 1;
 
-/// A message about to be stored.
-#[derive(Debug, Clone)]
-pub struct NewMessage {
+/// A message as stored: the fields shared by every user's view of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMessage {
     /// Unique id (`messageUId`).
     pub uid: String,
     /// Protobuf ChannelType.
@@ -57,32 +57,8 @@ pub struct Delivery {
 pub struct MessageRow {
     /// Row id.
     pub seq: i64,
-    /// `messageUId`.
-    pub uid: String,
-    /// Protobuf ChannelType.
-    pub channel_type: i32,
-    /// Sender.
-    pub from_user: String,
-    /// Recipient or group.
-    pub target_id: String,
-    /// objectName.
-    pub classname: String,
-    /// Content JSON.
-    pub content: String,
-    /// Server time.
-    pub data_time: i64,
-    /// sessionId bits.
-    pub flags: i32,
-    /// Sender's local id.
-    pub client_unique_id: Option<i64>,
-    /// Expansion.
-    pub extra_content: Option<String>,
-    /// Push text.
-    pub push_content: Option<String>,
-    /// configFlag.
-    pub config_flag: Option<i32>,
-    /// optionBits.
-    pub option_bits: Option<i64>,
+    /// The message.
+    pub message: StoredMessage,
     /// 0 received, 1 sent, from the reading user's point of view.
     pub direction: i32,
 }
@@ -92,8 +68,7 @@ const MESSAGE_COLUMNS: &str = "m.seq, m.uid, m.channel_type, m.from_user, m.targ
      m.push_content, m.config_flag, m.option_bits";
 
 fn message_from_row(row: &Row<'_>, direction: i32) -> rusqlite::Result<MessageRow> {
-    Ok(MessageRow {
-        seq: row.get(0)?,
+    let message = StoredMessage {
         uid: row.get(1)?,
         channel_type: row.get(2)?,
         from_user: row.get(3)?,
@@ -107,6 +82,10 @@ fn message_from_row(row: &Row<'_>, direction: i32) -> rusqlite::Result<MessageRo
         push_content: row.get(11)?,
         config_flag: row.get(12)?,
         option_bits: row.get(13)?,
+    };
+    Ok(MessageRow {
+        seq: row.get(0)?,
+        message,
         direction,
     })
 }
@@ -123,7 +102,7 @@ pub(super) fn message_columns() -> &'static str {
 
 /// Stores a message and its deliveries, updating each user's conversation, in one
 /// transaction.
-pub fn insert(conn: &mut Connection, msg: &NewMessage, deliveries: &[Delivery]) -> Result<i64> {
+pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery]) -> Result<i64> {
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO messages (uid, channel_type, from_user, target_id, classname, content,
@@ -272,7 +251,7 @@ pub fn pull(
             .query_map(params![user_id, 1, after, fetch], message_with_direction)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         all.extend(sent);
-        all.sort_by_key(|m| (m.data_time, m.direction));
+        all.sort_by_key(|m| (m.message.data_time, m.direction));
     }
     let finished = all.len() <= limit;
     all.truncate(limit);

@@ -13,7 +13,7 @@ pub mod messages;
 pub use accounts::UserState;
 pub use conversations::ConversationRow;
 pub use files::FileRecord;
-pub use messages::{Delivery, MessageRow, NewMessage, PullPage};
+pub use messages::{Delivery, MessageRow, PullPage, StoredMessage};
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;

@@ -37,7 +37,7 @@ pub async fn query(conn: &Connection, channel: Channel, payload: &[u8]) -> Reply
         .run(move |c| messages::history(c, &user, channel_type, &target, time, newer, count))
         .await
         .map_err(internal)?;
-    let sync_time = rows.last().map(|m| m.data_time).unwrap_or(0);
+    let sync_time = rows.last().map(|m| m.message.data_time).unwrap_or(0);
     Ok(pb::HistoryMsgOuput {
         list: rows
             .iter()

@@ -31,7 +31,7 @@ pub async fn pull(conn: &Connection, payload: &[u8]) -> Reply {
         .messages
         .iter()
         .filter(|m| m.direction == 0)
-        .map(|m| m.data_time)
+        .map(|m| m.message.data_time)
         .max()
         .unwrap_or(0);
     let list = page
