@@ -430,16 +430,8 @@ async fn group_members_change(
     Ok(ok(serde_json::json!({})))
 }
 
-/// `POST /group/create.json`: `userId` (repeated), `groupId`, `groupName`.
-pub(crate) async fn group_create(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    reply(group_members_change(&shared, &headers, &body, true).await)
-}
-
-/// `POST /group/join.json`.
+/// `POST /group/create.json` and `/group/join.json`: `userId` (repeated), `groupId`,
+/// `groupName`. Creating is joining a group that does not exist yet.
 pub(crate) async fn group_join(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,

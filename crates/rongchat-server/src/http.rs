@@ -41,7 +41,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/message/group/publish.json",
             post(crate::api::publish_group),
         )
-        .route("/group/create.json", post(crate::api::group_create))
+        .route("/group/create.json", post(crate::api::group_join))
         .route("/group/join.json", post(crate::api::group_join))
         .route("/group/quit.json", post(crate::api::group_quit))
         .fallback(not_found)

@@ -1,5 +1,4 @@
-use crate::support::{Fixture, http, multipart, text_of};
-use rongchat_proto::pb;
+use crate::support::{Fixture, http, post_upload, text_of, upload_token};
 use rongchat_server::{Config, Server};
 use std::net::SocketAddr;
 
@@ -30,32 +29,11 @@ async fn a_restart_loses_nothing() {
             .status
             .is_success()
     );
-    let ack = alice
-        .query(
-            "alice",
-            "qnTkn",
-            pb::GetQNupTokenInput {
-                r#type: 4,
-                key: Some("4__kept.txt".into()),
-                ..Default::default()
-            },
-        )
-        .await;
-    let token: pb::GetQNupTokenOutput = pb::decode_checked(&ack.payload).unwrap();
-    let (ct, body) = multipart(
-        &[("token", &token.token), ("key", "4__kept.txt")],
-        Some(("kept.txt", "text/plain", b"kept")),
-    );
+    let token = upload_token(&mut alice, "alice", "4__kept.txt").await;
     assert_eq!(
-        http(
-            fx.addr(),
-            "POST",
-            "/upload",
-            &[("Content-Type", &ct)],
-            &body
-        )
-        .await
-        .status,
+        post_upload(&fx, &token, "4__kept.txt", b"kept")
+            .await
+            .status,
         200
     );
     drop(alice);

@@ -1,49 +1,6 @@
-use crate::support::{Client, Fixture, http, multipart};
+use crate::support::{Fixture, http, post_upload, upload_token};
 use rongchat_proto::pb;
 use rongchat_proto::status::AckStatus;
-
-async fn upload_token(c: &mut Client, me: &str, key: &str) -> String {
-    let ack = c
-        .query(
-            me,
-            "qnTkn",
-            pb::GetQNupTokenInput {
-                r#type: 4,
-                key: Some(key.into()),
-                http_method: Some(String::new()),
-                query_string: Some(String::new()),
-                url: Some(String::new()),
-                ext: Some(r#"{"uploadDomain":""}"#.into()),
-                size: Some(1),
-                ip_type: Some(0),
-            },
-        )
-        .await;
-    assert!(ack.status.is_success(), "qnTkn {:?}", ack.status);
-    let out: pb::GetQNupTokenOutput = pb::decode_checked(&ack.payload).unwrap();
-    assert!(out.deadline > 0);
-    out.token
-}
-
-async fn post_upload(
-    fx: &Fixture,
-    token: &str,
-    key: &str,
-    bytes: &[u8],
-) -> crate::support::HttpResponse {
-    let (ct, body) = multipart(
-        &[("token", token), ("key", key)],
-        Some(("hello.txt", "text/plain", bytes)),
-    );
-    http(
-        fx.addr(),
-        "POST",
-        "/upload",
-        &[("Content-Type", &ct), ("Origin", "http://x")],
-        &body,
-    )
-    .await
-}
 
 const KEY: &str = "4__RC-2026-11-25_819_1795628856437ai2a4wzm-l17c-486g-9ue6-r6akn4uhk1da.txt";
 
