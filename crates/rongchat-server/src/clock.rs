@@ -11,6 +11,19 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// Server time in whole seconds for frame dates.
+pub fn now_secs() -> u32 {
+    date_parts(now_ms()).0
+}
+
+/// A time in ms as a frame's whole seconds and the millisecond remainder (PUBACK form).
+pub fn date_parts(time_ms: i64) -> (u32, u16) {
+    (
+        u32::try_from(time_ms / 1000).unwrap_or(u32::MAX),
+        u16::try_from(time_ms % 1000).unwrap_or(0),
+    )
+}
+
 /// Hands out message times that never repeat and never go backwards, so the sync cursors
 /// (`dataTime > syncTime`) can page without losing a message that shares a millisecond.
 #[derive(Debug)]

@@ -1,10 +1,10 @@
 //! Qiniu-compatible form upload (`POST /upload`) and download (`GET /files/<key>`, with
 //! Range). Keys are names, never paths.
 
-use crate::Shared;
 use crate::clock::{now_ms, random_hex};
 use crate::error::Error;
-use crate::http::json_error;
+use crate::reply::json_error;
+use crate::shared::Shared;
 use crate::store::{FileRecord, files as file_store};
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};

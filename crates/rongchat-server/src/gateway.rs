@@ -2,15 +2,18 @@
 //! first (CONNACK), then one task per connection answers frames and forwards what the hub
 //! queues for it.
 
-use crate::clock::{now_ms, random_hex};
+use crate::clock::{date_parts, now_ms, now_secs, random_hex};
+use crate::connection::Connection;
 use crate::error::Error;
+use crate::frames::puback;
 use crate::hub::{Control, Mailbox, Outgoing};
+use crate::shared::Shared;
 use crate::store::{UserState, accounts};
-use crate::{Shared, topics};
+use crate::topics;
 use axum::extract::ws::{Message, WebSocket};
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
-use rongchat_proto::frame::{ConnAck, Disconnect, PubAck, PubAckResult, Publish};
+use rongchat_proto::frame::{ConnAck, Disconnect, Publish};
 use rongchat_proto::status::{AckStatus, ConnAckStatus, DisconnectStatus};
 use rongchat_proto::{Body, Flags, Frame, Layout, Side};
 use std::collections::HashMap;
@@ -35,30 +38,6 @@ pub async fn upgrade(
         .on_upgrade(move |socket| async move {
             run(shared, socket, params).await;
         })
-}
-
-/// The state of one authenticated connection, handed to the topic handlers.
-#[derive(Debug)]
-pub struct Connection {
-    /// Shared server state.
-    pub shared: Arc<Shared>,
-    /// The authenticated user.
-    pub user_id: String,
-    /// The hub's id for this connection.
-    pub id: u64,
-    next_msg_id: u16,
-}
-
-impl Connection {
-    fn next_msg_id(&mut self) -> u16 {
-        self.next_msg_id = self.next_msg_id.wrapping_add(1).max(1);
-        self.next_msg_id
-    }
-}
-
-/// Server time in whole seconds for frame dates.
-pub fn now_secs() -> u32 {
-    u32::try_from(now_ms() / 1000).unwrap_or(u32::MAX)
 }
 
 async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
@@ -146,12 +125,7 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, params: HashMap<String,
         &session_id,
         u64::try_from(connected_at).unwrap_or(0),
     );
-    let mut conn = Connection {
-        shared: shared.clone(),
-        user_id: user_id.clone(),
-        id,
-        next_msg_id: 0,
-    };
+    let mut conn = Connection::new(shared.clone(), user_id.clone(), id);
     if send_frame(&mut socket, &Frame::with_default_flags(Body::ConnAck(ack))).await {
         tracing::debug!(user = %user_id, conn = id, "connected");
         serve(&mut conn, &mut socket, &mut mailbox, layout).await;
@@ -256,7 +230,7 @@ fn outgoing_frames(conn: &mut Connection, item: Outgoing) -> Vec<Frame> {
                 Flags { qos, ..Flags::NONE },
                 Body::Publish(Publish {
                     date: Some(now_secs()),
-                    topic: topic.to_owned(),
+                    topic: topic.to_string(),
                     target_id,
                     msg_id,
                     payload,
@@ -271,8 +245,6 @@ fn outgoing_frames(conn: &mut Connection, item: Outgoing) -> Vec<Frame> {
             uid,
         } => {
             let msg_id = conn.next_msg_id();
-            let date = u32::try_from(data_time / 1000).unwrap_or(u32::MAX);
-            let millis = u16::try_from(data_time % 1000).unwrap_or(0);
             vec![
                 Frame::new(
                     Flags {
@@ -281,22 +253,14 @@ fn outgoing_frames(conn: &mut Connection, item: Outgoing) -> Vec<Frame> {
                         retain: false,
                     },
                     Body::Publish(Publish {
-                        date: Some(date),
-                        topic,
+                        date: Some(date_parts(data_time).0),
+                        topic: topic.to_string(),
                         target_id,
                         msg_id,
                         payload,
                     }),
                 ),
-                Frame::with_default_flags(Body::PubAck(PubAck {
-                    msg_id,
-                    result: Some(PubAckResult {
-                        date,
-                        status: AckStatus::Success,
-                        millis,
-                        message_uid: uid,
-                    }),
-                })),
+                puback(msg_id, AckStatus::Success, data_time, uid),
             ]
         }
     }

@@ -1,6 +1,7 @@
-//! The HTTP surface: routes, CORS on every response, JSON error replies.
+//! The HTTP surface: routes and CORS on every response.
 
-use crate::Shared;
+use crate::reply::json_error;
+use crate::shared::Shared;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -26,24 +27,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             post(crate::files::upload).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/files/{key}", get(crate::files::download))
-        .route("/user/getToken.json", post(crate::api::get_token))
-        .route("/user/block.json", post(crate::api::user_block))
-        .route("/user/unblock.json", post(crate::api::user_unblock))
-        .route(
-            "/user/checkOnline.json",
-            post(crate::api::user_check_online),
-        )
-        .route(
-            "/message/private/publish.json",
-            post(crate::api::publish_private),
-        )
-        .route(
-            "/message/group/publish.json",
-            post(crate::api::publish_group),
-        )
-        .route("/group/create.json", post(crate::api::group_join))
-        .route("/group/join.json", post(crate::api::group_join))
-        .route("/group/quit.json", post(crate::api::group_quit))
+        .merge(crate::api::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .layer(middleware::from_fn(cors))
@@ -52,15 +36,6 @@ pub fn router(shared: Arc<Shared>) -> Router {
 
 async fn not_found() -> Response {
     json_error(StatusCode::NOT_FOUND, 404, "not found")
-}
-
-/// A JSON reply `{"code": code, "errorMessage": message}` with an HTTP status.
-pub fn json_error(status: StatusCode, code: u32, message: &str) -> Response {
-    (
-        status,
-        axum::Json(serde_json::json!({ "code": code, "errorMessage": message })),
-    )
-        .into_response()
 }
 
 /// Answers preflights and adds the CORS headers to every response, errors included: the
@@ -79,25 +54,26 @@ async fn cors(request: Request, next: Next) -> Response {
     response
 }
 
-fn add_cors_headers(headers: &mut HeaderMap, requested: Option<HeaderValue>) {
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    headers.insert(
+/// The fixed CORS headers; `Access-Control-Allow-Headers` echoes the preflight's request.
+const CORS_HEADERS: [(header::HeaderName, &str); 4] = [
+    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    (
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, POST, PUT, OPTIONS"),
-    );
+        "GET, POST, PUT, OPTIONS",
+    ),
+    (
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        "Content-Length, Content-Range, Accept-Ranges",
+    ),
+    (header::ACCESS_CONTROL_MAX_AGE, "600"),
+];
+
+fn add_cors_headers(headers: &mut HeaderMap, requested: Option<HeaderValue>) {
+    for (name, value) in CORS_HEADERS {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
         requested.unwrap_or_else(|| HeaderValue::from_static("*")),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("Content-Length, Content-Range, Accept-Ranges"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
     );
 }

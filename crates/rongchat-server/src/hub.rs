@@ -5,6 +5,7 @@
 //! slow socket never blocks routing: when a connection's queue is full it is told to close
 //! (it will pull what it missed when it reconnects).
 
+use rongchat_proto::Topic;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,7 +21,7 @@ pub enum Outgoing {
     /// then a PUBACK with the same (connection-local) msgId.
     Echo {
         /// `ppMsgP`, `pgMsgP`, ...
-        topic: String,
+        topic: Topic,
         /// Peer or group.
         target_id: String,
         /// The encoded UpStreamMessage.
@@ -32,8 +33,8 @@ pub enum Outgoing {
     },
     /// A server PUBLISH (`s_ntf`, `s_msg`): the task assigns the msgId.
     Publish {
-        /// Topic.
-        topic: &'static str,
+        /// `s_ntf`, `s_msg`, ...
+        topic: Topic,
         /// The receiving user.
         target_id: String,
         /// Protobuf payload.
@@ -186,7 +187,7 @@ mod tests {
 
     fn note() -> Outgoing {
         Outgoing::Publish {
-            topic: "s_ntf",
+            topic: Topic::Notify,
             target_id: "u".into(),
             payload: Vec::new(),
             qos: 0,

@@ -34,17 +34,22 @@
 pub mod api;
 pub mod clock;
 pub mod config;
+mod connection;
 pub mod error;
 mod files;
 mod form;
+mod frames;
 mod gateway;
 mod http;
 pub mod hub;
 mod navi;
+mod reply;
 mod routing;
+mod shared;
 pub mod store;
 pub mod token;
 mod topics;
+pub mod users;
 
 pub use config::Config;
 pub use error::{Error, Result};
@@ -52,29 +57,14 @@ pub use error::{Error, Result};
 use axum::serve::ListenerExt;
 use clock::{MessageClock, now_ms};
 use hub::Hub;
+use shared::Shared;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
 use token::Signer;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-
-/// State shared by every handler and connection.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub config: Config,
-    pub signer: Signer,
-    pub store: Store,
-    pub hub: Hub,
-    pub clock: MessageClock,
-    /// e.g. `http://127.0.0.1:9100`, no trailing slash.
-    pub base_url: String,
-    /// `host:port` for navi's `server` field.
-    pub ws_host: String,
-    pub files_dir: PathBuf,
-}
 
 /// A running server.
 #[derive(Debug)]
@@ -169,18 +159,18 @@ impl Server {
     /// Creates (or renames) the user and returns a login token valid for the configured
     /// lifetime.
     pub fn issue_token(&self, user_id: &str, name: &str) -> Result<String> {
-        let ttl = i64::try_from(self.shared.config.token_ttl.as_millis()).unwrap_or(i64::MAX);
-        self.issue_token_until(user_id, name, now_ms().saturating_add(ttl))
+        let expires = now_ms().saturating_add(self.shared.token_ttl_ms());
+        self.issue_token_until(user_id, name, expires)
     }
 
     /// Like [`Server::issue_token`] with an explicit expiry (ms since the epoch).
     pub fn issue_token_until(&self, user_id: &str, name: &str, expires_ms: i64) -> Result<String> {
-        issue_token(&self.shared, user_id, name, expires_ms)
+        users::issue_token(&self.shared, user_id, name, expires_ms)
     }
 
     /// Creates the group (or renames it) and adds `members`.
     pub fn create_group(&self, group_id: &str, name: &str, members: &[&str]) -> Result<()> {
-        api::check_id(group_id)?;
+        users::check_id(group_id)?;
         self.shared
             .store
             .with(|c| store::groups::join(c, group_id, name, members, now_ms()))
@@ -201,15 +191,8 @@ impl Server {
     /// Blocks or unblocks a user. A blocked user's connections are closed and new ones get
     /// CONNACK 9.
     pub fn set_user_blocked(&self, user_id: &str, blocked: bool) -> Result<()> {
-        let found = self
-            .shared
-            .store
-            .with(|c| store::accounts::set_blocked(c, user_id, blocked))?;
-        if !found {
+        if !users::set_blocked(&self.shared, user_id, blocked)? {
             return Err(Error::InvalidInput(format!("no user {user_id:?}")));
-        }
-        if blocked {
-            self.shared.hub.close_user(user_id);
         }
         Ok(())
     }
@@ -240,22 +223,6 @@ impl Drop for Server {
     }
 }
 
-pub(crate) fn issue_token(
-    shared: &Shared,
-    user_id: &str,
-    name: &str,
-    expires_ms: i64,
-) -> Result<String> {
-    api::check_id(user_id)?;
-    let token = shared.signer.login_token(user_id, expires_ms);
-    let now = now_ms();
-    shared.store.with(|c| {
-        store::accounts::upsert_user(c, user_id, name, "", now)?;
-        store::accounts::record_token(c, &token, user_id, expires_ms, now)
-    })?;
-    Ok(token)
-}
-
 /// Issues a token from a data directory without running the server (the CLI's `token`).
 pub fn issue_offline_token(
     data_dir: &std::path::Path,
@@ -277,7 +244,6 @@ pub fn issue_offline_token(
     let mut config = Config::local(data_dir);
     config.app_key = key;
     config.app_secret = secret;
-    let ttl = i64::try_from(config.token_ttl.as_millis()).unwrap_or(i64::MAX);
     let shared = Shared {
         signer: Signer::new(&config.app_key, &config.app_secret),
         store,
@@ -288,7 +254,8 @@ pub fn issue_offline_token(
         files_dir: data_dir.join("files"),
         config,
     };
-    issue_token(&shared, user_id, name, now_ms().saturating_add(ttl))
+    let expires = now_ms().saturating_add(shared.token_ttl_ms());
+    users::issue_token(&shared, user_id, name, expires)
 }
 
 /// `host:port` of a URL like `http://host:port/path` (port defaulted from the scheme).

@@ -3,9 +3,10 @@
 
 use crate::clock::now_ms;
 use crate::error::Error;
-use crate::http::json_error;
+use crate::form;
+use crate::reply::json_error;
+use crate::shared::Shared;
 use crate::store::{UserState, accounts};
-use crate::{Shared, form};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

@@ -2,55 +2,30 @@
 //! check, stamp, store with fan-out, then notify recipients and echo to the sender's
 //! other devices.
 
-use crate::Shared;
 use crate::clock::{message_uid, now_ms};
 use crate::error::Error;
 use crate::hub::Outgoing;
-use crate::store::messages::{self, FLAG_COUNTED, FLAG_PERSISTED};
+use crate::shared::Shared;
+use crate::store::messages::{self, FLAG_COUNTED, FLAG_PERSISTED, direction_number};
 use crate::store::{Delivery, MessageRow, StoredMessage, conversations, groups};
+use crate::users::valid_id;
 use prost::Message;
-use rongchat_proto::pb;
 use rongchat_proto::status::AckStatus;
-use rongchat_proto::topic;
+use rongchat_proto::{ConversationType, Direction, Topic, pb};
 use std::sync::Arc;
 
 /// Largest accepted message content (RongCloud's limit).
 pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
-/// Longest user, group or conversation id.
-pub const MAX_ID_LEN: usize = 64;
-/// Protobuf ChannelType values used here.
-pub const PERSON: i32 = 1;
-/// Group conversations.
-pub const GROUP: i32 = 3;
 /// The read-sync message: "I read this conversation up to lastMessageSendTime".
 const READ_SYNC: &str = "RC:SRSMsg";
-
-/// Private (to one user) or group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    /// `ppMsgP`.
-    Private,
-    /// `pgMsgP`.
-    Group,
-}
-
-impl Channel {
-    /// The protobuf ChannelType.
-    pub fn channel_type(self) -> i32 {
-        match self {
-            Channel::Private => PERSON,
-            Channel::Group => GROUP,
-        }
-    }
-}
 
 /// A message to route.
 #[derive(Debug)]
 pub struct Outbound {
     /// Sender.
     pub from: String,
-    /// Private or group.
-    pub channel: Channel,
+    /// Private or group (the only kinds routed).
+    pub conversation: ConversationType,
     /// Peer or group id.
     pub target: String,
     /// The message as the sender published it.
@@ -98,12 +73,13 @@ impl Refused {
 /// Ack status for server-side failures (RongCloud's "internal error" code).
 pub const INTERNAL_ERROR: u16 = 1000;
 
-/// Whether `id` is usable as a user, group or conversation id.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= MAX_ID_LEN && !id.chars().any(char::is_control)
-}
-
 fn validate(out: &Outbound) -> Result<(), Refused> {
+    if !matches!(
+        out.conversation,
+        ConversationType::Private | ConversationType::Group
+    ) {
+        return Err(Refused::Invalid("unsupported conversation type"));
+    }
     if !valid_id(&out.target) {
         return Err(Refused::Invalid("bad target id"));
     }
@@ -118,9 +94,8 @@ fn validate(out: &Outbound) -> Result<(), Refused> {
 
 /// Who receives a message (besides the sender).
 async fn recipients(shared: &Shared, out: &Outbound) -> Result<Vec<String>, Refused> {
-    match out.channel {
-        Channel::Private => Ok(vec![out.target.clone()]),
-        Channel::Group => {
+    match out.conversation {
+        ConversationType::Group => {
             let group = out.target.clone();
             let members = shared
                 .store
@@ -132,6 +107,7 @@ async fn recipients(shared: &Shared, out: &Outbound) -> Result<Vec<String>, Refu
             }
             Ok(members.into_iter().filter(|m| *m != out.from).collect())
         }
+        _ => Ok(vec![out.target.clone()]),
     }
 }
 
@@ -146,25 +122,28 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> 
     };
     let data_time = shared.clock.next(now_ms());
     let uid = message_uid(data_time);
-    let channel_type = out.channel.channel_type();
+    let conversation = out.conversation;
     let m = &out.message;
     let flags = if read_sync { 0 } else { m.session_id };
     let new = stored_message(&out, uid.clone(), data_time, flags);
     let sender_conv = out.target.clone();
+    // A recipient's conversation is the group, or for a private message its sender.
+    let received_in = if conversation.targets_group() {
+        &out.target
+    } else {
+        &out.from
+    };
     let mut deliveries: Vec<Delivery> = recipients
         .iter()
         .map(|r| Delivery {
             user_id: r.clone(),
-            direction: 0,
-            conv_target: match out.channel {
-                Channel::Private => out.from.clone(),
-                Channel::Group => out.target.clone(),
-            },
+            direction: Direction::Receive,
+            conv_target: received_in.clone(),
         })
         .collect();
     deliveries.push(Delivery {
         user_id: out.from.clone(),
-        direction: 1,
+        direction: Direction::Send,
         conv_target: sender_conv.clone(),
     });
     let read_up_to = read_sync.then(|| read_sync_time(&m.content).unwrap_or(data_time));
@@ -181,7 +160,7 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> 
             }
             messages::insert(c, &new, &deliveries)?;
             if let Some(time) = read_up_to {
-                conversations::mark_read(c, &from, channel_type, &sender_conv, time)?;
+                conversations::mark_read(c, &from, conversation, &sender_conv, time)?;
             }
             Ok(None)
         })
@@ -202,10 +181,7 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> 
     }
     if out.origin.is_some() {
         let echo = Outgoing::Echo {
-            topic: match out.channel {
-                Channel::Private => topic::PRIVATE_MESSAGE.to_owned(),
-                Channel::Group => topic::GROUP_MESSAGE.to_owned(),
-            },
+            topic: out.conversation.publish_topic(),
             target_id: out.target.clone(),
             payload: out.message.encode_to_vec(),
             data_time,
@@ -221,7 +197,7 @@ fn stored_message(out: &Outbound, uid: String, data_time: i64, flags: i32) -> St
     let m = &out.message;
     StoredMessage {
         uid,
-        channel_type: out.channel.channel_type(),
+        channel_type: out.conversation,
         from_user: out.from.clone(),
         target_id: out.target.clone(),
         classname: m.classname.clone(),
@@ -246,7 +222,7 @@ pub async fn relay_status(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, R
     let row = MessageRow {
         seq: 0,
         message: stored_message(&out, uid.clone(), data_time, 0),
-        direction: 0,
+        direction: Direction::Receive,
     };
     for user in &recipients {
         let mut down = down_message(&row, user, false);
@@ -255,7 +231,7 @@ pub async fn relay_status(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, R
             user,
             None,
             &Outgoing::Publish {
-                topic: topic::PUSH_MESSAGE,
+                topic: Topic::PushMessage,
                 target_id: user.clone(),
                 payload: down.encode_to_vec(),
                 qos: 1,
@@ -271,7 +247,7 @@ const EXT_STATUS_MESSAGE: i64 = 64;
 /// `s_ntf` telling `user` that messages up to `time` wait to be pulled.
 pub fn notify(user: &str, time: i64) -> Outgoing {
     Outgoing::Publish {
-        topic: topic::NOTIFY,
+        topic: Topic::Notify,
         target_id: user.to_owned(),
         payload: pb::NotifyMsg {
             r#type: 1,
@@ -293,23 +269,28 @@ fn read_sync_time(content: &str) -> Option<i64> {
 /// keeps the real sender, as the SDK supplies the target there.
 pub fn down_message(row: &MessageRow, viewer: &str, history: bool) -> pb::DownStreamMessage {
     let (m, direction) = (&row.message, row.direction);
-    let sent_by_viewer = direction == 1 || m.from_user == viewer;
-    let from_user_id = if m.channel_type == PERSON && sent_by_viewer && !history {
+    let sent_by_viewer = direction == Direction::Send || m.from_user == viewer;
+    let private = m.channel_type == ConversationType::Private;
+    let from_user_id = if private && sent_by_viewer && !history {
         m.target_id.clone()
     } else {
         m.from_user.clone()
     };
-    let group_id = (m.channel_type != PERSON).then(|| m.target_id.clone());
+    let group_id = (!private).then(|| m.target_id.clone());
     pb::DownStreamMessage {
         from_user_id,
-        r#type: m.channel_type,
+        r#type: m.channel_type.code(),
         group_id: Some(group_id.unwrap_or_default()),
         classname: m.classname.clone(),
         content: m.content.clone(),
         data_time: m.data_time,
         status: status_bits(m.flags),
         msg_id: Some(m.uid.clone()),
-        direction: Some(if sent_by_viewer { 1 } else { 0 }),
+        direction: Some(direction_number(if sent_by_viewer {
+            Direction::Send
+        } else {
+            Direction::Receive
+        })),
         client_unique_id: m.client_unique_id,
         extra_content: m.extra_content.clone(),
         push_content: m.push_content.clone(),

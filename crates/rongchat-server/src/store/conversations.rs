@@ -2,13 +2,14 @@
 
 use super::messages::{MessageRow, message_columns, message_with_direction};
 use crate::error::Result;
+use rongchat_proto::ConversationType;
 use rusqlite::{Connection, params};
 
 /// One conversation of one user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConversationRow {
     /// Protobuf ChannelType.
-    pub channel_type: i32,
+    pub channel_type: ConversationType,
     /// Peer or group id.
     pub target_id: String,
     /// Time of the last message.
@@ -65,7 +66,7 @@ pub fn list(
             None => None,
         };
         out.push(ConversationRow {
-            channel_type,
+            channel_type: ConversationType::from_code(channel_type),
             target_id,
             last_time,
             unread_count,
@@ -81,10 +82,11 @@ pub fn list(
 pub fn mark_read(
     conn: &Connection,
     user_id: &str,
-    channel_type: i32,
+    channel_type: ConversationType,
     target: &str,
     time: i64,
 ) -> Result<i64> {
+    let channel_type = channel_type.code();
     conn.execute(
         "UPDATE conversations SET read_time = MAX(read_time, ?4)
          WHERE user_id = ?1 AND channel_type = ?2 AND target_id = ?3",
@@ -108,12 +110,16 @@ pub fn mark_read(
 }
 
 /// Removes conversations from the user's list (their messages stay in history).
-pub fn delete(conn: &mut Connection, user_id: &str, targets: &[(i32, String)]) -> Result<()> {
+pub fn delete(
+    conn: &mut Connection,
+    user_id: &str,
+    targets: &[(ConversationType, String)],
+) -> Result<()> {
     let tx = conn.transaction()?;
     for (channel_type, target) in targets {
         tx.execute(
             "DELETE FROM conversations WHERE user_id = ?1 AND channel_type = ?2 AND target_id = ?3",
-            params![user_id, channel_type, target],
+            params![user_id, channel_type.code(), target],
         )?;
     }
     tx.commit()?;

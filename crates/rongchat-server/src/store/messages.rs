@@ -1,6 +1,7 @@
 //! Messages, their fan-out to each user's inbox, sync pulls and history.
 
 use crate::error::Result;
+use rongchat_proto::{ConversationType, Direction};
 use rusqlite::{Connection, Row, params};
 
 /// UpStreamMessage.sessionId bits.
@@ -16,7 +17,7 @@ pub struct StoredMessage {
     /// Unique id (`messageUId`).
     pub uid: String,
     /// Protobuf ChannelType.
-    pub channel_type: i32,
+    pub channel_type: ConversationType,
     /// Sender.
     pub from_user: String,
     /// Recipient (private) or group id.
@@ -46,8 +47,8 @@ pub struct StoredMessage {
 pub struct Delivery {
     /// The user whose inbox gets the row.
     pub user_id: String,
-    /// 0 received, 1 sent.
-    pub direction: i32,
+    /// Sent or received, for this user.
+    pub direction: Direction,
     /// The conversation's target from this user's point of view.
     pub conv_target: String,
 }
@@ -59,18 +60,28 @@ pub struct MessageRow {
     pub seq: i64,
     /// The message.
     pub message: StoredMessage,
-    /// 0 received, 1 sent, from the reading user's point of view.
-    pub direction: i32,
+    /// Sent or received, from the reading user's point of view.
+    pub direction: Direction,
+}
+
+/// The number for a direction in the `inbox.direction` column and in the replies'
+/// `direction` field: 1 sent, 0 received. The wire's received is "anything but 1" (the
+/// shared vocabulary writes 2); 0 is what this server has always stored and sent.
+pub fn direction_number(direction: Direction) -> i32 {
+    match direction {
+        Direction::Send => 1,
+        Direction::Receive => 0,
+    }
 }
 
 const MESSAGE_COLUMNS: &str = "m.seq, m.uid, m.channel_type, m.from_user, m.target_id, \
      m.classname, m.content, m.data_time, m.flags, m.client_unique_id, m.extra_content, \
      m.push_content, m.config_flag, m.option_bits";
 
-fn message_from_row(row: &Row<'_>, direction: i32) -> rusqlite::Result<MessageRow> {
+fn message_from_row(row: &Row<'_>, direction: Direction) -> rusqlite::Result<MessageRow> {
     let message = StoredMessage {
         uid: row.get(1)?,
-        channel_type: row.get(2)?,
+        channel_type: ConversationType::from_code(row.get(2)?),
         from_user: row.get(3)?,
         target_id: row.get(4)?,
         classname: row.get(5)?,
@@ -92,7 +103,7 @@ fn message_from_row(row: &Row<'_>, direction: i32) -> rusqlite::Result<MessageRo
 
 /// Reads a message from the columns in `MESSAGE_COLUMNS` followed by a direction column.
 pub(super) fn message_with_direction(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
-    let direction = row.get(14)?;
+    let direction = Direction::from_code(row.get(14)?);
     message_from_row(row, direction)
 }
 
@@ -111,7 +122,7 @@ pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             msg.uid,
-            msg.channel_type,
+            msg.channel_type.code(),
             msg.from_user,
             msg.target_id,
             msg.classname,
@@ -152,13 +163,13 @@ pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery
                unread_count = conversations.unread_count + excluded.unread_count",
         )?;
         for d in deliveries {
-            let counts_here = counted && d.direction == 0;
+            let counts_here = counted && d.direction == Direction::Receive;
             insert_inbox.execute(params![
                 d.user_id,
                 seq,
                 msg.data_time,
-                d.direction,
-                msg.channel_type,
+                direction_number(d.direction),
+                msg.channel_type.code(),
                 d.conv_target,
                 persisted,
                 counts_here
@@ -174,7 +185,7 @@ pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery
             };
             stmt.execute(params![
                 d.user_id,
-                msg.channel_type,
+                msg.channel_type.code(),
                 d.conv_target,
                 seq,
                 msg.data_time,
@@ -242,16 +253,24 @@ pub fn pull(
     let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
     let mut all: Vec<MessageRow> = stmt
         .query_map(
-            params![user_id, 0, inbox_after, fetch],
+            params![
+                user_id,
+                direction_number(Direction::Receive),
+                inbox_after,
+                fetch
+            ],
             message_with_direction,
         )?
         .collect::<rusqlite::Result<_>>()?;
     if let Some(after) = outbox_after {
         let sent = stmt
-            .query_map(params![user_id, 1, after, fetch], message_with_direction)?
+            .query_map(
+                params![user_id, direction_number(Direction::Send), after, fetch],
+                message_with_direction,
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         all.extend(sent);
-        all.sort_by_key(|m| (m.message.data_time, m.direction));
+        all.sort_by_key(|m| (m.message.data_time, direction_number(m.direction)));
     }
     let finished = all.len() <= limit;
     all.truncate(limit);
@@ -267,7 +286,7 @@ pub fn pull(
 pub fn history(
     conn: &Connection,
     user_id: &str,
-    channel_type: i32,
+    channel_type: ConversationType,
     target: &str,
     time: i64,
     newer: bool,
@@ -294,7 +313,7 @@ pub fn history(
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows: Vec<MessageRow> = stmt
         .query_map(
-            params![user_id, channel_type, target, time, fetch],
+            params![user_id, channel_type.code(), target, time, fetch],
             message_with_direction,
         )?
         .collect::<rusqlite::Result<_>>()?;

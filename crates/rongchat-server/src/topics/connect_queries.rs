@@ -1,7 +1,7 @@
 //! The queries the official SDK makes on every connect, answered with empty but complete
 //! replies (every required field set; fact sheet §6).
 
-use super::{Reply, decode};
+use super::reply::{Reply, decode};
 use prost::Message;
 use rongchat_proto::pb;
 

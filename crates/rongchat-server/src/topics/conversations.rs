@@ -1,13 +1,14 @@
 //! `qryRelationR` (conversation list), `updRRTime` (read up to a time, clears the unread
 //! count on every device) and `delSessions`.
 
-use super::{Reply, decode, internal};
-use crate::gateway::Connection;
-use crate::routing::{down_message, valid_id};
+use super::reply::{Reply, decode, internal};
+use crate::connection::Connection;
+use crate::routing::down_message;
 use crate::store::conversations;
+use crate::users::valid_id;
 use prost::Message;
-use rongchat_proto::pb;
 use rongchat_proto::status::AckStatus;
+use rongchat_proto::{ConversationType, pb};
 
 const DEFAULT_COUNT: usize = 20;
 const MAX_COUNT: usize = 1000;
@@ -32,7 +33,7 @@ pub async fn list(conn: &Connection, payload: &[u8]) -> Reply {
     let info = rows
         .iter()
         .map(|r| pb::RelationInfo {
-            r#type: r.channel_type,
+            r#type: r.channel_type.code(),
             user_id: r.target_id.clone(),
             msg: r
                 .last_message
@@ -58,9 +59,12 @@ pub async fn mark_read(conn: &Connection, payload: &[u8]) -> Reply {
         return Err(AckStatus::ParameterInvalid);
     }
     let user = conn.user_id.clone();
+    let channel_type = ConversationType::from_code(req.r#type);
     conn.shared
         .store
-        .run(move |c| conversations::mark_read(c, &user, req.r#type, &req.channel_id, req.msg_time))
+        .run(move |c| {
+            conversations::mark_read(c, &user, channel_type, &req.channel_id, req.msg_time)
+        })
         .await
         .map_err(internal)?;
     Ok(Vec::new())
@@ -68,10 +72,10 @@ pub async fn mark_read(conn: &Connection, payload: &[u8]) -> Reply {
 
 pub async fn delete(conn: &Connection, payload: &[u8]) -> Reply {
     let req: pb::DeleteSessionsInput = decode(payload)?;
-    let targets: Vec<(i32, String)> = req
+    let targets: Vec<(ConversationType, String)> = req
         .sessions
         .into_iter()
-        .map(|s| (s.r#type, s.channel_id))
+        .map(|s| (ConversationType::from_code(s.r#type), s.channel_id))
         .collect();
     let user = conn.user_id.clone();
     conn.shared

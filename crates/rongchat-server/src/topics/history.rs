@@ -1,12 +1,13 @@
 //! `qryPMsg` / `qryGMsg`: one conversation's stored history, paged by time.
 
-use super::{Reply, decode, internal};
-use crate::gateway::Connection;
-use crate::routing::{Channel, down_message, valid_id};
+use super::reply::{Reply, decode, internal};
+use crate::connection::Connection;
+use crate::routing::down_message;
 use crate::store::messages;
+use crate::users::valid_id;
 use prost::Message;
-use rongchat_proto::pb;
 use rongchat_proto::status::AckStatus;
+use rongchat_proto::{ConversationType, pb};
 
 /// Default and largest page.
 const DEFAULT_COUNT: usize = 20;
@@ -14,7 +15,7 @@ const MAX_COUNT: usize = 100;
 
 /// `order` 0: messages before `time` (0 = now), newest first; `order` 1: after `time`,
 /// oldest first. `hasMsg` is 1 when more exist beyond the page.
-pub async fn query(conn: &Connection, channel: Channel, payload: &[u8]) -> Reply {
+pub async fn query(conn: &Connection, channel_type: ConversationType, payload: &[u8]) -> Reply {
     let req: pb::HistoryMsgInput = decode(payload)?;
     let target = req.target_id.unwrap_or_default();
     if !valid_id(&target) {
@@ -30,7 +31,6 @@ pub async fn query(conn: &Connection, channel: Channel, payload: &[u8]) -> Reply
         t => t,
     };
     let user = conn.user_id.clone();
-    let channel_type = channel.channel_type();
     let (rows, more) = conn
         .shared
         .store

@@ -1,26 +1,24 @@
 //! PUBLISH topics: private and group messages (stored and routed) and status messages
 //! (relayed only).
 
-use super::decode;
-use crate::gateway::Connection;
-use crate::routing::{self, Channel, Outbound, Sent};
+use super::reply::decode;
+use crate::connection::Connection;
+use crate::routing::{self, Outbound, Sent};
 use rongchat_proto::frame::Publish;
-use rongchat_proto::pb;
 use rongchat_proto::status::AckStatus;
-use rongchat_proto::topic;
+use rongchat_proto::{ConversationType, Topic, pb};
 
-pub async fn publish(conn: &Connection, p: &Publish) -> Result<Sent, AckStatus> {
-    let (channel, stored) = match p.topic.as_str() {
-        topic::PRIVATE_MESSAGE => (Channel::Private, true),
-        topic::GROUP_MESSAGE => (Channel::Group, true),
-        topic::PRIVATE_STATUS => (Channel::Private, false),
-        topic::GROUP_STATUS => (Channel::Group, false),
+pub async fn publish(conn: &Connection, topic: &Topic, p: &Publish) -> Result<Sent, AckStatus> {
+    let stored = match topic {
+        Topic::PrivateMessage | Topic::GroupMessage => true,
+        Topic::PrivateStatus | Topic::GroupStatus => false,
         _ => return Err(AckStatus::ParameterInvalid),
     };
+    let conversation = ConversationType::of_topic(topic).ok_or(AckStatus::ParameterInvalid)?;
     let message: pb::UpStreamMessage = decode(&p.payload)?;
     let out = Outbound {
         from: conn.user_id.clone(),
-        channel,
+        conversation,
         target: p.target_id.clone(),
         message,
         origin: Some(conn.id),

@@ -1,11 +1,11 @@
 //! `pullMsg`: the inbox/outbox sync (fact sheet §8).
 
-use super::{Reply, decode, internal};
-use crate::gateway::Connection;
+use super::reply::{Reply, decode, internal};
+use crate::connection::Connection;
 use crate::routing::down_message;
 use crate::store::messages;
 use prost::Message;
-use rongchat_proto::pb;
+use rongchat_proto::{Direction, pb};
 
 /// Messages per pull page; the SDK pulls again at once while `finished` is false.
 const PAGE: usize = 200;
@@ -30,7 +30,7 @@ pub async fn pull(conn: &Connection, payload: &[u8]) -> Reply {
     let newest_received = page
         .messages
         .iter()
-        .filter(|m| m.direction == 0)
+        .filter(|m| m.direction == Direction::Receive)
         .map(|m| m.message.data_time)
         .max()
         .unwrap_or(0);

@@ -1,9 +1,9 @@
 //! `qnTkn` (upload token bound to the user and key) and `qnUrl` and friends (download URL).
 
-use super::{Reply, decode};
+use super::reply::{Reply, decode};
 use crate::clock::now_ms;
+use crate::connection::Connection;
 use crate::files::valid_key;
-use crate::gateway::Connection;
 use prost::Message;
 use rongchat_proto::pb;
 use rongchat_proto::status::AckStatus;
