@@ -1,18 +1,30 @@
 //! The app's audio: at most one recording and one playing clip at a time. The voice crate
-//! does the work on its own threads; this keeps the handles and talks to the page.
+//! does the work on its own threads; this keeps the handles. A finished recording is
+//! handed back (the voice command sends it), so audio knows nothing of sessions.
 
 use crate::error::{Error, Result};
-use crate::models::{ConvRef, PlaybackDto, RecordingDto};
-use crate::session::Session;
+use crate::models::{PlaybackDto, PlaybackState, RecordingDto};
+use rongchat_client::ConversationId;
 use rongchat_voice::{Player, PlayerEvent, RecordingEvent, RecordingHandle};
+use std::path::Path;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Mutex;
 
 struct Recording {
     handle: RecordingHandle,
-    session: Arc<Session>,
-    conv: ConvRef,
+    conv: ConversationId,
+}
+
+/// A clip recorded for a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Where it was recorded for.
+    pub conv: ConversationId,
+    /// The AMR file's bytes.
+    pub amr: Vec<u8>,
+    /// Whole seconds.
+    pub seconds: u32,
 }
 
 /// Recording and playback state.
@@ -32,24 +44,26 @@ fn voice_err(e: rongchat_voice::VoiceError) -> Error {
     Error::Voice(e.to_string())
 }
 
+/// The blocking audio task panicked or was cancelled.
+fn join_err(e: tokio::task::JoinError) -> Error {
+    Error::Voice(e.to_string())
+}
+
 impl Audio {
-    /// Starts recording from the default microphone into a temp AMR file.
+    /// Starts recording for `conv` from the default microphone into an AMR file in `dir`
+    /// (crash-safe: a clip survives a crash there).
     pub async fn start_recording(
         &self,
-        session: Arc<Session>,
-        conv: ConvRef,
+        dir: &Path,
+        conv: ConversationId,
         on_event: impl Fn(RecordingDto) + Send + Sync + 'static,
     ) -> Result<()> {
         let mut slot = self.recording.lock().await;
         if let Some(old) = slot.take() {
             let _ = tokio::task::spawn_blocking(move || old.handle.cancel()).await;
         }
-        let path = session
-            .voice_dir()
-            .join(format!("rec-{}.amr", crate::session::now_ms()));
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!("rec-{}.amr", crate::clock::now_ms()));
         let handle = tokio::task::spawn_blocking(move || {
             rongchat_voice::start_recording(None, &path, move |event| match event {
                 RecordingEvent::Level(level) => on_event(RecordingDto::Level {
@@ -62,40 +76,39 @@ impl Audio {
             })
         })
         .await
-        .map_err(|e| Error::Voice(e.to_string()))?
+        .map_err(join_err)?
         .map_err(voice_err)?;
-        *slot = Some(Recording {
-            handle,
-            session,
-            conv,
-        });
+        *slot = Some(Recording { handle, conv });
         Ok(())
     }
 
-    /// Stops recording; sends the clip when asked. Returns whether a clip was sent.
-    pub async fn stop_recording(&self, send: bool) -> Result<bool> {
-        let Some(rec) = self.recording.lock().await.take() else {
-            return Ok(false);
+    /// Stops recording and hands the clip back when `keep`, else throws it away. `None`
+    /// when nothing was recording, when cancelled, or for a clip under a second.
+    pub async fn stop_recording(&self, keep: bool) -> Result<Option<Recorded>> {
+        let Some(Recording { handle, conv }) = self.recording.lock().await.take() else {
+            return Ok(None);
         };
-        if !send {
-            tokio::task::spawn_blocking(move || rec.handle.cancel())
+        if !keep {
+            tokio::task::spawn_blocking(move || handle.cancel())
                 .await
-                .map_err(|e| Error::Voice(e.to_string()))?
+                .map_err(join_err)?
                 .map_err(voice_err)?;
-            return Ok(false);
+            return Ok(None);
         }
-        let clip = tokio::task::spawn_blocking(move || rec.handle.stop())
+        let clip = tokio::task::spawn_blocking(move || handle.stop())
             .await
-            .map_err(|e| Error::Voice(e.to_string()))?;
+            .map_err(join_err)?;
         match clip {
             Ok(clip) => {
+                // The bytes are in memory; the crash-safe file has done its job.
                 let _ = std::fs::remove_file(&clip.path);
-                rec.session
-                    .send_voice(&rec.conv, clip.bytes, clip.duration_secs)
-                    .await?;
-                Ok(true)
+                Ok(Some(Recorded {
+                    conv,
+                    amr: clip.bytes,
+                    seconds: clip.duration_secs,
+                }))
             }
-            Err(rongchat_voice::VoiceError::TooShort { .. }) => Ok(false),
+            Err(rongchat_voice::VoiceError::TooShort { .. }) => Ok(None),
             Err(e) => Err(voice_err(e)),
         }
     }
@@ -124,7 +137,7 @@ impl Audio {
                             crate::events::VOICE_PLAYBACK,
                             PlaybackDto {
                                 message_id: ended_id.clone(),
-                                state: "ended",
+                                state: PlaybackState::Ended,
                             },
                         );
                     }
@@ -134,13 +147,13 @@ impl Audio {
                 crate::events::VOICE_PLAYBACK,
                 PlaybackDto {
                     message_id: id,
-                    state: "playing",
+                    state: PlaybackState::Playing,
                 },
             );
             Ok(())
         })
         .await
-        .map_err(|e| Error::Voice(e.to_string()))?
+        .map_err(join_err)?
     }
 
     /// Stops playback.

@@ -1,106 +1,200 @@
-//! The client's values as the page's DTOs.
+//! The client's values as the page's DTOs. [`View`] holds what a DTO needs beyond the
+//! message itself (names, avatars, heard flags); contents become plain fields here.
 
+use crate::dataurl::thumbnail_url;
 use crate::directory::Directory;
-use crate::models::{
-    ConnState, ConversationDto, Direction, LatestDto, MessageDto, SendStatus, body_of,
-    content_sender_name,
-};
-use rongchat_client::model::{self as cm, Conversation, Message};
+use crate::flags::Flags;
+use crate::models::{Body, ConversationDto, Kind, LatestDto, MessageDto};
+use rongchat_client::{Conversation, Message};
+use rongchat_proto::content::Content;
+use std::sync::Arc;
 
-/// The wire number of a conversation type for the page (types we do not show map to 0
-/// and are rejected when they come back).
-pub fn conv_type_code(kind: cm::ConversationType) -> u8 {
-    u8::try_from(kind.code()).unwrap_or(0)
+/// Turns messages and conversations into DTOs for one session.
+#[derive(Debug, Clone)]
+pub struct View {
+    directory: Arc<Directory>,
+    flags: Arc<Flags>,
 }
 
-fn direction(d: cm::Direction) -> Direction {
-    match d {
-        cm::Direction::Send => Direction::Out,
-        cm::Direction::Receive => Direction::In,
+impl View {
+    /// A view over a session's directory and flags.
+    pub fn new(directory: Directory, flags: Flags) -> Self {
+        Self {
+            directory: Arc::new(directory),
+            flags: Arc::new(flags),
+        }
     }
-}
 
-fn status(s: cm::SendStatus) -> SendStatus {
-    match s {
-        cm::SendStatus::Sending => SendStatus::Sending,
-        cm::SendStatus::Sent => SendStatus::Sent,
-        cm::SendStatus::Failed => SendStatus::Failed,
-        cm::SendStatus::Received => SendStatus::Received,
+    /// The heard flags (voice clips played).
+    pub fn flags(&self) -> &Flags {
+        &self.flags
     }
-}
 
-/// A message for the page. Names come from the directory; a name carried in the content
-/// is learned for people the directory does not know.
-pub fn message(m: &Message, dir: &Directory, heard: bool) -> MessageDto {
-    let content = m.parsed();
-    if let Some(name) = content_sender_name(&content) {
-        dir.learn(&m.sender_id, &name);
-    }
-    let (kind, body) = body_of(&content);
-    MessageDto {
-        id: m.local_id.to_string(),
-        uid: m.uid.clone(),
-        conversation_type: conv_type_code(m.conversation.kind),
-        target_id: m.conversation.target_id.clone(),
-        sender_id: m.sender_id.clone(),
-        sender_name: Some(dir.name(&m.sender_id)),
-        sender_avatar: dir.avatar(&m.sender_id),
-        direction: direction(m.direction),
-        sent_time: m.sent_time,
-        status: status(m.status),
-        heard,
-        kind,
-        body,
-    }
-}
-
-/// A conversation row for the page.
-pub fn conversation(c: &Conversation, dir: &Directory) -> ConversationDto {
-    let latest = c.last_message.as_ref().map(|m| {
+    /// Parses a message's content, learning the sender's name it may carry (for people
+    /// the directory does not know).
+    fn parse(&self, m: &Message) -> (Kind, Body) {
         let content = m.parsed();
         if let Some(name) = content_sender_name(&content) {
-            dir.learn(&m.sender_id, &name);
+            self.directory.learn(&m.sender_id, &name);
         }
-        let (kind, body) = body_of(&content);
-        LatestDto {
+        body_of(&content)
+    }
+
+    /// A message for the page.
+    pub fn message(&self, m: &Message) -> MessageDto {
+        let (kind, body) = self.parse(m);
+        MessageDto {
+            id: m.local_id.to_string(),
+            uid: m.uid.clone(),
+            conversation_type: m.conversation.kind,
+            target_id: m.conversation.target_id.clone(),
+            sender_id: m.sender_id.clone(),
+            sender_name: Some(self.directory.name(&m.sender_id)),
+            sender_avatar: self.directory.avatar(&m.sender_id),
+            direction: m.direction,
+            sent_time: m.sent_time,
+            status: m.status,
+            failure: m.failure.clone(),
+            heard: self.flags.heard(m.local_id),
             kind,
-            text: body.text,
-            sender_name: Some(dir.name(&m.sender_id)),
-            direction: direction(m.direction),
+            body,
         }
-    });
-    ConversationDto {
-        conversation_type: conv_type_code(c.id.kind),
-        target_id: c.id.target_id.clone(),
-        title: dir.name(&c.id.target_id),
-        avatar: dir.avatar(&c.id.target_id),
-        latest,
-        latest_time: c.last_time,
-        unread: u32::try_from(c.unread.max(0)).unwrap_or(u32::MAX),
-        pinned: c.pinned,
-        muted: c.muted,
-        draft: c.draft.clone(),
+    }
+
+    /// A conversation row for the page.
+    pub fn conversation(&self, c: &Conversation) -> ConversationDto {
+        let latest = c.last_message.as_ref().map(|m| {
+            let (kind, body) = self.parse(m);
+            LatestDto {
+                kind,
+                text: body.text,
+                sender_name: Some(self.directory.name(&m.sender_id)),
+                direction: m.direction,
+            }
+        });
+        let dir = &self.directory;
+        ConversationDto {
+            conversation_type: c.id.kind,
+            target_id: c.id.target_id.clone(),
+            title: dir.name(&c.id.target_id),
+            avatar: dir.avatar(&c.id.target_id),
+            latest,
+            latest_time: c.last_time,
+            unread: u32::try_from(c.unread.max(0)).unwrap_or(u32::MAX),
+            pinned: c.pinned,
+            muted: c.muted,
+            draft: c.draft.clone(),
+        }
     }
 }
 
-/// The banner's state for the client's connection status.
-pub fn conn_state(s: rongchat_client::ConnectionStatus) -> (ConnState, Option<String>) {
-    use rongchat_client::ConnectionStatus as S;
-    match s {
-        S::Connecting => (ConnState::Connecting, None),
-        S::Connected => (ConnState::Connected, None),
-        S::Suspended { .. } => (ConnState::Reconnecting, None),
-        S::Kicked => (ConnState::Kicked, None),
-        S::TokenIncorrect => (ConnState::TokenInvalid, None),
-        S::Blocked => (
-            ConnState::Disconnected,
-            Some("this account is blocked".into()),
-        ),
-        S::Rejected { code } => (
-            ConnState::Disconnected,
-            Some(format!("the server refused the connection ({code})")),
-        ),
-        S::Disconnected => (ConnState::Disconnected, None),
-        _ => (ConnState::Disconnected, None),
+/// The sender's name carried inside a content (`user.name`), if any.
+fn content_sender_name(content: &Content) -> Option<String> {
+    let common = match content {
+        Content::Text(c) => &c.common,
+        Content::Image(c) => &c.common,
+        Content::Voice(c) => &c.common,
+        Content::HqVoice(c) => &c.common,
+        Content::File(c) => &c.common,
+        Content::Music(c) => &c.common,
+        _ => return None,
+    };
+    common.user.as_ref().and_then(|u| u.name.clone())
+}
+
+/// The page's fields for a content.
+fn body_of(content: &Content) -> (Kind, Body) {
+    let mut body = Body {
+        object_name: content.object_name().to_owned(),
+        ..Body::default()
+    };
+    let kind = match content {
+        Content::Text(c) => {
+            body.text = Some(c.content.clone());
+            Kind::Text
+        }
+        Content::Image(c) => {
+            body.thumbnail = thumbnail_url(&c.content);
+            let extra = c.common.extra.as_ref();
+            let from_extra = |k: &str| extra.and_then(|e| e.get(k)).and_then(|v| v.as_u64());
+            body.image_width = c.thum_width.or_else(|| from_extra("width"));
+            body.image_height = c.thum_height.or_else(|| from_extra("height"));
+            Kind::Image
+        }
+        Content::Voice(c) => {
+            body.duration = Some(c.duration);
+            Kind::Voice
+        }
+        Content::HqVoice(c) => {
+            body.duration = Some(c.duration);
+            Kind::Voice
+        }
+        Content::File(c) => {
+            body.file_name = Some(c.name.clone());
+            body.file_size = Some(c.size);
+            body.file_type = Some(c.file_type.clone());
+            Kind::File
+        }
+        Content::Music(c) => {
+            body.music_name = Some(c.name.clone());
+            body.music_author = Some(c.author.clone());
+            Kind::Music
+        }
+        _ => Kind::Unsupported,
+    };
+    (kind, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_by_kind() {
+        let c = Content::parse("RC:TxtMsg", r#"{"content":"<b>hi</b>"}"#).unwrap();
+        let (kind, body) = body_of(&c);
+        assert_eq!(kind, Kind::Text);
+        assert_eq!(body.text.as_deref(), Some("<b>hi</b>"));
+
+        let c = Content::parse(
+            "RC:FileMsg",
+            r#"{"name":"a.txt","size":12,"type":"txt","fileUrl":"http://x/a"}"#,
+        )
+        .unwrap();
+        let (kind, body) = body_of(&c);
+        assert_eq!(kind, Kind::File);
+        assert_eq!(body.file_size, Some(12));
+
+        let c = Content::parse_lenient("X:Custom", r#"{"a":1}"#);
+        let (kind, body) = body_of(&c);
+        assert_eq!(kind, Kind::Unsupported);
+        assert_eq!(body.object_name, "X:Custom");
+    }
+
+    #[test]
+    fn messages_carry_named_values_and_typed_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        let view = View::new(Directory::empty(), Flags::load(dir.path()));
+        let m = Message {
+            local_id: 3,
+            uid: None,
+            conversation: rongchat_client::ConversationId::group("g1"),
+            sender_id: "me".into(),
+            direction: rongchat_client::Direction::Send,
+            object_name: "RC:TxtMsg".into(),
+            content: r#"{"content":"hi"}"#.into(),
+            sent_time: 1,
+            status: rongchat_client::SendStatus::Failed,
+            failure: Some(rongchat_client::SendFailure::Refused { code: 22406 }),
+            local_path: None,
+        };
+        let json = serde_json::to_value(view.message(&m)).unwrap();
+        assert_eq!(json["conversationType"], "group");
+        assert_eq!(json["direction"], "send");
+        assert_eq!(json["status"], "failed");
+        assert_eq!(
+            json["failure"],
+            serde_json::json!({"kind": "refused", "code": 22406})
+        );
     }
 }

@@ -33,7 +33,7 @@ impl Directory {
             .map(|u| {
                 let avatar = demo::art::avatar_png(u.id)
                     .ok()
-                    .map(|png| crate::models::data_url("image/png", &png));
+                    .map(|png| crate::dataurl::data_url("image/png", &png));
                 (
                     u.id.to_owned(),
                     Profile {

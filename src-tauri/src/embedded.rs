@@ -2,7 +2,6 @@
 //! account is configured. `embedded.json` next to it says where it is and who the app
 //! signs in as (tests and tools read it; it holds no secret of a real account).
 
-use crate::demo;
 use crate::error::{Error, Result};
 use crate::paths::Paths;
 use serde::{Deserialize, Serialize};
@@ -41,8 +40,9 @@ fn server_err(e: rongchat_server::Error) -> Error {
 }
 
 impl Embedded {
-    /// Starts the server on 127.0.0.1:0 with its data under `paths`.
-    pub async fn start(paths: &Paths) -> Result<Self> {
+    /// Starts the server on 127.0.0.1:0 with its data under `paths`; the app signs in as
+    /// `user` (id, name).
+    pub async fn start(paths: &Paths, user: (&str, &str)) -> Result<Self> {
         let server_dir = paths.server_dir();
         std::fs::create_dir_all(&server_dir)?;
         let config = rongchat_server::Config::local(&server_dir);
@@ -53,8 +53,8 @@ impl Embedded {
             http_url: server.http_url(),
             app_key: server.app_key().to_owned(),
             server_dir,
-            user_id: demo::ME.id.to_owned(),
-            user_name: demo::ME.name.to_owned(),
+            user_id: user.0.to_owned(),
+            user_name: user.1.to_owned(),
         };
         write_info(&paths.data, &info)?;
         Ok(Self { server, info })

@@ -7,7 +7,7 @@ pub const SESSION_STATUS: &str = "session-status";
 pub const CONVERSATION_UPDATED: &str = "conversation-updated";
 /// A conversation was removed (payload: `models::ConvRef`).
 pub const CONVERSATION_REMOVED: &str = "conversation-removed";
-/// The whole list changed (new session); reload it (no payload).
+/// The whole list may have changed; reload it (payload: [`Reset`]).
 pub const CONVERSATIONS_RESET: &str = "conversations-reset";
 /// A message arrived (payload: `models::MessageDto`).
 pub const MESSAGE_RECEIVED: &str = "message-received";
@@ -15,3 +15,31 @@ pub const MESSAGE_RECEIVED: &str = "message-received";
 pub const MESSAGE_UPDATED: &str = "message-updated";
 /// Voice or music playback started or ended (payload: `models::PlaybackDto`).
 pub const VOICE_PLAYBACK: &str = "voice-playback";
+
+/// How the session reaches the page: emit an event by name with a JSON payload. A
+/// closure, so the session and its forwarder run without a Tauri runtime in tests.
+pub type Emit = std::sync::Arc<dyn Fn(&'static str, serde_json::Value) + Send + Sync>;
+
+/// A payload as JSON (DTOs always serialize; `null` if one ever did not).
+pub fn json<T: serde::Serialize>(value: T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// Why the list is to be reloaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase", tag = "reason")]
+pub enum Reset {
+    /// A new session started.
+    Session,
+    /// The offline messages are caught up after a connect.
+    Synced,
+    /// Events were lost (a slow page); the list is re-read instead.
+    Lagged,
+}
+
+impl Reset {
+    /// Tells the page.
+    pub fn emit(self, emit: &Emit) {
+        emit(CONVERSATIONS_RESET, json(self))
+    }
+}

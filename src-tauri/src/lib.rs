@@ -10,19 +10,29 @@
 )]
 
 pub mod audio;
+pub mod clock;
 pub mod commands;
 pub mod convert;
+pub mod dataurl;
 pub mod demo;
 pub mod directory;
 pub mod embedded;
 pub mod error;
 pub mod events;
 pub mod flags;
+pub mod forwarder;
+pub mod logging;
+pub mod media;
 pub mod models;
 pub mod paths;
+pub mod progress;
 pub mod session;
 pub mod settings;
 pub mod state;
+pub mod status;
+
+#[cfg(test)]
+mod checks;
 
 use tauri::{Manager, Runtime};
 
@@ -36,41 +46,28 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 None => paths::Paths {
                     data: app.path().app_data_dir()?,
                     config: app.path().app_config_dir()?,
+                    logs: app.path().app_log_dir()?,
                 },
             };
-            let state = state::AppState::new(paths);
-            app.manage(state);
+            match logging::init(&paths.logs) {
+                Ok(file) => tracing::info!(log = %file.display(), data = %paths.data.display(), "RongChat starting"),
+                Err(e) => eprintln!("rongchat: no log file in {}: {e}", paths.logs.display()),
+            }
+            app.manage(state::AppState::new(paths));
             state::start(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::session::session_get,
-            commands::session::session_reconnect,
-            commands::conversations::conversation_list,
-            commands::conversations::conversation_open,
-            commands::conversations::conversation_mark_read,
-            commands::conversations::conversation_set_pinned,
-            commands::conversations::conversation_set_muted,
-            commands::conversations::conversation_remove,
-            commands::conversations::conversation_set_draft,
-            commands::messages::message_history,
-            commands::messages::message_send_text,
-            commands::messages::message_send_music,
-            commands::messages::message_resend,
-            commands::files::file_send_picked,
-            commands::files::file_open,
-            commands::files::file_image_full,
-            commands::files::file_music_poster,
-            commands::voice::voice_record_start,
-            commands::voice::voice_record_stop,
-            commands::voice::voice_play,
-            commands::voice::voice_stop,
-            commands::voice::music_list,
-            commands::voice::music_play,
-            commands::settings::settings_get,
-            commands::settings::settings_save,
-            commands::settings::settings_use_demo,
-        ])
+        .invoke_handler(logged(commands::handler!()))
+}
+
+/// Logs each command's name (only the name: arguments may hold a token) before running it.
+fn logged<R: Runtime>(
+    handler: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        tracing::debug!(command = invoke.message.command(), "invoke");
+        handler(invoke)
+    }
 }
 
 /// Starts the app (desktop `main`, and the mobile entry point).
@@ -88,46 +85,4 @@ pub fn run() {
             state::shutdown(handle);
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    /// The page builds its DOM with createElement + textContent only; markup parsing
-    /// APIs would let message data become HTML.
-    #[test]
-    fn ui_never_parses_html() {
-        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
-        let mut stack = vec![ui];
-        let mut checked = 0;
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
-                    continue;
-                };
-                if !matches!(ext, "js" | "html") {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                for banned in [
-                    "innerHTML",
-                    "outerHTML",
-                    "insertAdjacentHTML",
-                    "document.write",
-                    "DOMParser",
-                    "createContextualFragment",
-                    "eval(",
-                    "new Function",
-                ] {
-                    assert!(!text.contains(banned), "{} uses {banned}", path.display());
-                }
-                checked += 1;
-            }
-        }
-        assert!(checked >= 5, "expected the ui files, found {checked}");
-    }
 }

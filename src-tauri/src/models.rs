@@ -1,28 +1,36 @@
-//! What crosses the bridge: camelCase DTOs for the page, built from the client's data.
-//! Message contents are turned into plain fields here; the page renders them as text.
+//! What crosses the bridge: camelCase DTOs for the page (built in [`crate::convert`]).
+//! The client's own words (conversation types, directions, send and connection states,
+//! send failures) cross as they are, by name; nothing here copies them.
 
-use crate::error::{Error, Result};
-use base64::Engine;
-use rongchat_proto::content::Content;
+use crate::error::{Error, ErrorDto, Result};
+use rongchat_client::{
+    ConnectionStatus, ConversationId, ConversationType, Direction, SendFailure, SendStatus,
+};
 use serde::{Deserialize, Serialize};
 
-/// A conversation as the page names it: `{conversationType, targetId}` (extra fields of a
-/// full `ConversationDto` are ignored, so the page can pass one back as is).
+/// A conversation as the page names it: `{conversationType, targetId}`, the type by
+/// name (`"private"`, `"group"`, ...). Extra fields of a full `ConversationDto` are ignored,
+/// so the page can pass one back as is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConvRef {
-    /// 1 private, 3 group, 4 chatroom, 6 system.
-    pub conversation_type: u8,
+    /// The conversation's type.
+    pub conversation_type: ConversationType,
     /// The other user's id, or the group's.
     pub target_id: String,
 }
 
 impl ConvRef {
-    /// Rejects conversation types we do not show and ids the server would refuse.
-    pub fn validated(self) -> Result<Self> {
-        if !matches!(self.conversation_type, 1 | 3 | 4 | 6) {
+    /// The client's id for it, after rejecting types we do not show and ids the server
+    /// would refuse.
+    pub fn validated(self) -> Result<ConversationId> {
+        use ConversationType as T;
+        if !matches!(
+            self.conversation_type,
+            T::Private | T::Group | T::Chatroom | T::System
+        ) {
             return Err(Error::Invalid(format!(
-                "conversation type {}",
+                "conversation type {:?}",
                 self.conversation_type
             )));
         }
@@ -30,8 +38,40 @@ impl ConvRef {
         if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
             return Err(Error::Invalid("target id".into()));
         }
-        Ok(self)
+        Ok(ConversationId {
+            kind: self.conversation_type,
+            target_id: self.target_id,
+        })
     }
+}
+
+impl From<ConversationId> for ConvRef {
+    fn from(id: ConversationId) -> Self {
+        Self {
+            conversation_type: id.kind,
+            target_id: id.target_id,
+        }
+    }
+}
+
+/// What the picker is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PickKind {
+    /// An image, sent as `RC:ImgMsg`.
+    Image,
+    /// Any file, sent as `RC:FileMsg`.
+    File,
+}
+
+/// How the app signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionMode {
+    /// The embedded local server and its demo world.
+    Demo,
+    /// A real (or any RongCloud-compatible) account.
+    Account,
 }
 
 /// The kind of a message, which picks its component in the page.
@@ -50,30 +90,6 @@ pub enum Kind {
     Music,
     /// Anything else: shown as "unsupported" with its object name.
     Unsupported,
-}
-
-/// Who sent it, seen from us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Direction {
-    /// We sent it.
-    Out,
-    /// We received it.
-    In,
-}
-
-/// Where a message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SendStatus {
-    /// In the outbox, not acknowledged yet.
-    Sending,
-    /// Acknowledged by the server.
-    Sent,
-    /// Gave up; the page offers "resend".
-    Failed,
-    /// A received message.
-    Received,
 }
 
 /// The content fields the page shows, by kind. All text here is rendered as text.
@@ -114,105 +130,6 @@ pub struct Body {
     pub object_name: String,
 }
 
-/// The sender's name carried inside a content (`user.name`), if any.
-pub fn content_sender_name(content: &Content) -> Option<String> {
-    let common = match content {
-        Content::Text(c) => &c.common,
-        Content::Image(c) => &c.common,
-        Content::Voice(c) => &c.common,
-        Content::HqVoice(c) => &c.common,
-        Content::File(c) => &c.common,
-        Content::Music(c) => &c.common,
-        _ => return None,
-    };
-    common.user.as_ref().and_then(|u| u.name.clone())
-}
-
-/// A base64 JPEG thumbnail as a data URL, or `None` when it is not clean base64 (so
-/// nothing but an image can ever reach the `src`).
-pub fn thumbnail_url(b64: &str) -> Option<String> {
-    let clean: String = b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    if clean.is_empty() || clean.len() > 2_000_000 {
-        return None;
-    }
-    let engine = base64::engine::general_purpose::STANDARD;
-    let bytes = engine.decode(&clean).ok()?;
-    let mime = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
-        "image/png"
-    } else if bytes.starts_with(&[0xff, 0xd8]) {
-        "image/jpeg"
-    } else if bytes.starts_with(b"GIF8") {
-        "image/gif"
-    } else {
-        return None;
-    };
-    Some(format!("data:{mime};base64,{clean}"))
-}
-
-/// Bytes as a data URL of the given image/audio type.
-pub fn data_url(mime: &str, bytes: &[u8]) -> String {
-    let engine = base64::engine::general_purpose::STANDARD;
-    format!("data:{mime};base64,{}", engine.encode(bytes))
-}
-
-/// The image type of some bytes, by their magic number.
-pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xff, 0xd8]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF8") {
-        Some("image/gif")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
-
-/// The page's fields for a content.
-pub fn body_of(content: &Content) -> (Kind, Body) {
-    let mut body = Body {
-        object_name: content.object_name().to_owned(),
-        ..Body::default()
-    };
-    let kind = match content {
-        Content::Text(c) => {
-            body.text = Some(c.content.clone());
-            Kind::Text
-        }
-        Content::Image(c) => {
-            body.thumbnail = thumbnail_url(&c.content);
-            let extra = c.common.extra.as_ref();
-            let from_extra = |k: &str| extra.and_then(|e| e.get(k)).and_then(|v| v.as_u64());
-            body.image_width = c.thum_width.or_else(|| from_extra("width"));
-            body.image_height = c.thum_height.or_else(|| from_extra("height"));
-            Kind::Image
-        }
-        Content::Voice(c) => {
-            body.duration = Some(c.duration);
-            Kind::Voice
-        }
-        Content::HqVoice(c) => {
-            body.duration = Some(c.duration);
-            Kind::Voice
-        }
-        Content::File(c) => {
-            body.file_name = Some(c.name.clone());
-            body.file_size = Some(c.size);
-            body.file_type = Some(c.file_type.clone());
-            Kind::File
-        }
-        Content::Music(c) => {
-            body.music_name = Some(c.name.clone());
-            body.music_author = Some(c.author.clone());
-            Kind::Music
-        }
-        _ => Kind::Unsupported,
-    };
-    (kind, body)
-}
-
 /// One message for the page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -222,7 +139,7 @@ pub struct MessageDto {
     /// The server's message UId once known.
     pub uid: Option<String>,
     /// The conversation's type.
-    pub conversation_type: u8,
+    pub conversation_type: ConversationType,
     /// The conversation's target.
     pub target_id: String,
     /// The sender's user id.
@@ -237,6 +154,8 @@ pub struct MessageDto {
     pub sent_time: i64,
     /// Send state.
     pub status: SendStatus,
+    /// Why it failed (`{kind, ...}`), when it did.
+    pub failure: Option<SendFailure>,
     /// Voice: whether we played it (received clips show a dot until then).
     pub heard: bool,
     /// Which component shows it.
@@ -265,7 +184,7 @@ pub struct LatestDto {
 #[serde(rename_all = "camelCase")]
 pub struct ConversationDto {
     /// The conversation's type.
-    pub conversation_type: u8,
+    pub conversation_type: ConversationType,
     /// The conversation's target.
     pub target_id: String,
     /// The title: the directory's name, else the target id.
@@ -286,38 +205,20 @@ pub struct ConversationDto {
     pub draft: String,
 }
 
-/// The connection state for the banner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ConnState {
-    /// Starting up or signing in.
-    Connecting,
-    /// Online.
-    Connected,
-    /// Lost the connection; retrying by itself.
-    Reconnecting,
-    /// Another device signed in with this user; no automatic reconnect.
-    Kicked,
-    /// The server refused the token; the user must fix the settings.
-    TokenInvalid,
-    /// Stopped for another reason (message says why).
-    Disconnected,
-}
-
 /// Who we are and how the connection is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusDto {
-    /// The connection state.
-    pub state: ConnState,
+    /// The client's connection status (`{kind: "connected"}`, `{kind: "suspended", ...}`).
+    pub state: ConnectionStatus,
+    /// Why it is down for good (`tokenInvalid`, `kicked`, ...) or could not start.
+    pub error: Option<ErrorDto>,
     /// Our user id, once known.
     pub user_id: Option<String>,
     /// Our display name, once known.
     pub user_name: Option<String>,
-    /// `demo` or `account`.
-    pub mode: &'static str,
-    /// Detail for `disconnected`.
-    pub message: Option<String>,
+    /// Demo or account.
+    pub mode: SessionMode,
 }
 
 /// Upload progress for one message (sent on the command's Channel).
@@ -353,8 +254,18 @@ pub enum RecordingDto {
 pub struct PlaybackDto {
     /// The message playing.
     pub message_id: String,
-    /// `playing` or `ended`.
-    pub state: &'static str,
+    /// Playing or ended.
+    pub state: PlaybackState,
+}
+
+/// Where a playback stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PlaybackState {
+    /// Started.
+    Playing,
+    /// Ended, stopped or lost its device.
+    Ended,
 }
 
 /// A music entry the composer can send.
@@ -388,50 +299,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bodies_by_kind() {
-        let c = Content::parse("RC:TxtMsg", r#"{"content":"<b>hi</b>"}"#).unwrap();
-        let (kind, body) = body_of(&c);
-        assert_eq!(kind, Kind::Text);
-        assert_eq!(body.text.as_deref(), Some("<b>hi</b>"));
-
-        let c = Content::parse(
-            "RC:FileMsg",
-            r#"{"name":"a.txt","size":12,"type":"txt","fileUrl":"http://x/a"}"#,
-        )
-        .unwrap();
-        let (kind, body) = body_of(&c);
-        assert_eq!(kind, Kind::File);
-        assert_eq!(body.file_size, Some(12));
-
-        let c = Content::parse_lenient("X:Custom", r#"{"a":1}"#);
-        let (kind, body) = body_of(&c);
-        assert_eq!(kind, Kind::Unsupported);
-        assert_eq!(body.object_name, "X:Custom");
-    }
-
-    #[test]
-    fn thumbnails_must_be_real_images() {
-        // A PNG header in base64, and things that are not images.
-        assert!(
-            thumbnail_url("iVBORw0KGgo=")
-                .unwrap()
-                .starts_with("data:image/png;base64,")
-        );
-        assert_eq!(thumbnail_url("\" onerror=\"alert(1)"), None);
-        assert_eq!(thumbnail_url("aGVsbG8="), None);
-        assert_eq!(thumbnail_url(""), None);
-    }
-
-    #[test]
     fn conv_ref_validation() {
         let ok = ConvRef {
-            conversation_type: 1,
+            conversation_type: ConversationType::Private,
             target_id: "u1".into(),
         };
-        assert!(ok.clone().validated().is_ok());
+        assert_eq!(
+            ok.clone().validated().unwrap(),
+            ConversationId::private("u1")
+        );
         assert!(
             ConvRef {
-                conversation_type: 9,
+                conversation_type: ConversationType::Other(9),
                 ..ok.clone()
             }
             .validated()
@@ -445,6 +324,19 @@ mod tests {
             .validated()
             .is_err()
         );
+    }
+
+    #[test]
+    fn conversation_types_cross_by_name() {
+        let conv: ConvRef = serde_json::from_value(
+            serde_json::json!({"conversationType": "group", "targetId": "g"}),
+        )
+        .unwrap();
+        assert_eq!(conv.validated().unwrap(), ConversationId::group("g"));
+        let json = serde_json::to_value(ConvRef::from(ConversationId::private("u"))).unwrap();
+        assert_eq!(json["conversationType"], "private");
+        let numbered = serde_json::json!({"conversationType": 3, "targetId": "g"});
+        assert!(serde_json::from_value::<ConvRef>(numbered).is_err());
     }
 
     #[test]

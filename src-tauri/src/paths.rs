@@ -1,5 +1,5 @@
 //! Where the app keeps its files. `RONGCHAT_DATA_DIR` (tests, portable runs) puts
-//! everything under one folder; otherwise the platform's app data and config dirs.
+//! everything under one folder; otherwise the platform's app data, config and log dirs.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +10,8 @@ pub struct Paths {
     pub data: PathBuf,
     /// Settings and the token.
     pub config: PathBuf,
+    /// Log files.
+    pub logs: PathBuf,
 }
 
 impl Paths {
@@ -18,6 +20,7 @@ impl Paths {
         Self {
             data: root.to_path_buf(),
             config: root.join("config"),
+            logs: root.join("logs"),
         }
     }
 

@@ -2,7 +2,8 @@
 //!
 //! `settings.json` in the config dir holds the language, AppKey and navigation URL. The
 //! token lives apart in `token`, created with owner-only permissions (0600 on Unix), and
-//! is never logged: [`Account`]'s `Debug` prints it redacted.
+//! is never logged: it is held as a [`Secret`], whose `Debug` prints `<redacted>` and which
+//! has no `Display`, so every derived `Debug` around it is safe to log.
 //!
 //! For tests and scripted runs, `RONGCHAT_APPKEY` + `RONGCHAT_NAVI` + `RONGCHAT_TOKEN`
 //! give an account without touching the files.
@@ -47,25 +48,38 @@ pub struct AccountAddress {
     pub navi_url: String,
 }
 
+/// A token or other secret: readable only through [`Secret::expose`], never printed.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// A real account, ready to connect.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// The RongCloud AppKey.
     pub app_key: String,
     /// The navigation URL.
     pub navi_url: String,
-    /// The user's token (secret).
-    pub token: String,
-}
-
-impl std::fmt::Debug for Account {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Account")
-            .field("app_key", &self.app_key)
-            .field("navi_url", &self.navi_url)
-            .field("token", &"<redacted>")
-            .finish()
-    }
+    /// The user's token.
+    pub token: Secret,
 }
 
 /// How the app signs in.
@@ -116,9 +130,9 @@ impl SettingsStore {
     }
 
     /// The stored token, if any.
-    pub fn read_token(&self) -> Result<Option<String>> {
+    pub fn read_token(&self) -> Result<Option<Secret>> {
         match fs::read_to_string(self.token_path()) {
-            Ok(t) if !t.trim().is_empty() => Ok(Some(t.trim().to_owned())),
+            Ok(t) if !t.trim().is_empty() => Ok(Some(Secret::new(t.trim()))),
             Ok(_) => Ok(None),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.into()),
@@ -127,7 +141,7 @@ impl SettingsStore {
 
     /// Stores the token readable by the owner only. The file is created with mode 0600
     /// (never world-readable, not even briefly) and replaced atomically.
-    pub fn write_token(&self, token: &str) -> Result<()> {
+    pub fn write_token(&self, token: &Secret) -> Result<()> {
         fs::create_dir_all(&self.dir)?;
         let tmp = self.dir.join(format!("{TOKEN_FILE}.tmp"));
         let _ = fs::remove_file(&tmp);
@@ -139,7 +153,7 @@ impl SettingsStore {
             options.mode(0o600);
         }
         let mut file = options.open(&tmp)?;
-        file.write_all(token.as_bytes())?;
+        file.write_all(token.expose().as_bytes())?;
         file.sync_all()?;
         fs::rename(tmp, self.token_path())?;
         Ok(())
@@ -168,7 +182,7 @@ impl SettingsStore {
             return Ok(Mode::Account(Account {
                 app_key,
                 navi_url,
-                token,
+                token: Secret::new(token),
             }));
         }
         let stored = self.load()?;
@@ -226,8 +240,8 @@ mod tests {
             }),
         };
         store.save(&stored).unwrap();
-        store.write_token("secret-token").unwrap();
-        store.write_token("secret-token-2").unwrap();
+        store.write_token(&Secret::new("secret-token")).unwrap();
+        store.write_token(&Secret::new("secret-token-2")).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -242,8 +256,10 @@ mod tests {
         let Mode::Account(account) = store.mode(&no_env).unwrap() else {
             panic!("expected an account");
         };
-        assert_eq!(account.token, "secret-token-2");
+        assert_eq!(account.token.expose(), "secret-token-2");
         assert!(!format!("{account:?}").contains("secret"));
+        let mode = Mode::Account(account);
+        assert!(!format!("{mode:?}").contains("secret"), "{mode:?}");
         store.remove_token().unwrap();
         assert_eq!(store.mode(&no_env).unwrap(), Mode::Demo);
     }

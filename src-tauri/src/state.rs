@@ -1,16 +1,20 @@
-//! The app's managed state: paths, settings, the connection status, the session and audio.
+//! The app's managed state: paths, settings, the banner status, the session and audio.
 //! `restart` builds a session for the current settings: the embedded demo (local server,
 //! seeded world, demo contact) or a real account.
 
 use crate::audio::Audio;
+use crate::convert::View;
 use crate::demo;
 use crate::directory::Directory;
 use crate::embedded::Embedded;
 use crate::error::{Error, Result};
-use crate::models::{ConnState, StatusDto};
+use crate::events::Emit;
+use crate::flags::Flags;
+use crate::models::{SessionMode, StatusDto};
 use crate::paths::Paths;
-use crate::session::{Emit, OnStatus, Parts, Session};
-use crate::settings::{Mode, SettingsStore};
+use crate::session::{Parts, Session};
+use crate::settings::{Account, Mode, SettingsStore};
+use crate::status::{self, Identity, OnStatus};
 use rongchat_client::{Client, ClientConfig};
 use std::sync::{Arc, Mutex, PoisonError};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -32,13 +36,7 @@ impl AppState {
         Self {
             settings: SettingsStore::new(paths.config.clone()),
             paths,
-            status: Arc::new(Mutex::new(StatusDto {
-                state: ConnState::Connecting,
-                user_id: None,
-                user_name: None,
-                mode: "demo",
-                message: None,
-            })),
+            status: Arc::new(Mutex::new(status::starting(SessionMode::Demo))),
             session: tokio::sync::RwLock::new(None),
             restarting: tokio::sync::Mutex::new(()),
             audio: Audio::default(),
@@ -74,6 +72,7 @@ impl AppState {
     }
 }
 
+/// Keeps the last status for `session_get` and tells the page.
 fn status_sink<R: Runtime>(app: &AppHandle<R>, status: Arc<Mutex<StatusDto>>) -> OnStatus {
     let app = app.clone();
     Arc::new(move |s: StatusDto| {
@@ -93,16 +92,10 @@ fn emitter<R: Runtime>(app: &AppHandle<R>) -> Emit {
 pub fn start<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         if let Err(e) = restart(app.clone()).await {
+            tracing::error!(kind = e.kind(), "cannot sign in: {e}");
+            // The banner branches on the error's kind (e.g. `tokenInvalid`).
             let state = app.state::<AppState>();
-            let mut status = state.status();
-            status.state = match e {
-                Error::Client(ref m) if m.to_lowercase().contains("token") => {
-                    ConnState::TokenInvalid
-                }
-                _ => ConnState::Disconnected,
-            };
-            status.message = Some(e.to_string());
-            status_sink(&app, state.status.clone())(status);
+            status_sink(&app, state.status.clone())(status::failed(state.status(), &e));
         }
     });
 }
@@ -116,40 +109,15 @@ pub async fn restart<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     }
     let on_status = status_sink(&app, state.status.clone());
     let mode = state.settings().mode(&|k| std::env::var(k).ok())?;
-    on_status(StatusDto {
-        state: ConnState::Connecting,
-        user_id: None,
-        user_name: None,
-        mode: if mode == Mode::Demo {
-            "demo"
-        } else {
-            "account"
-        },
-        message: None,
-    });
+    tracing::info!(?mode, "signing in");
     let parts = match mode {
-        Mode::Demo => demo_parts(state.paths()).await?,
+        Mode::Demo => {
+            on_status(status::starting(SessionMode::Demo));
+            demo_parts(state.paths()).await?
+        }
         Mode::Account(account) => {
-            let dir = state.paths().client_dir(&account.app_key, "account");
-            let config = ClientConfig::new(
-                account.navi_url.clone(),
-                account.app_key.clone(),
-                account.token.clone(),
-                &dir,
-            );
-            let client = Client::open(config).map_err(|e| Error::Client(e.to_string()))?;
-            let user_id = client.user_id().unwrap_or_default();
-            Parts {
-                client,
-                directory: Directory::empty().persisted_in(dir.join("names.json")),
-                user: (user_id.clone(), user_id),
-                mode: "account",
-                work_dir: dir,
-                music: Vec::new(),
-                embedded: None,
-                helpers: Vec::new(),
-                tasks: Vec::new(),
-            }
+            on_status(status::starting(SessionMode::Account));
+            account_parts(state.paths(), &account)?
         }
     };
     let session = Session::start(parts, emitter(&app), on_status)?;
@@ -158,11 +126,40 @@ pub async fn restart<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     Ok(())
 }
 
+fn account_parts(paths: &Paths, account: &Account) -> Result<Parts> {
+    let dir = paths.client_dir(&account.app_key, "account");
+    let config = ClientConfig::new(
+        account.navi_url.clone(),
+        account.app_key.clone(),
+        account.token.expose().to_owned(),
+        &dir,
+    );
+    let client = Client::open(config)?;
+    let user_id = client.user_id().unwrap_or_default();
+    Ok(Parts {
+        client,
+        view: View::new(
+            Directory::empty().persisted_in(dir.join("names.json")),
+            Flags::load(&dir),
+        ),
+        identity: Identity {
+            user_name: user_id.clone(),
+            user_id,
+            mode: SessionMode::Account,
+        },
+        work_dir: dir,
+        music: Vec::new(),
+        embedded: None,
+        helpers: Vec::new(),
+        tasks: Vec::new(),
+    })
+}
+
 async fn demo_parts(paths: &Paths) -> Result<Parts> {
-    let embedded = Embedded::start(paths).await?;
+    let embedded = Embedded::start(paths, (demo::ME.id, demo::ME.name)).await?;
     let work = paths.client_dir("local", demo::ME.id);
     let music = demo::seed::ensure(&embedded, &paths.data).await?;
-    let since = crate::session::now_ms();
+    let since = crate::clock::now_ms();
     let echo = demo::seed::person(&embedded, demo::ECHO, &paths.data.join("demo-contact")).await?;
     let echo_task = tauri::async_runtime::spawn(demo::echo::run(echo.clone(), since));
     let token = embedded.token_for(demo::ME.id, demo::ME.name)?;
@@ -172,12 +169,18 @@ async fn demo_parts(paths: &Paths) -> Result<Parts> {
         token,
         &work,
     );
-    let client = Client::open(config).map_err(|e| Error::Client(e.to_string()))?;
+    let client = Client::open(config)?;
     Ok(Parts {
         client,
-        directory: Directory::demo().persisted_in(work.join("names.json")),
-        user: (demo::ME.id.to_owned(), demo::ME.name.to_owned()),
-        mode: "demo",
+        view: View::new(
+            Directory::demo().persisted_in(work.join("names.json")),
+            Flags::load(&work),
+        ),
+        identity: Identity {
+            user_id: demo::ME.id.to_owned(),
+            user_name: demo::ME.name.to_owned(),
+            mode: SessionMode::Demo,
+        },
         work_dir: work,
         music,
         embedded: Some(embedded),

@@ -1,8 +1,9 @@
 // The chat page: message list with history on scroll-up, media actions, send status.
 import { el, $, toast } from './dom.js';
-import { t } from './i18n.js';
+import { t, errorText } from './i18n.js';
 import { formatChatTime } from './time.js';
 import { messageItem, openFileWithFeedback } from './messages.js';
+import { convKey } from './list.js';
 import * as api from './api.js';
 
 const PAGE_GAP_MS = 5 * 60 * 1000; // a time divider when messages are 5 minutes apart
@@ -25,7 +26,7 @@ export function createChat(state, onChange) {
       try {
         img.src = await api.fileImageFull(msg.id);
       } catch (e) {
-        toast(e.message);
+        toast(errorText(e));
       }
     },
     openFile: (msg) => openFileWithFeedback(msg),
@@ -42,7 +43,7 @@ export function createChat(state, onChange) {
         }
       } catch (e) {
         ctx.playingId = null;
-        toast(e.message);
+        toast(errorText(e));
       }
       render();
     },
@@ -58,7 +59,7 @@ export function createChat(state, onChange) {
         }
       } catch (e) {
         ctx.playingId = null;
-        toast(e.message);
+        toast(errorText(e));
       }
       render();
     },
@@ -77,7 +78,7 @@ export function createChat(state, onChange) {
       try {
         await api.messageResend(msg.id);
       } catch (e) {
-        toast(e.message);
+        toast(errorText(e));
       }
     },
   };
@@ -87,7 +88,7 @@ export function createChat(state, onChange) {
     const oldHeight = scroll.scrollHeight;
     const oldTop = scroll.scrollTop;
     const conv = state.conversations.get(state.currentKey);
-    ctx.showSenderNames = conv ? conv.conversationType !== 1 : false;
+    ctx.showSenderNames = conv ? conv.conversationType !== 'private' : false;
     const items = [];
     let lastTime = 0;
     for (const msg of state.messages) {
@@ -127,7 +128,7 @@ export function createChat(state, onChange) {
       for (const msg of page.messages) upsert(msg);
       state.hasMore = page.hasMore;
     } catch (e) {
-      toast(e.message);
+      toast(errorText(e));
     } finally {
       state.loadingHistory = false;
     }
@@ -163,10 +164,9 @@ export function createChat(state, onChange) {
     },
     /** A new or changed message from the backend. */
     onMessage(msg) {
-      const key = `${msg.conversationType}:${msg.targetId}`;
-      if (key !== state.currentKey) return false;
+      if (convKey(msg) !== state.currentKey) return false;
       upsert(msg);
-      render({ keepBottom: msg.direction === 'out' });
+      render({ keepBottom: msg.direction === 'send' });
       return true;
     },
     onPlaybackEnded(id) {

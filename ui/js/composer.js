@@ -1,6 +1,6 @@
 // The composer: text with an emoji panel, image/file/music, and the voice recorder.
 import { el, $, toast } from './dom.js';
-import { t } from './i18n.js';
+import { t, errorText } from './i18n.js';
 import { createRecorder } from './voice.js';
 import * as api from './api.js';
 
@@ -41,7 +41,7 @@ export function createComposer(state, chat) {
       await api.messageSendText(conv, value);
       api.conversationSetDraft(conv, '').catch(() => {});
     } catch (e) {
-      toast(e.message);
+      toast(errorText(e));
     }
   }
 
@@ -57,14 +57,14 @@ export function createComposer(state, chat) {
         chat.render();
       });
     } catch (e) {
-      if (e.kind !== 'cancelled') toast(e.message);
+      if (e.kind !== 'cancelled') toast(errorText(e));
     }
   }
 
   async function showMusic() {
     morePanel.hidden = true;
     if (!state.musics.length) {
-      try { state.musics = await api.musicList(); } catch (e) { toast(e.message); return; }
+      try { state.musics = await api.musicList(); } catch (e) { toast(errorText(e)); return; }
     }
     musicPanel.replaceChildren(...state.musics.map((m) => el('li', {
       class: 'music-choice',
@@ -72,7 +72,7 @@ export function createComposer(state, chat) {
         closePanels();
         const conv = currentConv();
         if (!conv) return;
-        try { await api.messageSendMusic(conv, m.id); } catch (e) { toast(e.message); }
+        try { await api.messageSendMusic(conv, m.id); } catch (e) { toast(errorText(e)); }
       },
     }, el('span', { text: '🎵' }), el('span', { class: 'music-name', text: m.name }),
     el('span', { class: 'music-author', text: m.author }))));

@@ -18,6 +18,9 @@ const STRINGS = {
     openSettings: '打开设置', disconnected: '连接已断开', downloading: '下载中…',
     recordingHint: '松开发送，移开或按 Esc 取消', cancelHint: '松开手指，取消发送', tooShort: '录音时间太短',
     secondsLeft: (s) => `还剩 ${s} 秒`, play: '播放', stop: '停止', saved: '设置已保存',
+    errNotConnected: '未连接，请稍后再试', errTimeout: '服务器没有响应', errRefused: (c) => `服务器拒绝了请求（${c}）`,
+    errTooLarge: '文件或内容太大', errIo: '读写文件失败', errNetwork: '网络错误', errNotSignedIn: '正在登录…',
+    errUpload: '上传失败', errCancelled: '已取消',
   },
   en: {
     conversations: 'Chats', settings: 'Settings', back: 'Back', noConversations: 'No conversations yet',
@@ -37,6 +40,9 @@ const STRINGS = {
     openSettings: 'Open settings', disconnected: 'Disconnected', downloading: 'Downloading…',
     recordingHint: 'Release to send, slide away or press Esc to cancel', cancelHint: 'Release to cancel', tooShort: 'Recording too short',
     secondsLeft: (s) => `${s} s left`, play: 'Play', stop: 'Stop', saved: 'Settings saved',
+    errNotConnected: 'Not connected, try again soon', errTimeout: 'The server did not answer', errRefused: (c) => `The server refused (${c})`,
+    errTooLarge: 'Too large', errIo: 'Could not read or write the file', errNetwork: 'Network error', errNotSignedIn: 'Signing in…',
+    errUpload: 'Upload failed', errCancelled: 'Cancelled',
   },
 };
 
@@ -62,4 +68,19 @@ export function applyStaticLabels(root = document) {
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   for (const node of root.querySelectorAll('[data-i18n-title]')) node.title = t(node.dataset.i18nTitle);
   for (const node of root.querySelectorAll('[data-i18n-placeholder]')) node.placeholder = t(node.dataset.i18nPlaceholder);
+}
+
+// Labels by error kind: the backend's `{kind, message, code}` errors and the `{kind, ...}`
+// send failures of messages. Unknown kinds show the backend's own text.
+const ERROR_LABELS = {
+  notConnected: 'errNotConnected', timeout: 'errTimeout', refused: 'errRefused', tokenInvalid: 'tokenInvalid',
+  kicked: 'kicked', tooLarge: 'errTooLarge', io: 'errIo', network: 'errNetwork', notSignedIn: 'errNotSignedIn',
+  upload: 'errUpload', cancelled: 'errCancelled',
+};
+
+/** What to tell the user about an error or a send failure, chosen by its kind. */
+export function errorText(error) {
+  const key = error && ERROR_LABELS[error.kind];
+  if (key) return t(key, error.code ?? '');
+  return (error && (error.message || error.detail)) || t('failed');
 }

@@ -3,7 +3,8 @@ import { el, $, avatarNode } from './dom.js';
 import { t } from './i18n.js';
 import { formatListTime } from './time.js';
 
-export const convKey = (c) => `${c.conversationType}:${c.targetId}`;
+/** A conversation's key: its type by name (`private`, `group`, ...) and target. */
+export const convKey = (c) => `${JSON.stringify(c.conversationType)}:${c.targetId}`;
 
 /** The demo's order: pinned first, then the newest message first. */
 export function sortConversations(list) {
@@ -28,7 +29,7 @@ function conversationItem(conv, active, handlers) {
   const key = convKey(conv);
   const latest = conv.latest;
   let preview = previewText(latest);
-  if (latest && conv.conversationType === 3 && latest.senderName && latest.direction === 'in') {
+  if (latest && conv.conversationType === 'group' && latest.senderName && latest.direction === 'receive') {
     preview = `${latest.senderName}: ${preview}`;
   }
   const previewNode = el('span', { class: 'conversation-preview' });
@@ -48,7 +49,7 @@ function conversationItem(conv, active, handlers) {
     }));
   const item = el('li', {
     class: `conversation${active ? ' active' : ''}${conv.pinned ? ' pinned' : ''}`,
-    dataset: { key, targetId: conv.targetId, type: String(conv.conversationType) },
+    dataset: { key, targetId: conv.targetId, type: JSON.stringify(conv.conversationType) },
     onclick: () => handlers.onOpen(conv),
   },
   avatarNode(conv.avatar, conv.title),

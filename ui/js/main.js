@@ -1,6 +1,6 @@
 // Wires the views together and keeps the page's state in step with the backend's events.
 import { $, toast, shownMessages } from './dom.js';
-import { setLanguage, applyStaticLabels } from './i18n.js';
+import { setLanguage, applyStaticLabels, errorText } from './i18n.js';
 import { convKey, renderList } from './list.js';
 import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
@@ -18,6 +18,7 @@ const state = {
   loadingHistory: false,
   progress: new Map(),
   musics: [],
+  syncs: 0, // lists reloaded after a catch-up sync (the E2E waits on it)
 };
 
 const app = $('app');
@@ -25,8 +26,8 @@ const setPage = (page) => { app.dataset.page = page; };
 
 const listHandlers = {
   onOpen: (conv) => openConversation(conv),
-  onPin: (conv, pinned) => api.conversationSetPinned(conv, pinned).catch((e) => toast(e.message)),
-  onMute: (conv, muted) => api.conversationSetMuted(conv, muted).catch((e) => toast(e.message)),
+  onPin: (conv, pinned) => api.conversationSetPinned(conv, pinned).catch((e) => toast(errorText(e))),
+  onMute: (conv, muted) => api.conversationSetMuted(conv, muted).catch((e) => toast(errorText(e))),
 };
 // Many events can arrive in one burst (a first sync of 1,000 conversations): render the
 // list at most once per frame.
@@ -47,7 +48,7 @@ const settings = createSettings({
 });
 const openSettings = async () => {
   setPage('settings');
-  try { await settings.load(); } catch (e) { toast(e.message); }
+  try { await settings.load(); } catch (e) { toast(errorText(e)); }
 };
 const banner = createBanner({ openSettings });
 
@@ -61,7 +62,7 @@ async function openConversation(conv) {
     const updated = await api.conversationOpen(conv);
     if (updated) state.conversations.set(convKey(updated), updated);
   } catch (e) {
-    toast(e.message);
+    toast(errorText(e));
   }
   refreshList();
   await chat.open(state.conversations.get(state.currentKey) || conv);
@@ -118,7 +119,9 @@ async function start() {
     if (convKey(conv) === state.currentKey) closeChat();
     refreshList();
   });
-  await api.on(api.EVENTS.conversationsReset, () => reloadConversations().catch((e) => toast(e.message)));
+  await api.on(api.EVENTS.conversationsReset, (reset) => reloadConversations()
+    .then(() => { if (reset && reset.reason === 'synced') state.syncs += 1; })
+    .catch((e) => toast(errorText(e))));
   await api.on(api.EVENTS.messageReceived, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.messageUpdated, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.voicePlayback, (p) => { if (p.state === 'ended') chat.onPlaybackEnded(p.messageId); });
@@ -131,7 +134,7 @@ async function start() {
   state.status = status;
   banner.update(status);
   showMe(status);
-  await reloadConversations().catch((e) => toast(e.message));
+  await reloadConversations().catch((e) => toast(errorText(e)));
   // Relative times ("昨天") move on with the clock.
   setInterval(refreshList, 60 * 1000);
   document.body.dataset.ready = 'true';
@@ -142,5 +145,5 @@ window.__rongchat = Object.freeze({ formatListTime, state, shownMessages });
 
 start().catch((e) => {
   document.body.dataset.ready = 'error';
-  toast(e.message);
+  toast(errorText(e));
 });

@@ -1,6 +1,6 @@
 // One component per message kind. Everything from the network goes in as text.
 import { el, avatarNode, formatSize, toast } from './dom.js';
-import { t } from './i18n.js';
+import { t, errorText } from './i18n.js';
 import * as api from './api.js';
 
 function textBubble(msg) {
@@ -32,7 +32,7 @@ function voiceBubble(msg, ctx) {
   el('span', { class: 'voice-duration', text: `${seconds}″` }));
   bubble.style.width = `${width}px`;
   const row = el('div', { class: 'voice-row' }, bubble);
-  if (msg.direction === 'in' && !msg.heard) row.append(el('span', { class: 'unheard-dot' }));
+  if (msg.direction === 'receive' && !msg.heard) row.append(el('span', { class: 'unheard-dot' }));
   return row;
 }
 
@@ -77,9 +77,10 @@ const RENDERERS = {
 };
 
 function statusLine(msg, ctx) {
-  if (msg.direction !== 'out') return null;
+  if (msg.direction !== 'send') return null;
   if (msg.status === 'failed') {
-    return el('div', { class: 'message-status failed' },
+    // The failure's kind says why (a refusal carries the server's code).
+    return el('div', { class: 'message-status failed', title: msg.failure ? errorText(msg.failure) : '' },
       el('span', { text: t('failed') }),
       el('button', { class: 'resend', type: 'button', text: t('resend'), onclick: () => ctx.resend(msg) }));
   }
@@ -100,16 +101,16 @@ function statusLine(msg, ctx) {
 export function messageItem(msg, ctx) {
   const render = RENDERERS[msg.kind] || unsupportedBubble;
   const body = el('div', { class: 'message-body' });
-  if (msg.direction === 'in' && ctx.showSenderNames) {
+  if (msg.direction === 'receive' && ctx.showSenderNames) {
     body.append(el('span', { class: 'sender-name', text: msg.senderName || msg.senderId || '' }));
   }
   body.append(render(msg, ctx));
   const status = statusLine(msg, ctx);
   if (status) body.append(status);
   return el('li', {
-    class: `message ${msg.direction === 'out' ? 'sender' : 'receiver'} kind-${msg.kind}`,
+    class: `message ${msg.direction === 'send' ? 'sender' : 'receiver'} kind-${msg.kind}`,
     id: `M-${msg.id}`,
-    dataset: { id: msg.id, kind: msg.kind, status: msg.status },
+    dataset: { id: msg.id, kind: msg.kind, status: msg.status, failure: msg.failure ? msg.failure.kind : '' },
   },
   avatarNode(msg.senderAvatar, msg.senderName || msg.senderId, true),
   body);
@@ -120,6 +121,6 @@ export async function openFileWithFeedback(msg) {
   try {
     await api.fileOpen(msg.id);
   } catch (e) {
-    toast(e.message);
+    toast(errorText(e));
   }
 }

@@ -1,6 +1,6 @@
 // Settings: language, and a real account (AppKey, navigation URL, token) or the local demo.
 import { $, toast } from './dom.js';
-import { t, setLanguage } from './i18n.js';
+import { t, setLanguage, errorText } from './i18n.js';
 import * as api from './api.js';
 
 export function createSettings({ onLanguage, onClose }) {
@@ -41,7 +41,7 @@ export function createSettings({ onLanguage, onClose }) {
       toast(t('saved'));
       onClose();
     } catch (err) {
-      showError(err.message);
+      showError(errorText(err));
     }
   });
 
@@ -50,7 +50,7 @@ export function createSettings({ onLanguage, onClose }) {
       await api.settingsUseDemo();
       onClose();
     } catch (err) {
-      showError(err.message);
+      showError(errorText(err));
     }
   });
 

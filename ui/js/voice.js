@@ -1,7 +1,7 @@
 // Voice recording: click to start and stop, or hold and release; Escape or sliding away
 // cancels. A level meter and a countdown to 60 s while recording.
 import { $, toast } from './dom.js';
-import { t } from './i18n.js';
+import { t, errorText } from './i18n.js';
 import * as api from './api.js';
 
 const MAX_SECONDS = 60;
@@ -50,7 +50,7 @@ export function createRecorder({ button, currentConv }) {
       });
     } catch (e) {
       finish();
-      toast(e.message);
+      toast(errorText(e));
     }
   }
 
@@ -70,7 +70,7 @@ export function createRecorder({ button, currentConv }) {
       const sent = await api.voiceRecordStop(send);
       if (send && !sent) toast(t('tooShort'));
     } catch (e) {
-      toast(e.message);
+      toast(errorText(e));
     }
   }
 

@@ -1,14 +1,22 @@
 //! The conversation list: read, open (= mark read), pin, mute, remove, drafts.
 
-use crate::error::Result;
+use crate::error::{Result, check_size};
 use crate::models::{ConvRef, ConversationDto};
 use crate::state::AppState;
 use tauri::State;
 
+/// The longest draft we keep.
+const MAX_DRAFT_BYTES: u64 = 64 * 1024;
+
 /// Every conversation, unsorted (the page sorts: pinned first, newest first).
 #[tauri::command]
 pub async fn conversation_list(state: State<'_, AppState>) -> Result<Vec<ConversationDto>> {
-    state.session().await?.conversations().await
+    let session = state.session().await?;
+    let list = session.client().conversations()?;
+    Ok(list
+        .iter()
+        .map(|c| session.view().conversation(c))
+        .collect())
 }
 
 /// Opens a chat: clears its unread count (locally and on the server) and returns the row.
@@ -18,49 +26,49 @@ pub async fn conversation_open(
     conv: ConvRef,
 ) -> Result<Option<ConversationDto>> {
     let session = state.session().await?;
-    let conv = conv.validated()?;
-    session.mark_read(&conv).await?;
-    session.conversation(&conv).await
+    let id = conv.validated()?;
+    session.client().mark_read(&id).await?;
+    let row = session.client().conversation(&id)?;
+    Ok(row.map(|c| session.view().conversation(&c)))
 }
 
 /// Clears the unread count of an open chat when more messages arrive.
 #[tauri::command]
 pub async fn conversation_mark_read(state: State<'_, AppState>, conv: ConvRef) -> Result<()> {
-    state.session().await?.mark_read(&conv.validated()?).await
+    let session = state.session().await?;
+    Ok(session.client().mark_read(&conv.validated()?).await?)
 }
 
-/// Pins or unpins a conversation (pinned ones sort first).
+/// Pins or unpins a conversation (pinned ones sort first; the client emits the row).
 #[tauri::command]
 pub async fn conversation_set_pinned(
     state: State<'_, AppState>,
     conv: ConvRef,
     pinned: bool,
 ) -> Result<()> {
-    state
-        .session()
-        .await?
-        .set_pinned(&conv.validated()?, pinned)
-        .await
+    let session = state.session().await?;
+    Ok(session.client().set_pinned(&conv.validated()?, pinned)?)
 }
 
-/// Turns do-not-disturb on or off.
+/// Turns do-not-disturb on or off (the client emits the row).
 #[tauri::command]
 pub async fn conversation_set_muted(
     state: State<'_, AppState>,
     conv: ConvRef,
     muted: bool,
 ) -> Result<()> {
-    state
-        .session()
-        .await?
-        .set_muted(&conv.validated()?, muted)
-        .await
+    let session = state.session().await?;
+    Ok(session.client().set_muted(&conv.validated()?, muted)?)
 }
 
 /// Removes a conversation from the list.
 #[tauri::command]
 pub async fn conversation_remove(state: State<'_, AppState>, conv: ConvRef) -> Result<()> {
-    state.session().await?.remove(&conv.validated()?).await
+    let session = state.session().await?;
+    Ok(session
+        .client()
+        .remove_conversation(&conv.validated()?)
+        .await?)
 }
 
 /// Keeps what was typed but not sent.
@@ -70,12 +78,7 @@ pub async fn conversation_set_draft(
     conv: ConvRef,
     draft: String,
 ) -> Result<()> {
-    if draft.len() > 64 * 1024 {
-        return Err(crate::error::Error::Invalid("draft too long".into()));
-    }
-    state
-        .session()
-        .await?
-        .set_draft(&conv.validated()?, &draft)
-        .await
+    check_size(draft.len(), MAX_DRAFT_BYTES)?;
+    let session = state.session().await?;
+    Ok(session.client().set_draft(&conv.validated()?, &draft)?)
 }

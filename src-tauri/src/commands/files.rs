@@ -1,27 +1,14 @@
 //! Images and files: picking (in Rust, so the page never hands us a path), sending with
 //! progress on a Channel, full-size images and posters as data URLs, opening downloads.
 
+use crate::dataurl;
 use crate::error::{Error, Result};
-use crate::models::{ConvRef, MessageDto, ProgressDto};
+use crate::models::{ConvRef, MessageDto, PickKind, ProgressDto};
 use crate::state::AppState;
-use serde::Deserialize;
 use std::path::PathBuf;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
-
-/// The largest image we inline as a data URL.
-const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
-
-/// What the picker is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum PickKind {
-    /// An image, sent as `RC:ImgMsg`.
-    Image,
-    /// Any file, sent as `RC:FileMsg`.
-    File,
-}
 
 /// Test hook: `RONGCHAT_TEST_PICK=<path>` answers every picker with that path, since a
 /// native dialog cannot be driven by WebDriver.
@@ -56,7 +43,7 @@ pub async fn file_send_picked<R: Runtime>(
     kind: PickKind,
     progress: Channel<ProgressDto>,
 ) -> Result<MessageDto> {
-    let conv = conv.validated()?;
+    let id = conv.validated()?;
     let session = state.session().await?;
     let path = pick(&app, kind).await?;
     let report = move |id: &str, sent: u64, total: u64| {
@@ -66,43 +53,38 @@ pub async fn file_send_picked<R: Runtime>(
             total,
         });
     };
-    session.send_file(&conv, kind, &path, report).await
+    let m = session.media().send_file(&id, kind, &path, report).await?;
+    Ok(session.view().message(&m))
 }
 
 /// Downloads a file message (once) and opens it with the system's default program.
 #[tauri::command]
 pub async fn file_open(state: State<'_, AppState>, id: String) -> Result<()> {
-    let path = state.session().await?.download(&id).await?;
+    let session = state.session().await?;
+    let path = session.media().file(&session.message(&id)?).await?;
     open_with_system(&path)
 }
 
 /// A full-size image as a data URL (downloaded once, then from disk).
 #[tauri::command]
 pub async fn file_image_full(state: State<'_, AppState>, id: String) -> Result<String> {
-    let path = state.session().await?.download(&id).await?;
-    image_data_url(&path)
+    let session = state.session().await?;
+    let path = session.media().file(&session.message(&id)?).await?;
+    dataurl::image_file(&path)
 }
 
 /// A music message's poster as a data URL, when it can be fetched.
 #[tauri::command]
 pub async fn file_music_poster(state: State<'_, AppState>, id: String) -> Result<Option<String>> {
     let session = state.session().await?;
-    match session.download_poster(&id).await {
-        Ok(path) => Ok(image_data_url(&path).ok()),
-        Err(_) => Ok(None),
+    // A poster is decoration: one that cannot be fetched or is no image just is not shown.
+    match session.media().poster(&session.message(&id)?).await {
+        Ok(path) => Ok(dataurl::image_file(&path).ok()),
+        Err(e) => {
+            tracing::debug!(kind = e.kind(), "no poster: {e}");
+            Ok(None)
+        }
     }
-}
-
-/// Reads an image file into a data URL; only real images (by magic number) pass.
-pub fn image_data_url(path: &std::path::Path) -> Result<String> {
-    let len = std::fs::metadata(path)?.len();
-    if len > MAX_IMAGE_BYTES {
-        return Err(Error::Invalid("image too large to show".into()));
-    }
-    let bytes = std::fs::read(path)?;
-    let mime =
-        crate::models::sniff_image(&bytes).ok_or_else(|| Error::Invalid("not an image".into()))?;
-    Ok(crate::models::data_url(mime, &bytes))
 }
 
 fn open_with_system(path: &std::path::Path) -> Result<()> {

@@ -1,12 +1,15 @@
 //! History and sending text and music; resending what failed.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_size};
 use crate::models::{ConvRef, HistoryDto, MessageDto};
 use crate::state::AppState;
+use rongchat_client::Outgoing;
 use tauri::State;
 
 /// The longest text we send (RongCloud's limit is 128 KB for a message).
-const MAX_TEXT_BYTES: usize = 64 * 1024;
+const MAX_TEXT_BYTES: u64 = 64 * 1024;
+/// Messages per history page.
+const PAGE: usize = 20;
 
 /// One page of messages older than the message `before` (its id; none = the newest),
 /// oldest first.
@@ -16,11 +19,14 @@ pub async fn message_history(
     conv: ConvRef,
     before: Option<String>,
 ) -> Result<HistoryDto> {
-    state
-        .session()
-        .await?
-        .history(&conv.validated()?, before.as_deref())
-        .await
+    let session = state.session().await?;
+    let id = conv.validated()?;
+    let anchor = before.map(|b| session.message(&b)).transpose()?;
+    let page = session.client().history(&id, anchor.as_ref(), PAGE).await?;
+    Ok(HistoryDto {
+        has_more: page.len() >= PAGE,
+        messages: page.iter().map(|m| session.view().message(m)).collect(),
+    })
 }
 
 /// Sends a text; the message comes back at once as `sending`, then updates by event.
@@ -33,14 +39,13 @@ pub async fn message_send_text(
     if text.trim().is_empty() {
         return Err(Error::Invalid("empty text".into()));
     }
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(Error::Invalid("text too long".into()));
-    }
-    state
-        .session()
-        .await?
-        .send_text(&conv.validated()?, text)
-        .await
+    check_size(text.len(), MAX_TEXT_BYTES)?;
+    let session = state.session().await?;
+    let m = session
+        .client()
+        .send(&conv.validated()?, Outgoing::Text(text))
+        .await?;
+    Ok(session.view().message(&m))
 }
 
 /// Sends one of the music entries (`music_list`).
@@ -50,15 +55,30 @@ pub async fn message_send_music(
     conv: ConvRef,
     music_id: String,
 ) -> Result<MessageDto> {
-    state
-        .session()
-        .await?
-        .send_music(&conv.validated()?, &music_id)
-        .await
+    let session = state.session().await?;
+    let music = session
+        .music()
+        .iter()
+        .find(|m| m.id == music_id)
+        .ok_or_else(|| Error::NotFound(format!("music {music_id:?}")))?;
+    let outgoing = Outgoing::Music {
+        url: music.url.clone(),
+        name: music.name.clone(),
+        author: music.author.clone(),
+        poster: music.poster.clone(),
+    };
+    let m = session.client().send(&conv.validated()?, outgoing).await?;
+    Ok(session.view().message(&m))
 }
 
 /// Sends a failed message again.
 #[tauri::command]
 pub async fn message_resend(state: State<'_, AppState>, id: String) -> Result<()> {
-    state.session().await?.resend(&id).await
+    let session = state.session().await?;
+    let m = session.message(&id)?;
+    session
+        .client()
+        .retry(m.local_id)?
+        .ok_or_else(|| Error::NotFound(format!("message {id}")))?;
+    Ok(())
 }

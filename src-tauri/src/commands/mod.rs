@@ -1,6 +1,8 @@
-//! Tauri commands, one module per domain, each a thin call into [`crate::state`] and
-//! [`crate::session::Session`]. Names are `<noun>_<verb>`; arguments and results are
-//! camelCase DTOs; errors arrive in the page as `{kind, message}`.
+//! Tauri commands, one module per domain, each a thin call into the session's client,
+//! view or media (held in [`crate::state::AppState`]). Names are `<noun>_<verb>`;
+//! arguments and results are camelCase DTOs; errors arrive in the page as `{kind, message}`.
+//! The list of commands is `commands.list`: build.rs turns it into [`COMMANDS`],
+//! `handler!()` (for `invoke_handler`) and the capability's grants.
 
 pub mod conversations;
 pub mod files;
@@ -8,3 +10,6 @@ pub mod messages;
 pub mod session;
 pub mod settings;
 pub mod voice;
+
+include!(concat!(env!("OUT_DIR"), "/commands.rs"));
+pub(crate) use handler;

@@ -14,6 +14,6 @@ pub fn session_get(state: State<'_, AppState>) -> StatusDto {
 /// Connects again after being kicked by another device or refused (never automatic).
 #[tauri::command]
 pub async fn session_reconnect(state: State<'_, AppState>) -> Result<()> {
-    state.session().await?.reconnect();
+    state.session().await?.client().connect();
     Ok(())
 }

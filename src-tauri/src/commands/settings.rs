@@ -1,7 +1,7 @@
 //! Language and account settings. The token goes in, never comes back out.
 
 use crate::error::Result;
-use crate::settings::{AccountAddress, Language, Stored, validate_address};
+use crate::settings::{AccountAddress, Language, Secret, Stored, validate_address};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
@@ -32,21 +32,13 @@ pub struct SettingsForm {
 }
 
 /// The account part of the form; an empty token keeps the stored one.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountForm {
     app_key: String,
     navi_url: String,
-    token: Option<String>,
-}
-
-impl std::fmt::Debug for AccountForm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccountForm")
-            .field("app_key", &self.app_key)
-            .field("navi_url", &self.navi_url)
-            .finish_non_exhaustive()
-    }
+    /// Printed `<redacted>` by its `Debug`.
+    token: Option<Secret>,
 }
 
 /// Reads the settings.
@@ -81,8 +73,8 @@ pub async fn settings_save<R: Runtime>(
                 navi_url: form.navi_url.trim().trim_end_matches('/').to_owned(),
             };
             validate_address(&addr)?;
-            match form.token.as_deref().map(str::trim) {
-                Some(token) if !token.is_empty() => store.write_token(token)?,
+            match form.token.as_ref().map(|t| t.expose().trim()) {
+                Some(token) if !token.is_empty() => store.write_token(&Secret::new(token))?,
                 _ if store.has_token() => {}
                 _ => return Err(crate::error::Error::Invalid("the token is empty".into())),
             }
@@ -112,4 +104,23 @@ pub async fn settings_use_demo<R: Runtime>(
     store.save(&stored)?;
     store.remove_token()?;
     crate::state::restart(app).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_never_prints_its_token() {
+        let form: SettingsForm = serde_json::from_value(serde_json::json!({
+            "language": "en",
+            "account": {"appKey": "k", "naviUrl": "http://n", "token": "tok-SECRET"}
+        }))
+        .unwrap();
+        let printed = format!("{form:?}");
+        assert!(
+            printed.contains("<redacted>") && !printed.contains("SECRET"),
+            "{printed}"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::models::{ConvRef, MusicDto, RecordingDto};
 use crate::state::AppState;
+use rongchat_client::Outgoing;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
@@ -15,11 +16,11 @@ pub async fn voice_record_start(
     conv: ConvRef,
     levels: Channel<RecordingDto>,
 ) -> Result<()> {
-    let conv = conv.validated()?;
-    let session = state.session().await?;
+    let id = conv.validated()?;
+    let dir = state.session().await?.recordings_dir();
     state
         .voice()
-        .start_recording(session, conv, move |event| {
+        .start_recording(&dir, id, move |event| {
             let _ = levels.send(event);
         })
         .await
@@ -29,7 +30,20 @@ pub async fn voice_record_start(
 /// a second are dropped) or throws it away.
 #[tauri::command]
 pub async fn voice_record_stop(state: State<'_, AppState>, send: bool) -> Result<bool> {
-    state.voice().stop_recording(send).await
+    let Some(clip) = state.voice().stop_recording(send).await? else {
+        return Ok(false);
+    };
+    let outgoing = Outgoing::Voice {
+        amr: clip.amr,
+        duration: u64::from(clip.seconds),
+    };
+    state
+        .session()
+        .await?
+        .client()
+        .send(&clip.conv, outgoing)
+        .await?;
+    Ok(true)
 }
 
 /// Plays a voice message (and marks it heard). `voice-playback` tells when it ends.
@@ -40,9 +54,10 @@ pub async fn voice_play<R: Runtime>(
     id: String,
 ) -> Result<()> {
     let session = state.session().await?;
-    let clip = session.voice_clip(&id).await?;
-    state.voice().play(app, id.clone(), clip).await?;
-    session.mark_heard(&id).await
+    let m = session.message(&id)?;
+    let clip = session.media().voice_clip(&m).await?;
+    state.voice().play(app, id, clip).await?;
+    session.mark_heard(&m)
 }
 
 /// Stops whatever plays.
@@ -55,7 +70,7 @@ pub async fn voice_stop(state: State<'_, AppState>) -> Result<()> {
 /// The music entries the composer offers.
 #[tauri::command]
 pub async fn music_list(state: State<'_, AppState>) -> Result<Vec<MusicDto>> {
-    Ok(state.session().await?.music_list())
+    Ok(state.session().await?.music().to_vec())
 }
 
 /// Plays a music message's audio (AMR; other formats are not supported yet).
@@ -65,7 +80,8 @@ pub async fn music_play<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<()> {
-    let path = state.session().await?.download(&id).await?;
+    let session = state.session().await?;
+    let path = session.media().file(&session.message(&id)?).await?;
     let bytes = tokio::fs::read(&path).await?;
     if !bytes.starts_with(b"#!AMR\n") {
         return Err(Error::Voice(

@@ -15,10 +15,6 @@ use std::time::Duration;
 const MARKER: &str = "seeded.json";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
-fn client_err(e: rongchat_client::Error) -> Error {
-    Error::Client(e.to_string())
-}
-
 /// Opens and connects a client for a demo person (its store under `dir`).
 pub async fn person(embedded: &Embedded, user: DemoUser, dir: &Path) -> Result<Client> {
     let token = embedded.token_for(user.id, user.name)?;
@@ -28,11 +24,8 @@ pub async fn person(embedded: &Embedded, user: DemoUser, dir: &Path) -> Result<C
         token,
         dir.join(user.id),
     );
-    let client = Client::open(config).map_err(client_err)?;
-    client
-        .connect_and_wait(CONNECT_TIMEOUT)
-        .await
-        .map_err(client_err)?;
+    let client = Client::open(config)?;
+    client.connect_and_wait(CONNECT_TIMEOUT).await?;
     Ok(client)
 }
 
@@ -111,8 +104,8 @@ async fn send_and_wait(
     to: &ConversationId,
     outgoing: Outgoing,
 ) -> Result<Content> {
-    let (_, mut events) = client.subscribe().map_err(client_err)?;
-    let sent = client.send(to, outgoing).await.map_err(client_err)?;
+    let (_, mut events) = client.subscribe()?;
+    let sent = client.send(to, outgoing).await?;
     let wait = async {
         loop {
             match events.recv().await {
@@ -122,7 +115,7 @@ async fn send_and_wait(
                         SendStatus::Failed => {
                             return Err(Error::Server(format!(
                                 "seeding failed: {}",
-                                message.fail_reason.unwrap_or_default()
+                                message.failure.map(|f| f.to_string()).unwrap_or_default()
                             )));
                         }
                         _ => {}

@@ -4,10 +4,9 @@
 //! a file back, unread cleared and still cleared after a restart, and the "logged in on
 //! another device" banner.
 
-use crate::harness::{App, WAIT};
+use crate::harness::{App, LOG_FILTER, WAIT, assert_log_has_no_token};
 use crate::peer::{Embedded, Peer, Received};
 use std::path::Path;
-use std::time::Duration;
 
 /// A payload that would set `window.__pwned` if any of it ran as markup or script.
 const XSS: &str =
@@ -52,6 +51,7 @@ async fn launch(data_dir: &Path, pick: &Path) -> App {
             "RONGCHAT_TEST_PICK",
             pick.to_str().expect("utf-8 temp path"),
         ),
+        LOG_FILTER,
     ])
     .await
 }
@@ -214,10 +214,10 @@ async fn app_end_to_end() {
     app.quit().await;
     let app = launch(&data_dir, &upload).await;
     app.wait_for_css(&item).await;
-    tokio::time::sleep(Duration::from_millis(500)).await; // let a (wrong) re-sync show up
+    // The catch-up sync after the connect is where a wrong unread count would come from.
     app.wait_js(
-        "the list after the restart",
-        &format!("return document.querySelector(\"{item} .conversation-preview\") !== null;"),
+        "the list after the restart's sync",
+        &format!("return window.__rongchat.state.syncs > 0 && document.querySelector(\"{item} .conversation-preview\") !== null;"),
     )
     .await;
     let badge = app
@@ -240,12 +240,20 @@ async fn app_end_to_end() {
     // --- 6. A second login of the same user: the app shows the kicked banner.
     // The restarted app's server listens on a new port: read where it is now.
     let embedded = Embedded::read(&data_dir).await;
-    let _second = Peer::connect_as_app_user(&embedded).await;
+    let second = Peer::connect_as_app_user(&embedded).await;
     app.wait_for_css("#banner[data-state='kicked']").await;
     let banner = text_of(&app, "#banner-text").await;
     assert!(banner.contains("其他设备"), "banner: {banner}");
     app.screenshot("kicked").await;
     app.quit().await;
+
+    // --- 7. The log of the whole run: written, and no token in it (ours, the peers', the
+    // app's own demo token by its shape).
+    assert_log_has_no_token(
+        &data_dir,
+        &[&peer.token, &second.token],
+        &[me, peer_id, "xiaoqiao"],
+    );
     let _ = WAIT;
 }
 
@@ -266,11 +274,12 @@ async fn app_with_an_account_from_the_environment() {
         ("RONGCHAT_NAVI", navi.as_str()),
         ("RONGCHAT_APPKEY", server.app_key()),
         ("RONGCHAT_TOKEN", token.as_str()),
+        LOG_FILTER,
     ])
     .await;
     app.wait_js(
         "connected as alice",
-        "const s = window.__rongchat.state.status; return !!s && s.state === 'connected' && s.mode === 'account' && s.userId === 'alice';",
+        "const s = window.__rongchat.state.status; return !!s && s.state.kind === 'connected' && s.mode === 'account' && s.userId === 'alice';",
     )
     .await;
     assert!(
@@ -297,5 +306,26 @@ async fn app_with_an_account_from_the_environment() {
         "Bob"
     );
     app.quit().await;
+
+    // A wrong token: the banner offers the settings, chosen by the error's kind.
+    let wrong = format!("{token}x");
+    let app = App::launch(&[
+        ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
+        ("RONGCHAT_NAVI", navi.as_str()),
+        ("RONGCHAT_APPKEY", server.app_key()),
+        ("RONGCHAT_TOKEN", wrong.as_str()),
+        LOG_FILTER,
+    ])
+    .await;
+    app.wait_js(
+        "the token-invalid kind",
+        "const s = window.__rongchat.state.status; return !!s && !!s.error && s.error.kind === 'tokenInvalid';",
+    )
+    .await;
+    app.wait_for_css("#banner[data-state='tokenInvalid'] #banner-action:not([hidden])")
+        .await;
+    app.screenshot("token-invalid").await;
+    app.quit().await;
+    assert_log_has_no_token(&data_dir, &[&token, &wrong, &peer.token], &["alice", "bob"]);
     server.shutdown().await;
 }

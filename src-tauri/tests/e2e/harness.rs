@@ -207,3 +207,36 @@ impl Drop for DriverGuard {
         }
     }
 }
+
+/// Asserts that the app's log of a run (in `data_dir`) exists, has lines, and holds none of
+/// `tokens` nor anything shaped like a login token of `users` (`<base64 user>.<expiry>.`,
+/// which catches tokens the app was issued itself).
+pub fn assert_log_has_no_token(data_dir: &Path, tokens: &[&str], users: &[&str]) {
+    use base64::Engine;
+    let path = data_dir.join("logs/rongchat.log");
+    let log = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the app's log {}: {e}", path.display()));
+    assert!(log.lines().count() > 3, "the log has lines: {log}");
+    for token in tokens {
+        assert!(
+            !token.is_empty() && !log.contains(token),
+            "a token is in the log"
+        );
+    }
+    for user in users {
+        let prefix = format!(
+            "{}.",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(user)
+        );
+        let shaped = log
+            .match_indices(&prefix)
+            .any(|(i, _)| log[i + prefix.len()..].starts_with(|c: char| c.is_ascii_digit()));
+        assert!(!shaped, "a login token of {user} is in the log");
+    }
+}
+
+/// Debug lines of our own crates, so a leak anywhere in them would show.
+pub const LOG_FILTER: (&str, &str) = (
+    "RONGCHAT_LOG",
+    "info,rongchat_app=debug,rongchat_client=debug,rongchat_server=debug",
+);

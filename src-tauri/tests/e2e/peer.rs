@@ -57,6 +57,8 @@ pub enum Received {
 }
 
 pub struct Peer {
+    /// Its login token (the app's log must never show one).
+    pub token: String,
     client: Client,
     user_id: String,
     name: String,
@@ -75,7 +77,7 @@ impl Peer {
         let config = ClientConfig::new(
             embedded.http_url.clone(),
             embedded.app_key.clone(),
-            token,
+            token.clone(),
             dir.path().join("store"),
         );
         let client = Client::open(config).expect("open the peer client");
@@ -89,6 +91,7 @@ impl Peer {
             client.connect();
         }
         Peer {
+            token,
             client,
             user_id: user_id.to_owned(),
             name: name.to_owned(),
@@ -128,7 +131,7 @@ impl Peer {
             {
                 match message.status {
                     SendStatus::Sent => return,
-                    SendStatus::Failed => panic!("peer send failed: {:?}", message.fail_reason),
+                    SendStatus::Failed => panic!("peer send failed: {:?}", message.failure),
                     _ => {}
                 }
             }

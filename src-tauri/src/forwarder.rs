@@ -1,0 +1,79 @@
+//! The event forwarder: one task per session that turns the client's event stream into
+//! page events (and banner statuses), and feeds upload progress to its Channels.
+
+use crate::convert::View;
+use crate::events::{self, Emit, Reset, json};
+use crate::models::ConvRef;
+use crate::progress::Progress;
+use crate::status::{Identity, OnStatus};
+use rongchat_client::{Client, Event, SendStatus};
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+/// What the forwarder needs of its session.
+#[allow(missing_debug_implementations)] // closures and a client handle; nothing to print
+pub struct Forwarder {
+    /// To ask who we are once connected.
+    pub client: Client,
+    /// Builds the DTOs.
+    pub view: View,
+    /// Upload progress sinks.
+    pub progress: Progress,
+    /// Who we are.
+    pub identity: Identity,
+    /// Page events.
+    pub emit: Emit,
+    /// Banner statuses.
+    pub on_status: OnStatus,
+}
+
+impl Forwarder {
+    /// Runs until the client closes its stream.
+    pub async fn run(self, mut receiver: Receiver<Event>) {
+        loop {
+            match receiver.recv().await {
+                Ok(event) => self.handle(event),
+                // Events were lost: the page reloads the list instead.
+                Err(RecvError::Lagged(n)) => {
+                    tracing::debug!(lost = n, "event stream lagged; reloading the list");
+                    Reset::Lagged.emit(&self.emit)
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    }
+
+    fn handle(&self, event: Event) {
+        match event {
+            Event::Connection { status } => {
+                tracing::info!(?status, "connection");
+                (self.on_status)(self.identity.status(&self.client, status));
+            }
+            Event::MessageReceived { message } => {
+                (self.emit)(events::MESSAGE_RECEIVED, json(self.view.message(&message)));
+            }
+            Event::MessageUpdated { message } => {
+                if message.status != SendStatus::Sending {
+                    self.progress.finish(message.local_id);
+                }
+                if let Some(failure) = &message.failure {
+                    tracing::warn!(id = message.local_id, %failure, "send failed");
+                }
+                (self.emit)(events::MESSAGE_UPDATED, json(self.view.message(&message)));
+            }
+            Event::Progress {
+                local_id,
+                done,
+                total,
+            } => self.progress.report(local_id, done, total),
+            Event::ConversationUpdated { conversation, id } => match conversation {
+                Some(c) => (self.emit)(
+                    events::CONVERSATION_UPDATED,
+                    json(self.view.conversation(&c)),
+                ),
+                None => (self.emit)(events::CONVERSATION_REMOVED, json(ConvRef::from(id))),
+            },
+            Event::SyncFinished => Reset::Synced.emit(&self.emit),
+            _ => {}
+        }
+    }
+}
