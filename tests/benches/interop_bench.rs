@@ -236,7 +236,7 @@ async fn send_one_by_one(
                     message.status,
                     SendStatus::Failed,
                     "{:?}",
-                    message.fail_reason
+                    message.failure
                 );
                 (message.status == SendStatus::Sent).then_some(())
             }

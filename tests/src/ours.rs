@@ -99,7 +99,7 @@ pub async fn send_acked(
                 SendStatus::Failed,
                 "sending {} failed: {:?}",
                 message.object_name,
-                message.fail_reason
+                message.failure
             );
             (message.status == SendStatus::Sent).then(|| message.clone())
         }

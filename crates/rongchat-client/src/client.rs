@@ -1,28 +1,33 @@
 //! The public handle: cheap to clone, every call a message to the driver task or a short
 //! store read.
 
+use crate::command::Command;
 use crate::compose::{self, Outgoing};
-use crate::driver::{Command, Driver};
+use crate::driver::Driver;
+use crate::engine::{Engine, requests};
 use crate::error::{Error, Result};
 use crate::events::{Event, Snapshot};
+use crate::ids::{client_unique_id, device_id, now_ms, random_u64};
 use crate::model::{Conversation, ConversationId, Message};
 use crate::navi::Endpoint;
-use crate::session::{ConnectionStatus, RequestError, Session, SessionConfig};
+use crate::session::{ConnectionStatus, SessionConfig};
+use crate::shared::Shared;
 use crate::store::Store;
 use crate::store::outbox::NewOutgoing;
 use crate::sync;
-use crate::upload::{self, CancelToken};
-use prost::Message as _;
+use crate::transfer::{self, CancelToken};
 use rongchat_proto::content::persistence_of;
-use rongchat_proto::{pb, topic};
-use std::collections::HashMap;
+use rongchat_proto::pb;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc};
 
-/// How to reach the server and where to keep data.
-#[derive(Debug, Clone)]
+/// Longest user or group id the wire carries (RongCloud's limit is 64 bytes).
+const MAX_ID_LEN: usize = 64;
+
+/// How to reach the server and where to keep data. Its `Debug` leaves the token out.
+#[derive(Clone)]
 pub struct ClientConfig {
     /// Navigation base URL (`http://host:port`).
     pub navi_url: String,
@@ -60,115 +65,32 @@ impl ClientConfig {
     }
 }
 
-/// State shared by the handles, the driver and the upload tasks.
-#[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) endpoint: Endpoint,
-    pub(crate) data_dir: PathBuf,
-    pub(crate) http: reqwest::Client,
-    store: Mutex<Store>,
-    events: broadcast::Sender<Event>,
-    status: watch::Sender<ConnectionStatus>,
-    user_id: Mutex<Option<String>>,
-    upload_server: Mutex<Option<String>>,
-    pub(crate) commands: mpsc::UnboundedSender<Command>,
-    pub(crate) cancels: Mutex<HashMap<i64, CancelToken>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock leaves plain data behind; keep going with it.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl Inner {
-    pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        f(&mut lock(&self.store))
-    }
-
-    pub(crate) fn emit(&self, event: Event) {
-        // No subscriber is fine.
-        let _ = self.events.send(event);
-    }
-
-    pub(crate) fn emit_conversation(&self, id: &ConversationId) {
-        if let Ok(conversation) = self.with_store(|s| s.conversation(id)) {
-            self.emit(Event::ConversationUpdated {
-                conversation,
-                id: id.clone(),
-            });
-        }
-    }
-
-    pub(crate) fn set_status(&self, status: ConnectionStatus) {
-        self.status.send_replace(status);
-        self.emit(Event::Connection { status });
-    }
-
-    pub(crate) fn user_id(&self) -> Option<String> {
-        lock(&self.user_id).clone()
-    }
-
-    pub(crate) fn set_user_id(&self, user_id: &str) {
-        *lock(&self.user_id) = Some(user_id.to_owned());
-        let _ = std::fs::write(self.data_dir.join("user_id"), user_id);
-    }
-
-    pub(crate) fn upload_server(&self) -> Option<String> {
-        lock(&self.upload_server).clone()
-    }
-
-    pub(crate) fn set_upload_server(&self, server: Option<String>) {
-        *lock(&self.upload_server) = server;
-    }
-
-    /// A QUERY through the driver; fails fast when not connected.
-    pub(crate) async fn query(
-        &self,
-        topic: &str,
-        payload: Vec<u8>,
-        target: Option<String>,
-    ) -> Result<Vec<u8>> {
-        let (reply, answer) = oneshot::channel();
-        self.commands
-            .send(Command::Query {
-                topic: topic.to_owned(),
-                target,
-                payload,
-                reply,
-            })
-            .map_err(|_| Error::Closed)?;
-        Ok(answer.await.map_err(|_| Error::Closed)??)
-    }
-
-    /// Waits until connected, or fails if the status is final or `timeout` passes.
-    pub(crate) async fn wait_connected(&self, timeout: Duration) -> Result<()> {
-        let mut status = self.status.subscribe();
-        let wait = status.wait_for(|s| *s == ConnectionStatus::Connected || s.is_final());
-        match tokio::time::timeout(timeout, wait).await {
-            Ok(Ok(s)) if *s == ConnectionStatus::Connected => Ok(()),
-            Ok(Ok(s)) => Err(Error::Connection(*s)),
-            Ok(Err(_)) => Err(Error::Closed),
-            Err(_) => Err(Error::Request(RequestError::NotConnected)),
-        }
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("navi_url", &self.navi_url)
+            .field("app_key", &self.app_key)
+            .field("data_dir", &self.data_dir)
+            .field("ws_override", &self.ws_override)
+            .field("platform", &self.platform)
+            .finish_non_exhaustive()
     }
 }
 
 /// Stops the driver when the last handle goes away.
 #[derive(Debug)]
-struct ShutdownGuard(mpsc::UnboundedSender<Command>);
+struct ShutdownGuard(Arc<Shared>);
 
 impl Drop for ShutdownGuard {
     fn drop(&mut self) {
-        let _ = self.0.send(Command::Shutdown);
+        self.0.command(Command::Shutdown);
     }
 }
 
 /// The client. Clone freely; dropping the last clone stops its background task.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    inner: Arc<Shared>,
     _guard: Arc<ShutdownGuard>,
 }
 
@@ -181,43 +103,38 @@ impl Client {
         let device_id = device_id(&config.data_dir)?;
         let user_id = std::fs::read_to_string(config.data_dir.join("user_id")).ok();
         let (commands, receiver) = mpsc::unbounded_channel();
-        let (events, _) = broadcast::channel(4096);
-        let inner = Arc::new(Inner {
-            endpoint: Endpoint {
-                navi_url: config.navi_url.clone(),
-                app_key: config.app_key.clone(),
-                token: config.token.clone(),
-                device_id,
-                ws_override: config.ws_override.clone(),
-                platform: config.platform.clone(),
-            },
-            data_dir: config.data_dir.clone(),
-            http: reqwest::Client::new(),
-            store: Mutex::new(store),
-            events,
-            status: watch::Sender::new(ConnectionStatus::Disconnected),
-            user_id: Mutex::new(user_id.filter(|u| !u.is_empty())),
-            upload_server: Mutex::new(None),
-            commands: commands.clone(),
-            cancels: Mutex::new(HashMap::new()),
-        });
+        let endpoint = Endpoint {
+            navi_url: config.navi_url.clone(),
+            app_key: config.app_key.clone(),
+            token: config.token.clone(),
+            device_id,
+            ws_override: config.ws_override.clone(),
+            platform: config.platform.clone(),
+        };
+        let inner = Arc::new(Shared::new(
+            endpoint,
+            config.data_dir.clone(),
+            store,
+            user_id,
+            commands.clone(),
+        ));
         let session_config = config.session.clone().unwrap_or_else(|| SessionConfig {
             seed: random_u64(),
             ..SessionConfig::default()
         });
-        let driver = Driver::new(inner.clone(), Session::new(session_config), receiver);
+        let engine = Engine::new(session_config, inner.user_id());
+        let driver = Driver::new(inner.clone(), engine, receiver, commands);
         tokio::spawn(driver.run());
-        let client = Self {
+        tracing::debug!(data_dir = %config.data_dir.display(), "client opened");
+        Ok(Self {
+            _guard: Arc::new(ShutdownGuard(inner.clone())),
             inner,
-            _guard: Arc::new(ShutdownGuard(commands)),
-        };
-        client.resume_uploads()?;
-        Ok(client)
+        })
     }
 
     /// Starts connecting (and keeps reconnecting until a final status or `disconnect`).
     pub fn connect(&self) {
-        let _ = self.inner.commands.send(Command::Connect);
+        self.inner.command(Command::Connect);
     }
 
     /// Connects and waits until connected (or a final status, or the timeout).
@@ -228,18 +145,18 @@ impl Client {
 
     /// Disconnects and stays disconnected.
     pub fn disconnect(&self) {
-        let _ = self.inner.commands.send(Command::Disconnect);
+        self.inner.command(Command::Disconnect);
     }
 
     /// The app came back to the foreground or the network changed: reconnect at once if
     /// waiting, and check a live link.
     pub fn network_hint(&self) {
-        let _ = self.inner.commands.send(Command::NetworkHint);
+        self.inner.command(Command::NetworkHint);
     }
 
     /// The connection status now.
     pub fn status(&self) -> ConnectionStatus {
-        *self.inner.status.borrow()
+        self.inner.status()
     }
 
     /// This user's id (known after the first CONNACK; kept across restarts).
@@ -254,7 +171,7 @@ impl Client {
 
     /// The current state plus a stream of what happens next.
     pub fn subscribe(&self) -> Result<(Snapshot, broadcast::Receiver<Event>)> {
-        let receiver = self.inner.events.subscribe();
+        let receiver = self.inner.subscribe();
         let conversations = self.inner.with_store(|s| s.conversations())?;
         Ok((
             Snapshot {
@@ -271,6 +188,11 @@ impl Client {
         let me = self
             .user_id()
             .ok_or_else(|| Error::InvalidArgument("connect once before sending".into()))?;
+        if to.target_id.is_empty() || to.target_id.len() > MAX_ID_LEN {
+            return Err(Error::InvalidArgument(format!(
+                "a target id has 1 to {MAX_ID_LEN} bytes"
+            )));
+        }
         let prepared = tokio::task::spawn_blocking(move || compose::prepare(outgoing))
             .await
             .map_err(|_| Error::Closed)??;
@@ -291,13 +213,8 @@ impl Client {
         self.inner.emit(Event::MessageUpdated {
             message: message.clone(),
         });
-        self.inner.emit_conversation(to);
-        match prepared.upload {
-            Some(_) => upload::spawn_upload(self.inner.clone(), message.local_id),
-            None => {
-                let _ = self.inner.commands.send(Command::KickOutbox);
-            }
-        }
+        self.inner.emit_conversation(to)?;
+        self.inner.command(Command::OutboxChanged);
         Ok(message)
     }
 
@@ -314,29 +231,14 @@ impl Client {
         self.inner.emit(Event::MessageUpdated {
             message: entry.message.clone(),
         });
-        if entry.upload.is_some() {
-            upload::spawn_upload(self.inner.clone(), local_id);
-        } else {
-            let _ = self.inner.commands.send(Command::KickOutbox);
-        }
+        self.inner.command(Command::OutboxChanged);
         Ok(Some(entry.message))
     }
 
     /// Cancels the upload of a queued message (running, or still waiting for the
     /// connection); the message is marked failed ("cancelled") and can be retried.
     pub fn cancel_upload(&self, local_id: i64) {
-        let queued = self
-            .inner
-            .with_store(|s| s.outbox_entry(local_id))
-            .ok()
-            .flatten()
-            .is_some_and(|e| e.stage == crate::store::OutboxStage::Upload);
-        if queued {
-            lock(&self.inner.cancels)
-                .entry(local_id)
-                .or_default()
-                .cancel();
-        }
+        self.inner.command(Command::CancelUpload(local_id));
     }
 
     /// One stored message.
@@ -361,23 +263,16 @@ impl Client {
             return Ok(page);
         }
         let oldest = page.first().map(|m| m.sent_time).or(cursor.map(|c| c.0));
-        let request = pb::HistoryMsgInput {
-            target_id: Some(conversation.target_id.clone()),
-            time: Some(oldest.unwrap_or(0)),
-            count: Some(i32::try_from(count - page.len()).unwrap_or(i32::MAX)),
-            order: Some(0),
-            ..Default::default()
-        };
-        let reply = self
-            .inner
-            .query(
-                conversation.kind.history_topic(),
-                request.encode_to_vec(),
-                None,
-            )
-            .await;
-        let Ok(payload) = reply else {
-            return Ok(page);
+        let before = oldest.unwrap_or(0);
+        let (topic, payload) = requests::history(conversation, before, count - page.len());
+        let reply = self.inner.query(topic, payload, None).await;
+        let payload = match reply {
+            Ok(payload) => payload,
+            // The local page is still an answer; the next scroll asks again.
+            Err(error) => {
+                tracing::debug!(%error, "remote history unavailable");
+                return Ok(page);
+            }
         };
         let output = pb::decode_checked::<pb::HistoryMsgOuput>(&payload)?;
         let me = self.user_id().unwrap_or_default();
@@ -408,8 +303,8 @@ impl Client {
         let time = self.inner.with_store(|s| s.newest_time(conversation))?;
         self.inner
             .with_store(|s| s.mark_read_and_queue(conversation, time))?;
-        self.inner.emit_conversation(conversation);
-        let _ = self.inner.commands.send(Command::KickReads);
+        self.inner.emit_conversation(conversation)?;
+        self.inner.command(Command::ReadsChanged);
         Ok(())
     }
 
@@ -421,16 +316,8 @@ impl Client {
             conversation: None,
             id: conversation.clone(),
         });
-        let request = pb::DeleteSessionsInput {
-            sessions: vec![pb::SessionInfo {
-                r#type: conversation.kind.code(),
-                channel_id: conversation.target_id.clone(),
-                ..Default::default()
-            }],
-        };
-        self.inner
-            .query(topic::DELETE_CONVERSATIONS, request.encode_to_vec(), None)
-            .await?;
+        let (topic, payload) = requests::delete_conversation(conversation);
+        self.inner.query(topic, payload, None).await?;
         Ok(())
     }
 
@@ -438,24 +325,21 @@ impl Client {
     pub fn set_draft(&self, conversation: &ConversationId, draft: &str) -> Result<()> {
         self.inner
             .with_store(|s| s.set_draft(conversation, draft))?;
-        self.inner.emit_conversation(conversation);
-        Ok(())
+        self.inner.emit_conversation(conversation)
     }
 
     /// Pins or unpins a conversation (local).
     pub fn set_pinned(&self, conversation: &ConversationId, pinned: bool) -> Result<()> {
         self.inner
             .with_store(|s| s.set_pinned(conversation, pinned))?;
-        self.inner.emit_conversation(conversation);
-        Ok(())
+        self.inner.emit_conversation(conversation)
     }
 
     /// Mutes or unmutes a conversation (local).
     pub fn set_muted(&self, conversation: &ConversationId, muted: bool) -> Result<()> {
         self.inner
             .with_store(|s| s.set_muted(conversation, muted))?;
-        self.inner.emit_conversation(conversation);
-        Ok(())
+        self.inner.emit_conversation(conversation)
     }
 
     /// Downloads `url` into the cache (`<data>/downloads/`, sanitized name), reporting
@@ -467,70 +351,12 @@ impl Client {
         progress: impl FnMut(u64, Option<u64>) + Send,
         cancel: Option<CancelToken>,
     ) -> Result<PathBuf> {
-        upload::download(&self.inner, url, file_name, progress, cancel).await
+        let (http, dir) = (&self.inner.http, &self.inner.data_dir);
+        transfer::download(http, dir, url, file_name, progress, cancel).await
     }
 
     /// Waits until connected, a final status, or the timeout.
     pub async fn wait_connected(&self, timeout: Duration) -> Result<()> {
         self.inner.wait_connected(timeout).await
     }
-
-    fn resume_uploads(&self) -> Result<()> {
-        let pending = self
-            .inner
-            .with_store(|s| s.outbox(crate::store::OutboxStage::Upload, usize::MAX >> 1))?;
-        for entry in pending {
-            upload::spawn_upload(self.inner.clone(), entry.message.local_id);
-        }
-        Ok(())
-    }
-}
-
-/// ms since the epoch.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// A time-based 53-bit id like the SDK's local message id, made unique per process.
-pub(crate) fn client_unique_id() -> i64 {
-    use std::sync::atomic::{AtomicI64, Ordering};
-    static LAST: AtomicI64 = AtomicI64::new(0);
-    let candidate = (now_ms() << 10) | (random_u64() as i64 & 0x3ff);
-    let candidate = candidate & ((1 << 53) - 1);
-    let mut last = LAST.load(Ordering::Relaxed);
-    loop {
-        let next = candidate.max(last + 1);
-        match LAST.compare_exchange(last, next, Ordering::Relaxed, Ordering::Relaxed) {
-            Ok(_) => return next,
-            Err(actual) => last = actual,
-        }
-    }
-}
-
-pub(crate) fn random_u64() -> u64 {
-    let mut bytes = [0u8; 8];
-    if getrandom::fill(&mut bytes).is_err() {
-        return now_ms() as u64;
-    }
-    u64::from_le_bytes(bytes)
-}
-
-/// A random 22-character device id, kept in the data directory like the SDK's.
-fn device_id(dir: &Path) -> Result<String> {
-    let path = dir.join("device_id");
-    if let Ok(id) = std::fs::read_to_string(&path) {
-        let id = id.trim().to_owned();
-        if !id.is_empty() {
-            return Ok(id);
-        }
-    }
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let id: String = (0..22)
-        .map(|_| ALPHABET[(random_u64() % ALPHABET.len() as u64) as usize] as char)
-        .collect();
-    std::fs::write(&path, &id)?;
-    Ok(id)
 }

@@ -2,6 +2,7 @@
 //! `UpStreamMessage` that carries them.
 
 use crate::error::{Error, Result};
+use crate::model::FileType;
 use base64::Engine;
 use rongchat_proto::content::{self, Content, persistence_of};
 use rongchat_proto::pb;
@@ -10,16 +11,6 @@ use std::path::Path;
 
 /// The longest thumbnail side, px (the SDK's canvas limit).
 pub const THUMBNAIL_MAX: u32 = 160;
-
-/// protobuf FileType values.
-pub mod file_type {
-    /// Images.
-    pub const IMAGE: i32 = 1;
-    /// Audio (HQ voice).
-    pub const AUDIO: i32 = 2;
-    /// Plain files.
-    pub const FILE: i32 = 4;
-}
 
 /// What the application wants to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +50,7 @@ pub struct Prepared {
     /// The content (without its upload URL yet).
     pub content: Content,
     /// The file to upload before publishing.
-    pub upload: Option<(String, i32)>,
+    pub upload: Option<(String, FileType)>,
 }
 
 /// Turns what the caller gave into a content (reads files, makes thumbnails).
@@ -83,7 +74,7 @@ pub fn prepare(outgoing: Outgoing) -> Result<Prepared> {
                     thum_height: Some(u64::from(height)),
                     ..Default::default()
                 }),
-                upload: Some((path_string(&path)?, file_type::IMAGE)),
+                upload: Some((path_string(&path)?, FileType::Image)),
             }
         }
         Outgoing::File(path) => {
@@ -103,7 +94,7 @@ pub fn prepare(outgoing: Outgoing) -> Result<Prepared> {
                     file_url: String::new(),
                     ..Default::default()
                 }),
-                upload: Some((path_string(&path)?, file_type::FILE)),
+                upload: Some((path_string(&path)?, FileType::File)),
             }
         }
         Outgoing::Voice { amr, duration } => Prepared {
@@ -151,14 +142,10 @@ pub fn thumbnail(image_bytes: &[u8]) -> Result<(String, u32, u32)> {
 }
 
 /// Puts the uploaded file's URL into the content JSON, by file type.
-pub fn with_url(content_json: &str, kind: i32, url: &str) -> Result<String> {
+pub fn with_url(content_json: &str, kind: FileType, url: &str) -> Result<String> {
     let mut value: serde_json::Value = serde_json::from_str(content_json)
         .map_err(|e| Error::InvalidArgument(format!("stored content is not JSON: {e}")))?;
-    let field = match kind {
-        file_type::IMAGE => "imageUri",
-        file_type::AUDIO => "remoteUrl",
-        _ => "fileUrl",
-    };
+    let field = kind.url_field();
     if let Some(object) = value.as_object_mut() {
         object.insert(field.to_owned(), serde_json::Value::String(url.to_owned()));
     }
@@ -212,12 +199,12 @@ mod tests {
 
     #[test]
     fn urls_land_in_the_right_field() {
-        let json = with_url(r#"{"name":"a.txt","size":1}"#, file_type::FILE, "http://u").unwrap();
+        let json = with_url(r#"{"name":"a.txt","size":1}"#, FileType::File, "http://u").unwrap();
         let Content::File(f) = Content::parse("RC:FileMsg", &json).unwrap() else {
             panic!("not a file")
         };
         assert_eq!((f.file_url.as_str(), f.size), ("http://u", 1));
-        let json = with_url(r#"{"content":"t"}"#, file_type::IMAGE, "http://i").unwrap();
+        let json = with_url(r#"{"content":"t"}"#, FileType::Image, "http://i").unwrap();
         assert!(json.contains(r#""imageUri":"http://i""#));
     }
 

@@ -1,113 +1,67 @@
-//! The one task that owns the socket: it feeds the session frames, commands and the
-//! clock, carries out the session's outputs, runs the inbox sync and pumps the outbox.
+//! The one task that owns the socket and the timer: it feeds the [`Engine`] bytes,
+//! commands and the clock, and carries out the actions it returns (send, open, close,
+//! emit, run an upload). No protocol rule lives here.
 
-use crate::client::Inner;
-use crate::compose;
+use crate::command::{Command, QueryReply};
+use crate::engine::{Action, Engine, Ticket, UploadJob};
 use crate::events::Event;
-use crate::model::ConversationId;
 use crate::navi::{self, NaviInfo, OpenError, Socket};
-use crate::session::{
-    ConnectionStatus, OpenFailure, Output, Reply, RequestError, RequestId, Session, SessionEvent,
-};
-use crate::store::OutboxStage;
-use crate::store::messages::{Applied, Stored};
-use crate::sync;
+use crate::session::OpenFailure;
+use crate::shared::Shared;
+use crate::store::Store;
+use crate::transfer::{self, CancelToken};
 use futures_util::{SinkExt, StreamExt};
-use prost::Message as _;
-use rongchat_proto::content::{Content, SyncReadStatus, object_name};
-use rongchat_proto::{Frame, Layout, Side, pb, topic};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-
-/// Most PUBLISHes in flight at once; refilled when half have been acked.
-const OUTBOX_WINDOW: usize = 64;
-
-/// What a request's answer goes to.
-pub(crate) type QueryReply = oneshot::Sender<Result<Vec<u8>, RequestError>>;
-
-/// Requests from the handles.
-#[derive(Debug)]
-pub(crate) enum Command {
-    Connect,
-    Disconnect,
-    NetworkHint,
-    /// The outbox has new ready messages.
-    KickOutbox,
-    /// A read state was queued for the server and the other devices.
-    KickReads,
-    /// A QUERY (target `None` = this user, as the SDK does).
-    Query {
-        topic: String,
-        target: Option<String>,
-        payload: Vec<u8>,
-        reply: QueryReply,
-    },
-    Shutdown,
-}
-
-#[derive(Debug)]
-enum Waiter {
-    User(QueryReply),
-    Pull,
-    Outbox(i64),
-    /// `updRRTime` for a queued read state.
-    ReadTime(ConversationId, i64),
-    /// The `RC:SRSMsg` for it.
-    ReadSync(ConversationId, i64),
-}
 
 type Opening = JoinHandle<Result<(Socket, NaviInfo), OpenError>>;
 
 pub(crate) struct Driver {
-    inner: Arc<Inner>,
-    session: Session,
+    shared: Arc<Shared>,
+    engine: Engine,
     commands: mpsc::UnboundedReceiver<Command>,
+    /// For the transfer tasks to report back.
+    reports: mpsc::UnboundedSender<Command>,
     socket: Option<Socket>,
     opening: Option<Opening>,
     navi: Option<NaviInfo>,
-    layout: Layout,
-    me: String,
-    waiters: HashMap<RequestId, Waiter>,
-    in_flight: HashSet<i64>,
-    reads_in_flight: HashSet<ConversationId>,
-    pulling: bool,
-    pull_again: bool,
-    caught_up: bool,
+    tickets: HashMap<Ticket, QueryReply>,
+    next_ticket: Ticket,
+    uploads: HashMap<i64, CancelToken>,
 }
 
 impl Driver {
     pub(crate) fn new(
-        inner: Arc<Inner>,
-        session: Session,
+        shared: Arc<Shared>,
+        engine: Engine,
         commands: mpsc::UnboundedReceiver<Command>,
+        reports: mpsc::UnboundedSender<Command>,
     ) -> Self {
-        let me = inner.user_id().unwrap_or_default();
         Self {
-            inner,
-            session,
+            shared,
+            engine,
             commands,
+            reports,
             socket: None,
             opening: None,
             navi: None,
-            layout: Layout::V3,
-            me,
-            waiters: HashMap::new(),
-            in_flight: HashSet::new(),
-            reads_in_flight: HashSet::new(),
-            pulling: false,
-            pull_again: false,
-            caught_up: false,
+            tickets: HashMap::new(),
+            next_ticket: 0,
+            uploads: HashMap::new(),
         }
     }
 
     pub(crate) async fn run(mut self) {
         loop {
-            self.flush().await;
-            let deadline = self.session.poll_timeout().map(Instant::from_std);
+            self.perform().await;
+            let deadline = self
+                .engine
+                .poll_timeout()
+                .map(tokio::time::Instant::from_std);
             tokio::select! {
                 command = self.commands.recv() => match command {
                     None | Some(Command::Shutdown) => break,
@@ -115,52 +69,73 @@ impl Driver {
                 },
                 message = next_message(&mut self.socket) => self.on_socket(message),
                 opened = join_opening(&mut self.opening) => self.on_opened(opened),
-                () = sleep_until(deadline) => self.session.handle_timeout(now()),
+                () = sleep_until(deadline) => self.feed(|e, now, s| e.handle_timeout(now, s)),
             }
         }
         if let Some(opening) = self.opening.take() {
             opening.abort();
+        }
+        for cancel in self.uploads.values() {
+            cancel.cancel();
         }
         if let Some(mut socket) = self.socket.take() {
             let _ = socket.close(None).await;
         }
     }
 
-    /// Carries out everything the session asked for, in order.
-    async fn flush(&mut self) {
-        while let Some(output) = self.session.poll_output() {
-            match output {
-                Output::Transmit(frame) => self.transmit(frame).await,
-                Output::Open => self.start_opening(),
-                Output::Close => {
-                    if let Some(opening) = self.opening.take() {
-                        opening.abort();
-                    }
-                    if let Some(mut socket) = self.socket.take() {
-                        // Do not wait on a dead peer.
-                        let _ = tokio::time::timeout(
-                            std::time::Duration::from_millis(200),
-                            socket.close(None),
-                        )
-                        .await;
+    /// Gives the engine one input with the clock and the store.
+    fn feed(&mut self, input: impl FnOnce(&mut Engine, Instant, &mut Store)) {
+        let mut store = self.shared.store();
+        input(&mut self.engine, Instant::now(), &mut store);
+    }
+
+    /// Carries out everything the engine asked for, in order.
+    async fn perform(&mut self) {
+        while let Some(action) = self.engine.poll_action() {
+            match action {
+                Action::Transmit(bytes) => self.transmit(bytes).await,
+                Action::Open => self.start_opening(),
+                Action::Close => self.close().await,
+                Action::Status(status) => self.shared.set_status(status),
+                Action::UserId(user_id) => self.shared.set_user_id(&user_id),
+                Action::Emit(event) => self.shared.emit(event),
+                Action::Upload(job) => self.start_upload(job),
+                Action::StopUpload(local_id) => {
+                    if let Some(cancel) = self.uploads.get(&local_id) {
+                        cancel.cancel();
                     }
                 }
-                Output::Event(event) => self.on_event(event),
+                Action::Answer { ticket, result } => {
+                    if let Some(reply) = self.tickets.remove(&ticket) {
+                        // The asker may have given up; nothing to do then.
+                        let _ = reply.send(result);
+                    }
+                }
             }
         }
     }
 
-    async fn transmit(&mut self, frame: Frame) {
+    async fn transmit(&mut self, bytes: Vec<u8>) {
         let Some(socket) = self.socket.as_mut() else {
             return;
         };
-        let bytes = match frame.encode() {
-            Ok(bytes) => bytes,
-            Err(_) => return,
-        };
-        if socket.send(WsMessage::Binary(bytes.into())).await.is_err() {
+        if let Err(error) = socket.send(WsMessage::Binary(bytes.into())).await {
+            tracing::info!(%error, "socket send failed");
             self.socket = None;
-            self.session.transport_closed(now());
+            self.feed(|e, now, s| e.transport_closed(now, s));
+        }
+    }
+
+    async fn close(&mut self) {
+        if let Some(opening) = self.opening.take() {
+            opening.abort();
+        }
+        if let Some(mut socket) = self.socket.take() {
+            // Do not wait on a dead peer; the socket is dropped either way.
+            let closing = tokio::time::timeout(Duration::from_millis(200), socket.close(None));
+            if let Ok(Err(error)) = closing.await {
+                tracing::debug!(%error, "socket close");
+            }
         }
     }
 
@@ -169,27 +144,27 @@ impl Driver {
             opening.abort();
         }
         self.socket = None;
-        let http = self.inner.http.clone();
-        let endpoint = self.inner.endpoint.clone();
+        let http = self.shared.http.clone();
+        let shared = self.shared.clone();
         let cached = self.navi.clone();
         self.opening = Some(tokio::spawn(async move {
-            navi::open(&http, &endpoint, cached).await
+            navi::open(&http, &shared.endpoint, cached).await
         }));
     }
 
     fn on_opened(&mut self, opened: Result<(Socket, NaviInfo), OpenError>) {
         match opened {
             Ok((socket, navi)) => {
-                self.layout = navi.layout;
-                self.inner.set_upload_server(navi.upload_server.clone());
+                let (layout, upload_server) = (navi.layout, navi.upload_server.clone());
                 self.navi = Some(navi);
                 self.socket = Some(socket);
-                self.session.transport_opened(now());
+                self.feed(|e, now, s| e.transport_opened(now, layout, upload_server, s));
             }
             Err(error) => {
+                tracing::info!(detail = %error.detail, "connect failed");
                 // Ask navigation again next time: the server may have moved.
                 self.navi = None;
-                self.session.transport_failed(now(), error.failure);
+                self.feed(|e, now, s| e.transport_failed(now, error.failure, s));
             }
         }
     }
@@ -200,350 +175,80 @@ impl Driver {
     ) {
         match message {
             Some(Ok(WsMessage::Binary(bytes))) => {
-                // A frame we cannot decode is dropped; the link stays up.
-                if let Ok(frame) = Frame::decode(&bytes, Side::Server, self.layout) {
-                    self.session.handle_frame(now(), frame);
-                }
+                self.feed(|e, now, s| e.handle_bytes(now, &bytes, s));
             }
             Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => {
                 self.socket = None;
-                self.session.transport_closed(now());
+                self.feed(|e, now, s| e.transport_closed(now, s));
             }
+            // Text, ping and pong frames carry nothing of the protocol.
             Some(Ok(_)) => {}
         }
     }
 
     fn on_command(&mut self, command: Command) {
-        let now = now();
         match command {
-            Command::Connect => self.session.connect(now),
-            Command::Disconnect => self.session.disconnect(now),
-            Command::NetworkHint => self.session.network_hint(now),
-            Command::KickOutbox => self.pump_outbox(true),
-            Command::KickReads => self.sync_reads(),
+            Command::Connect => self.feed(|e, now, s| e.connect(now, s)),
+            Command::Disconnect => self.feed(|e, now, s| e.disconnect(now, s)),
+            Command::NetworkHint => self.feed(|e, now, s| e.network_hint(now, s)),
+            Command::OutboxChanged => self.feed(|e, now, s| e.outbox_changed(now, s)),
+            Command::ReadsChanged => self.feed(|e, now, s| e.reads_changed(now, s)),
+            Command::CancelUpload(local_id) => {
+                self.feed(|e, now, s| e.cancel_upload(now, local_id, s));
+            }
             Command::Query {
                 topic,
                 target,
                 payload,
                 reply,
             } => {
-                let target = target.unwrap_or_else(|| self.me.clone());
-                match self.session.query(now, &topic, &target, payload) {
-                    Ok(id) => {
-                        self.waiters.insert(id, Waiter::User(reply));
-                    }
-                    Err(e) => {
-                        let _ = reply.send(Err(e));
-                    }
-                }
+                self.next_ticket += 1;
+                let ticket = self.next_ticket;
+                self.tickets.insert(ticket, reply);
+                self.feed(|e, now, s| e.query(now, ticket, &topic, target, payload, s));
+            }
+            Command::UploadFinished { local_id, result } => {
+                self.uploads.remove(&local_id);
+                self.feed(|e, now, s| e.upload_finished(now, local_id, result, s));
             }
             Command::Shutdown => {}
         }
     }
 
-    fn on_event(&mut self, event: SessionEvent) {
-        match event {
-            SessionEvent::Status(status) => {
-                if status != ConnectionStatus::Connected {
-                    self.pulling = false;
-                    self.pull_again = false;
-                    self.in_flight.clear();
-                    self.reads_in_flight.clear();
-                }
-                self.inner.set_status(status);
-            }
-            SessionEvent::Connected { user_id, .. } => {
-                if !user_id.is_empty() {
-                    self.me = user_id.clone();
-                    self.inner.set_user_id(&user_id);
-                }
-                self.caught_up = false;
-                self.pull();
-                self.pump_outbox(true);
-                self.sync_reads();
-            }
-            SessionEvent::Reply { request, result } => match self.waiters.remove(&request) {
-                Some(Waiter::User(reply)) => {
-                    let _ = reply.send(result.map(|r| match r {
-                        Reply::Query { payload, .. } => payload,
-                        Reply::Publish(ack) => ack.message_uid.into_bytes(),
-                    }));
-                }
-                Some(Waiter::Pull) => self.on_pull(result),
-                Some(Waiter::Outbox(local_id)) => self.on_outbox_ack(local_id, result),
-                Some(Waiter::ReadTime(conversation, time)) => {
-                    self.on_read_time(conversation, time, result)
-                }
-                Some(Waiter::ReadSync(conversation, time)) => {
-                    self.on_read_synced(conversation, time, result)
-                }
-                None => {}
-            },
-            SessionEvent::Push(publish) => match publish.topic.as_str() {
-                // A direct push still only triggers a pull (navi openHistoryMsg absent, §8),
-                // so delivery and cursors have one path.
-                topic::NOTIFY | topic::PUSH_MESSAGE => self.pull(),
-                _ => {}
-            },
-            SessionEvent::Echo { publish, ack } => {
-                if let Some(incoming) = sync::from_echo(&publish, &ack, &self.me) {
-                    let read = sync::read_sync(&incoming);
-                    if let Ok(applied) = self
-                        .inner
-                        .with_store(|s| s.apply_incoming(&[incoming], None))
-                    {
-                        self.announce(applied);
-                    }
-                    if let Some((conversation, time)) = read {
-                        self.apply_read(&conversation, time);
-                    }
-                }
-            }
-        }
-    }
-
-    fn pull(&mut self) {
-        if self.pulling {
-            self.pull_again = true;
-            return;
-        }
-        let Ok(cursors) = self.inner.with_store(|s| s.cursors()) else {
-            return;
-        };
-        let request = sync::pull_request(cursors).encode_to_vec();
-        if let Ok(id) = self
-            .session
-            .query(now(), topic::PULL_MESSAGES, &self.me, request)
-        {
-            self.waiters.insert(id, Waiter::Pull);
-            self.pulling = true;
-        }
-    }
-
-    fn on_pull(&mut self, result: Result<Reply, RequestError>) {
-        self.pulling = false;
-        let payload = match result {
-            Ok(Reply::Query { payload, .. }) => payload,
-            Ok(Reply::Publish(_)) => return,
-            Err(RequestError::Timeout) => return self.pull(),
-            Err(_) => return,
-        };
-        let Ok(reply) = sync::decode_pull(&payload) else {
-            return;
-        };
-        let me = self.me.clone();
-        let outcome = self.inner.with_store(|store| {
-            let pulled = sync::apply_pull(store.cursors()?, &reply, &me);
-            let applied = store.apply_incoming(&pulled.messages, Some(pulled.cursors))?;
-            let reads: Vec<_> = pulled.messages.iter().filter_map(sync::read_sync).collect();
-            Ok((applied, reads, pulled.finished, pulled.messages.is_empty()))
-        });
-        let Ok((applied, reads, finished, empty)) = outcome else {
-            return;
-        };
-        // A server that says "not finished" but sends nothing would make us spin.
-        let finished = finished || empty;
-        self.announce(applied);
-        for (conversation, time) in reads {
-            self.apply_read(&conversation, time);
-        }
-        if !finished || self.pull_again {
-            self.pull_again = false;
-            self.pull();
-        } else if !self.caught_up {
-            self.caught_up = true;
-            self.inner.emit(Event::SyncFinished);
-        }
-    }
-
-    fn apply_read(&mut self, conversation: &ConversationId, time: i64) {
-        if let Ok(row) = self.inner.with_store(|s| s.mark_read(conversation, time)) {
-            self.inner.emit(Event::ConversationUpdated {
-                conversation: row,
-                id: conversation.clone(),
-            });
-        }
-    }
-
-    /// Events for what a store batch did.
-    fn announce(&self, applied: Applied) {
-        for stored in applied.stored {
-            match stored {
-                Stored::New(message) => self.inner.emit(Event::MessageReceived { message }),
-                Stored::Confirmed(message) => self.inner.emit(Event::MessageUpdated { message }),
-                Stored::Duplicate | Stored::Transient => {}
-            }
-        }
-        for id in applied.conversations {
-            self.inner.emit_conversation(&id);
-        }
-    }
-
-    /// Publishes ready outbox messages, oldest first, keeping at most a window in flight.
-    fn pump_outbox(&mut self, force: bool) {
-        if self.session.status() != ConnectionStatus::Connected {
-            return;
-        }
-        if !force && self.in_flight.len() > OUTBOX_WINDOW / 2 {
-            return;
-        }
-        let room = OUTBOX_WINDOW.saturating_sub(self.in_flight.len());
-        if room == 0 {
-            return;
-        }
-        let limit = self.in_flight.len() + room;
-        let Ok(entries) = self
-            .inner
-            .with_store(|s| s.outbox(OutboxStage::Publish, limit))
-        else {
-            return;
-        };
-        for entry in entries {
-            let local_id = entry.message.local_id;
-            if self.in_flight.contains(&local_id) {
-                continue;
-            }
-            let up = compose::upstream(
-                &entry.message.object_name,
-                &entry.message.content,
-                entry.client_unique_id,
-            );
-            let conversation = &entry.message.conversation;
-            match self.session.publish(
-                now(),
-                conversation.kind.publish_topic(),
-                &conversation.target_id,
-                up.encode_to_vec(),
-            ) {
-                Ok(id) => {
-                    self.waiters.insert(id, Waiter::Outbox(local_id));
-                    self.in_flight.insert(local_id);
-                    let _ = self.inner.with_store(|s| s.note_attempt(local_id));
-                }
-                Err(_) => return,
-            }
-        }
-    }
-
-    /// Tells the server (`updRRTime`) about each queued read state, then the other devices
-    /// (`RC:SRSMsg`); each is forgotten only once both were acked.
-    fn sync_reads(&mut self) {
-        if self.session.status() != ConnectionStatus::Connected {
-            return;
-        }
-        let Ok(pending) = self.inner.with_store(|s| s.pending_read_syncs()) else {
-            return;
-        };
-        for (conversation, time) in pending {
-            if self.reads_in_flight.contains(&conversation) {
-                continue;
-            }
-            let read = pb::SessionMsgReadInput {
-                r#type: conversation.kind.code(),
-                msg_time: time,
-                channel_id: conversation.target_id.clone(),
-                ..Default::default()
+    /// Runs an upload as a plain HTTP task that reports back with a command.
+    fn start_upload(&mut self, job: UploadJob) {
+        let cancel = CancelToken::new();
+        self.uploads.insert(job.local_id, cancel.clone());
+        let shared = self.shared.clone();
+        let reports = self.reports.clone();
+        tokio::spawn(async move {
+            let local_id = job.local_id;
+            let progress_shared = shared.clone();
+            let progress = move |done, total| {
+                progress_shared.emit(Event::Progress {
+                    local_id,
+                    done,
+                    total,
+                })
             };
-            match self
-                .session
-                .query(now(), topic::READ_TIME, &self.me, read.encode_to_vec())
-            {
-                Ok(id) => {
-                    self.reads_in_flight.insert(conversation.clone());
-                    self.waiters
-                        .insert(id, Waiter::ReadTime(conversation, time));
-                }
-                Err(_) => return,
+            let result = transfer::upload(&shared.http, &job, progress, cancel)
+                .await
+                .map_err(transfer::failure_of);
+            if let Err(failure) = &result {
+                tracing::info!(local_id, %failure, "upload failed");
             }
-        }
-    }
-
-    fn on_read_time(
-        &mut self,
-        conversation: ConversationId,
-        time: i64,
-        result: Result<Reply, RequestError>,
-    ) {
-        match result {
-            Ok(_) => {
-                let content = Content::SyncReadStatus(SyncReadStatus {
-                    last_message_send_time: time,
-                    ..Default::default()
-                });
-                let up = compose::upstream(
-                    object_name::SYNC_READ_STATUS,
-                    &content.to_json(),
-                    crate::client::client_unique_id(),
-                );
-                match self.session.publish(
-                    now(),
-                    conversation.kind.publish_topic(),
-                    &conversation.target_id,
-                    up.encode_to_vec(),
-                ) {
-                    Ok(id) => {
-                        self.waiters
-                            .insert(id, Waiter::ReadSync(conversation, time));
-                    }
-                    Err(_) => {
-                        self.reads_in_flight.remove(&conversation);
-                    }
-                }
-            }
-            // Refused for good: do not retry it forever.
-            Err(RequestError::Refused(_)) => self.on_read_synced(
-                conversation,
-                time,
-                Ok(Reply::Query {
-                    payload: Vec::new(),
-                    date: 0,
-                }),
-            ),
-            Err(_) => {
-                self.reads_in_flight.remove(&conversation);
-            }
-        }
-    }
-
-    fn on_read_synced(
-        &mut self,
-        conversation: ConversationId,
-        time: i64,
-        result: Result<Reply, RequestError>,
-    ) {
-        self.reads_in_flight.remove(&conversation);
-        if matches!(result, Ok(_) | Err(RequestError::Refused(_))) {
-            let _ = self
-                .inner
-                .with_store(|s| s.read_sync_done(&conversation, time));
-            // A newer read may have been queued meanwhile.
-            self.sync_reads();
-        }
-    }
-
-    fn on_outbox_ack(&mut self, local_id: i64, result: Result<Reply, RequestError>) {
-        self.in_flight.remove(&local_id);
-        let updated = match result {
-            Ok(Reply::Publish(ack)) => self
-                .inner
-                .with_store(|s| s.mark_sent(local_id, &ack.message_uid, ack.sent_time())),
-            Err(RequestError::Refused(status)) => self.inner.with_store(|s| {
-                s.mark_failed(local_id, &format!("refused by the server: {status}"))
-            }),
-            // Lost or timed out: it stays queued and goes again (same clientUniqueId).
-            _ => Ok(None),
-        };
-        if let Ok(Some(message)) = updated {
-            let id = message.conversation.clone();
-            self.inner.emit(Event::MessageUpdated { message });
-            self.inner.emit_conversation(&id);
-        }
-        self.pump_outbox(false);
+            // The driver is gone only at shutdown, when the result no longer matters.
+            let _ = reports.send(Command::UploadFinished { local_id, result });
+        });
     }
 }
 
-fn now() -> std::time::Instant {
-    std::time::Instant::now()
+impl std::fmt::Debug for Driver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Driver")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
 }
 
 async fn next_message(
@@ -569,7 +274,7 @@ async fn join_opening(opening: &mut Option<Opening>) -> Result<(Socket, NaviInfo
     })
 }
 
-async fn sleep_until(deadline: Option<Instant>) {
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,

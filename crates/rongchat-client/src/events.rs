@@ -43,6 +43,12 @@ pub enum Event {
     },
     /// The offline messages were caught up after a connect (the first finished pull).
     SyncFinished,
+    /// Something failed in the background (the local store); also logged. Nothing was
+    /// acknowledged that was not stored, so no message is lost; the UI may say so.
+    Problem {
+        /// What failed, for a person.
+        message: String,
+    },
 }
 
 /// The state at the moment of subscribing.

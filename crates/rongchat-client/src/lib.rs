@@ -27,22 +27,30 @@
 )]
 
 mod client;
+mod command;
 pub mod compose;
 mod driver;
+pub mod engine;
 pub mod error;
 pub mod events;
+mod ids;
+pub mod media;
 pub mod model;
 pub mod navi;
 pub mod session;
+mod shared;
 pub mod store;
 pub mod sync;
-pub mod upload;
+pub mod transfer;
 
 pub use client::{Client, ClientConfig};
 pub use compose::Outgoing;
 pub use events::{Event, Snapshot};
-pub use model::{Conversation, ConversationId, ConversationType, Direction, Message, SendStatus};
+pub use model::{
+    Conversation, ConversationId, ConversationType, Direction, FileType, Message, SendFailure,
+    SendStatus,
+};
 pub use session::ConnectionStatus;
-pub use upload::CancelToken;
+pub use transfer::CancelToken;
 
 pub use error::{Error, Result};

@@ -1,65 +1,11 @@
 //! The values the application sees: conversations, messages, send states.
 
 use rongchat_proto::content::Content;
-use serde::Serialize;
+use rongchat_proto::status::AckStatus;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
-/// RongCloud conversation (channel) types, as numbered on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub enum ConversationType {
-    /// One-to-one (1).
-    Private,
-    /// Group (3).
-    Group,
-    /// System (6).
-    System,
-    /// Any other channel type, kept by number.
-    Other(i32),
-}
-
-impl ConversationType {
-    /// The wire number (protobuf `ChannelType`).
-    pub fn code(self) -> i32 {
-        match self {
-            Self::Private => 1,
-            Self::Group => 3,
-            Self::System => 6,
-            Self::Other(n) => n,
-        }
-    }
-
-    /// The type for a wire number.
-    pub fn from_code(code: i32) -> Self {
-        match code {
-            1 => Self::Private,
-            3 => Self::Group,
-            6 => Self::System,
-            n => Self::Other(n),
-        }
-    }
-
-    /// Whether the target of received messages is the group id (types 2, 3, 4).
-    pub fn targets_group(self) -> bool {
-        matches!(self.code(), 2..=4)
-    }
-
-    /// The PUBLISH topic for sending into this kind of conversation.
-    pub fn publish_topic(self) -> &'static str {
-        match self {
-            Self::Group => rongchat_proto::topic::GROUP_MESSAGE,
-            _ => rongchat_proto::topic::PRIVATE_MESSAGE,
-        }
-    }
-
-    /// The remote history topic.
-    pub fn history_topic(self) -> &'static str {
-        match self {
-            Self::Group => rongchat_proto::topic::GROUP_HISTORY,
-            _ => rongchat_proto::topic::PRIVATE_HISTORY,
-        }
-    }
-}
+pub use rongchat_proto::{ConversationType, Direction, FileType};
 
 /// A conversation: its type plus the peer's user id or the group id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -89,29 +35,6 @@ impl ConversationId {
     }
 }
 
-/// Who sent a message, seen from this user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Direction {
-    /// Sent by this user (from this or another device).
-    Send,
-    /// Received from someone else.
-    Receive,
-}
-
-impl Direction {
-    pub(crate) fn code(self) -> i64 {
-        match self {
-            Self::Send => 1,
-            Self::Receive => 2,
-        }
-    }
-
-    pub(crate) fn from_code(code: i64) -> Self {
-        if code == 1 { Self::Send } else { Self::Receive }
-    }
-}
-
 /// Where a message stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -120,7 +43,7 @@ pub enum SendStatus {
     Sending,
     /// Acked by the server (it has a messageUId).
     Sent,
-    /// Failed for good (see `fail_reason`); can be retried.
+    /// Failed for good (see `failure`); can be retried.
     Failed,
     /// Received from the server.
     Received,
@@ -142,6 +65,69 @@ impl SendStatus {
             1 => Self::Sent,
             2 => Self::Failed,
             _ => Self::Received,
+        }
+    }
+}
+
+/// Why a message could not be sent. Kept typed (in the store as JSON), so a refusal keeps
+/// its server code and the UI can branch on the kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum SendFailure {
+    /// The server refused it; `code` is the SDK's error code (e.g. 22406 not in group).
+    Refused {
+        /// The status code from the PUBACK or QUERYACK.
+        code: u32,
+    },
+    /// The user cancelled its upload.
+    Cancelled,
+    /// Its file could not be uploaded.
+    Upload {
+        /// What went wrong (no URLs, no tokens).
+        detail: String,
+    },
+    /// Its file could not be read.
+    Io {
+        /// What the OS said.
+        detail: String,
+    },
+    /// Anything else (also rows written before failures were typed).
+    Other {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+impl SendFailure {
+    /// The failure for a refusal status.
+    pub fn refused(status: AckStatus) -> Self {
+        Self::Refused {
+            code: status.sdk_code(),
+        }
+    }
+
+    /// As stored in the `fail_reason` column.
+    pub(crate) fn to_column(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// From the `fail_reason` column; plain text from before typed failures is `Other`.
+    pub(crate) fn from_column(text: &str) -> Self {
+        serde_json::from_str(text).unwrap_or_else(|_| Self::Other {
+            detail: text.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for SendFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refused { code } => write!(f, "refused by the server: {code}"),
+            Self::Cancelled => f.write_str("cancelled"),
+            Self::Upload { detail } => write!(f, "upload failed: {detail}"),
+            Self::Io { detail } => write!(f, "file error: {detail}"),
+            Self::Other { detail } => f.write_str(detail),
         }
     }
 }
@@ -170,7 +156,7 @@ pub struct Message {
     /// Send state.
     pub status: SendStatus,
     /// Why it failed, when it did.
-    pub fail_reason: Option<String>,
+    pub failure: Option<SendFailure>,
     /// The local file of a media message this device sent.
     pub local_path: Option<String>,
 }

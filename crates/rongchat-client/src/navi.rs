@@ -28,8 +28,8 @@ pub struct NaviInfo {
     pub layout: Layout,
 }
 
-/// Where and who.
-#[derive(Debug, Clone)]
+/// Where and who. Its `Debug` leaves the token out.
+#[derive(Clone)]
 pub struct Endpoint {
     /// Navigation base URL, e.g. `http://127.0.0.1:9100`.
     pub navi_url: String,
@@ -43,6 +43,18 @@ pub struct Endpoint {
     pub ws_override: Option<String>,
     /// The `platform` query parameter: one login per user and platform is kept.
     pub platform: Option<String>,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("navi_url", &self.navi_url)
+            .field("app_key", &self.app_key)
+            .field("device_id", &self.device_id)
+            .field("ws_override", &self.ws_override)
+            .field("platform", &self.platform)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why opening failed, with a line for logs (no token in it).

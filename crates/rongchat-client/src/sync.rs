@@ -4,10 +4,10 @@
 
 use crate::model::{ConversationId, ConversationType, Direction, Incoming};
 use crate::store::Cursors;
+use rongchat_proto::Topic;
 use rongchat_proto::content::{Content, persistence_of};
 use rongchat_proto::frame::{PubAckResult, Publish};
 use rongchat_proto::pb;
-use rongchat_proto::topic;
 
 /// DownStreamMessage.status bits: persisted, counted.
 const STATUS_PERSISTED: i64 = 16;
@@ -72,11 +72,12 @@ pub fn from_downstream(
     conversation: Option<&ConversationId>,
 ) -> Incoming {
     let kind = ConversationType::from_code(m.r#type);
-    let direction = if m.direction == Some(1) || m.from_user_id == me {
-        Direction::Send
-    } else {
-        Direction::Receive
-    };
+    let direction =
+        if m.direction.map(Direction::from_code) == Some(Direction::Send) || m.from_user_id == me {
+            Direction::Send
+        } else {
+            Direction::Receive
+        };
     let group_id = m.group_id.clone().filter(|g| !g.is_empty());
     let target_id = match (conversation, kind.targets_group(), group_id) {
         (Some(c), ..) => c.target_id.clone(),
@@ -114,11 +115,8 @@ pub fn from_downstream(
 /// A message this user sent from another device (dup PUBLISH + PUBACK, §3).
 pub fn from_echo(publish: &Publish, ack: &PubAckResult, me: &str) -> Option<Incoming> {
     let up = pb::decode_checked::<pb::UpStreamMessage>(&publish.payload).ok()?;
-    let kind = if publish.topic == topic::GROUP_MESSAGE {
-        ConversationType::Group
-    } else {
-        ConversationType::Private
-    };
+    let kind = ConversationType::of_topic(&Topic::parse(&publish.topic))
+        .unwrap_or(ConversationType::Private);
     let bits = rongchat_proto::content::Persistence::from_bits(up.session_id);
     Some(Incoming {
         uid: Some(ack.message_uid.clone()).filter(|u| !u.is_empty()),

@@ -4,7 +4,8 @@
 //! - [`pb`]: the protobuf payloads, generated from `proto/rongcloud.proto`.
 //! - [`content`]: the JSON contents of each message type (`RC:TxtMsg`, `seal:music`, ...).
 //! - [`status`]: CONNACK, DISCONNECT and ack status codes with the SDK's error codes.
-//! - [`topic`]: the topic names used on the wire.
+//! - [`topic`]: the topic names used on the wire, as one enum.
+//! - [`vocab`]: conversation types, upload file types, message directions.
 //!
 //! Shared byte for byte by the client and the server. Decoding never panics, and no length
 //! field can make it allocate more than the input holds.
@@ -24,6 +25,9 @@ pub mod frame;
 pub mod pb;
 pub mod status;
 pub mod topic;
+pub mod vocab;
 
 pub use error::{DecodeError, DecodeResult, EncodeError};
 pub use frame::{Body, Flags, Frame, Layout, Side};
+pub use topic::Topic;
+pub use vocab::{ConversationType, Direction, FileType};

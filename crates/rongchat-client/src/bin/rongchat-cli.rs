@@ -229,8 +229,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                         SendStatus::Sent => return Ok(message),
                         SendStatus::Failed => {
                             return Err(message
-                                .fail_reason
-                                .unwrap_or_else(|| "send failed".into()));
+                                .failure
+                                .map_or_else(|| "send failed".into(), |f| f.to_string()));
                         }
                         _ => {}
                     }

@@ -17,7 +17,7 @@ pub use status::{ConnectionStatus, SuspendReason};
 
 use rongchat_proto::frame::{ConnAck, ConnAckInfo, PubAck, PubAckResult, Publish, Query, QueryCon};
 use rongchat_proto::status::{AckStatus, ConnAckStatus};
-use rongchat_proto::{Body, Flags, Frame, topic};
+use rongchat_proto::{Body, Flags, Frame, Topic};
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -341,7 +341,7 @@ impl Session {
                 self.complete(ack.msg_id, result);
             }
             (State::Connected(_), Body::Publish(publish)) => {
-                if frame.flags.dup && is_message_topic(&publish.topic) {
+                if frame.flags.dup && Topic::parse(&publish.topic).is_sent_message() {
                     // Sent by this user on another device: wait for its PUBACK (§3).
                     self.parked_echoes.insert(publish.msg_id, publish);
                 } else {
@@ -578,12 +578,4 @@ impl Session {
             self.emit(SessionEvent::Status(status));
         }
     }
-}
-
-/// Topics whose dup PUBLISH is a multi-device echo of a sent message.
-fn is_message_topic(name: &str) -> bool {
-    matches!(
-        name,
-        topic::PRIVATE_MESSAGE | topic::GROUP_MESSAGE | topic::RECALL | "chatMsg" | "pcMsgP"
-    )
 }

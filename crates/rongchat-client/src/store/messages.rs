@@ -181,7 +181,7 @@ fn insert_incoming(tx: &Transaction<'_>, m: &Incoming, count_unread: bool) -> Re
         content: m.content.clone(),
         sent_time: m.sent_time,
         status,
-        fail_reason: None,
+        failure: None,
         local_path: None,
     };
     let unread = count_unread && m.counted && m.direction == Direction::Receive;

@@ -11,7 +11,7 @@ pub mod outbox;
 pub use outbox::{OutboxEntry, OutboxStage};
 
 use crate::error::{Error, Result};
-use crate::model::{ConversationId, ConversationType, Direction, Message, SendStatus};
+use crate::model::{ConversationId, ConversationType, Direction, Message, SendFailure, SendStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
 
@@ -174,7 +174,9 @@ pub(crate) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         content: row.get(7)?,
         sent_time: row.get(8)?,
         status: SendStatus::from_code(row.get(9)?),
-        fail_reason: row.get(10)?,
+        failure: row
+            .get::<_, Option<String>>(10)?
+            .map(|text| SendFailure::from_column(&text)),
         local_path: row.get(11)?,
     })
 }

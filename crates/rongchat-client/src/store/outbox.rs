@@ -4,7 +4,7 @@
 
 use super::{MESSAGE_COLUMNS, Store, message_from_row};
 use crate::error::Result;
-use crate::model::{ConversationId, Direction, Message, SendStatus};
+use crate::model::{ConversationId, Direction, FileType, Message, SendFailure, SendStatus};
 use rusqlite::{OptionalExtension, params};
 
 /// Where a queued message stands.
@@ -54,7 +54,7 @@ pub struct NewOutgoing<'a> {
     /// Whether it counts (sessionId bits are derived from the object name when sent).
     pub counted: bool,
     /// A file to upload before publishing.
-    pub upload: Option<(&'a str, i32)>,
+    pub upload: Option<(&'a str, FileType)>,
 }
 
 /// One queued message.
@@ -65,7 +65,7 @@ pub struct OutboxEntry {
     /// What happens next.
     pub stage: OutboxStage,
     /// The file still to upload, and its FileType.
-    pub upload: Option<(String, i32)>,
+    pub upload: Option<(String, FileType)>,
     /// The clientUniqueId to publish with.
     pub client_unique_id: i64,
     /// Publish attempts so far.
@@ -104,7 +104,7 @@ impl Store {
                 local_id,
                 stage.code(),
                 new.upload.map(|(path, _)| path),
-                new.upload.map(|(_, kind)| kind)
+                new.upload.map(|(_, kind)| kind.code())
             ],
         )?;
         let message = tx.query_row(
@@ -172,7 +172,7 @@ impl Store {
         Ok(Some(OutboxEntry {
             message,
             stage: OutboxStage::from_code(stage),
-            upload: path.zip(kind),
+            upload: path.zip(kind.map(FileType::from_code)),
             client_unique_id: cuid.unwrap_or(local_id),
             attempts,
         }))
@@ -243,11 +243,11 @@ impl Store {
     }
 
     /// The message failed for good (refused by the server, upload failed).
-    pub fn mark_failed(&mut self, local_id: i64, reason: &str) -> Result<Option<Message>> {
+    pub fn mark_failed(&mut self, local_id: i64, failure: &SendFailure) -> Result<Option<Message>> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE messages SET status = ?2, fail_reason = ?3 WHERE local_id = ?1",
-            params![local_id, SendStatus::Failed.code(), reason],
+            params![local_id, SendStatus::Failed.code(), failure.to_column()],
         )?;
         tx.execute(
             "UPDATE outbox SET stage = ?2 WHERE local_id = ?1",

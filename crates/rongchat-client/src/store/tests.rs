@@ -227,18 +227,32 @@ fn failed_uploads_can_be_retried() {
             now_ms: 100,
             client_unique_id: 2,
             counted: true,
-            upload: Some(("/tmp/a.txt", 4)),
+            upload: Some(("/tmp/a.txt", crate::model::FileType::File)),
         })
         .unwrap();
     assert_eq!(store.outbox(OutboxStage::Upload, 10).unwrap().len(), 1);
     let failed = store
-        .mark_failed(message.local_id, "upload: connection refused")
+        .mark_failed(
+            message.local_id,
+            &crate::model::SendFailure::Upload {
+                detail: "connection refused".into(),
+            },
+        )
         .unwrap()
         .unwrap();
     assert_eq!(failed.status, SendStatus::Failed);
+    assert_eq!(
+        failed.failure.as_ref().map(ToString::to_string).as_deref(),
+        Some("upload failed: connection refused"),
+        "the typed failure survives the store"
+    );
     assert!(store.outbox(OutboxStage::Upload, 10).unwrap().is_empty());
     let entry = store.retry(message.local_id).unwrap().unwrap();
     assert_eq!(entry.stage, OutboxStage::Upload);
+    assert_eq!(
+        entry.upload.as_ref().map(|u| u.1),
+        Some(crate::model::FileType::File)
+    );
     assert_eq!(entry.message.status, SendStatus::Sending);
     store
         .upload_done(message.local_id, r#"{"name":"a.txt","fileUrl":"http://x"}"#)

@@ -128,12 +128,7 @@ pub async fn send_acked(client: &Client, to: &ConversationId, outgoing: Outgoing
     }
     wait_for(&mut events, TIMEOUT, |e| match e {
         Event::MessageUpdated { message } if message.local_id == queued.local_id => {
-            assert_ne!(
-                message.status,
-                SendStatus::Failed,
-                "{:?}",
-                message.fail_reason
-            );
+            assert_ne!(message.status, SendStatus::Failed, "{:?}", message.failure);
             (message.status == SendStatus::Sent).then(|| message.clone())
         }
         _ => None,

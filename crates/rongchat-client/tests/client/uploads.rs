@@ -37,7 +37,7 @@ async fn a_failed_upload_is_marked_failed_and_a_retry_sends_it() {
         _ => None,
     })
     .await;
-    let reason = failed.fail_reason.unwrap();
+    let reason = failed.failure.unwrap().to_string();
     assert!(reason.contains("413"), "{reason}");
     assert_eq!(
         alice.pending_sends().unwrap(),
@@ -112,7 +112,10 @@ async fn a_cancelled_upload_fails_and_can_be_retried() {
         _ => None,
     })
     .await;
-    assert_eq!(failed.fail_reason.as_deref(), Some("cancelled"));
+    assert_eq!(
+        failed.failure,
+        Some(rongchat_client::SendFailure::Cancelled)
+    );
     alice.retry(queued.local_id).unwrap();
     wait_for(&mut events, TIMEOUT, |e| match e {
         Event::MessageUpdated { message }

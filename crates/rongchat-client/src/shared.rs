@@ -1,0 +1,140 @@
+//! State shared by the public handles and the driver task: the store, the event stream,
+//! the status, who we are, and the command channel into the driver.
+
+use crate::command::Command;
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::model::ConversationId;
+use crate::navi::Endpoint;
+use crate::session::{ConnectionStatus, RequestError};
+use crate::store::Store;
+use rongchat_proto::Topic;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+/// See the module docs.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) http: reqwest::Client,
+    store: Mutex<Store>,
+    events: broadcast::Sender<Event>,
+    status: watch::Sender<ConnectionStatus>,
+    user_id: Mutex<Option<String>>,
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+/// A panic while holding a lock leaves plain data behind; keep going with it.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    pub(crate) fn new(
+        endpoint: Endpoint,
+        data_dir: PathBuf,
+        store: Store,
+        user_id: Option<String>,
+        commands: mpsc::UnboundedSender<Command>,
+    ) -> Self {
+        let (events, _) = broadcast::channel(4096);
+        Self {
+            endpoint,
+            data_dir,
+            http: reqwest::Client::new(),
+            store: Mutex::new(store),
+            events,
+            status: watch::Sender::new(ConnectionStatus::Disconnected),
+            user_id: Mutex::new(user_id.filter(|u| !u.is_empty())),
+            commands,
+        }
+    }
+
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        f(&mut self.store())
+    }
+
+    /// Sends a command to the driver; `false` once it has stopped.
+    pub(crate) fn command(&self, command: Command) -> bool {
+        self.commands.send(command).is_ok()
+    }
+
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    pub(crate) fn emit(&self, event: Event) {
+        // No subscriber is fine.
+        let _ = self.events.send(event);
+    }
+
+    pub(crate) fn emit_conversation(&self, id: &ConversationId) -> Result<()> {
+        let conversation = self.with_store(|s| s.conversation(id))?;
+        self.emit(Event::ConversationUpdated {
+            conversation,
+            id: id.clone(),
+        });
+        Ok(())
+    }
+
+    pub(crate) fn status(&self) -> ConnectionStatus {
+        *self.status.borrow()
+    }
+
+    pub(crate) fn set_status(&self, status: ConnectionStatus) {
+        self.status.send_replace(status);
+        self.emit(Event::Connection { status });
+    }
+
+    pub(crate) fn user_id(&self) -> Option<String> {
+        lock(&self.user_id).clone()
+    }
+
+    /// Remembers who we are, also for the next start (sends need it before a connect).
+    pub(crate) fn set_user_id(&self, user_id: &str) {
+        *lock(&self.user_id) = Some(user_id.to_owned());
+        if let Err(error) = std::fs::write(self.data_dir.join("user_id"), user_id) {
+            tracing::warn!(%error, "cannot keep the user id");
+        }
+    }
+
+    /// A QUERY through the driver; fails fast when not connected.
+    pub(crate) async fn query(
+        &self,
+        topic: Topic,
+        payload: Vec<u8>,
+        target: Option<String>,
+    ) -> Result<Vec<u8>> {
+        let (reply, answer) = oneshot::channel();
+        if !self.command(Command::Query {
+            topic,
+            target,
+            payload,
+            reply,
+        }) {
+            return Err(Error::Closed);
+        }
+        Ok(answer.await.map_err(|_| Error::Closed)??)
+    }
+
+    /// Waits until connected, or fails if the status is final or `timeout` passes.
+    pub(crate) async fn wait_connected(&self, timeout: Duration) -> Result<()> {
+        let mut status = self.status.subscribe();
+        let wait = status.wait_for(|s| *s == ConnectionStatus::Connected || s.is_final());
+        match tokio::time::timeout(timeout, wait).await {
+            Ok(Ok(s)) if *s == ConnectionStatus::Connected => Ok(()),
+            Ok(Ok(s)) => Err(Error::Connection(*s)),
+            Ok(Err(_)) => Err(Error::Closed),
+            Err(_) => Err(Error::Request(RequestError::NotConnected)),
+        }
+    }
+}
