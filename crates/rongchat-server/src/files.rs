@@ -78,7 +78,10 @@ pub async fn upload(State(shared): State<Arc<Shared>>, mut multipart: Multipart)
     }
     match result {
         Ok(reply) => reply,
-        Err((status, message)) => json_error(status, u32::from(status.as_u16()), &message),
+        Err((status, message)) => {
+            tracing::info!(status = status.as_u16(), reason = %message, "upload refused");
+            json_error(status, u32::from(status.as_u16()), &message)
+        }
     }
 }
 
@@ -137,6 +140,7 @@ async fn finish_upload(
         .run(move |c| file_store::insert(c, &record, now_ms()))
         .await
         .map_err(internal)?;
+    tracing::info!(user = %grant.user_id, %key, size = received.size, "upload stored");
     Ok(axum::Json(serde_json::json!({
         "hash": received.sha1,
         "key": key,
@@ -208,12 +212,16 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Response {
     if !valid_key(&key) {
+        tracing::info!("download refused: invalid key");
         return json_error(StatusCode::BAD_REQUEST, 400, "invalid key");
     }
     let lookup = key.clone();
     let record = match shared.store.run(move |c| file_store::get(c, &lookup)).await {
         Ok(Some(r)) => r,
-        Ok(None) => return json_error(StatusCode::NOT_FOUND, 404, "no such file"),
+        Ok(None) => {
+            tracing::info!(%key, "download refused: no such file");
+            return json_error(StatusCode::NOT_FOUND, 404, "no such file");
+        }
         Err(e) => {
             tracing::error!("download lookup failed: {e}");
             return json_error(StatusCode::INTERNAL_SERVER_ERROR, 500, "internal error");
@@ -228,6 +236,7 @@ pub async fn download(
         None => (StatusCode::OK, 0, total),
         Some(Some((start, end))) => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
         Some(None) => {
+            tracing::info!(%key, total, "download refused: range not satisfiable");
             let mut r = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
             if let Ok(v) = HeaderValue::from_str(&format!("bytes */{total}")) {
                 r.headers_mut().insert(header::CONTENT_RANGE, v);
@@ -257,6 +266,7 @@ pub async fn download(
             Err(e) => Some((Err(e), (file, 0))),
         }
     }));
+    tracing::info!(%key, status = status.as_u16(), start, len, "download");
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let h = response.headers_mut();

@@ -4,11 +4,10 @@
 
 use crate::clock::{date_parts, now_ms, now_secs, random_hex};
 use crate::connection::Connection;
-use crate::error::Error;
 use crate::frames::puback;
 use crate::hub::{Control, Mailbox, Outgoing};
+use crate::login::{self, Refusal};
 use crate::shared::Shared;
-use crate::store::{UserState, accounts};
 use crate::topics;
 use axum::extract::ws::{Message, WebSocket};
 use axum::extract::{Query, State, WebSocketUpgrade};
@@ -61,31 +60,15 @@ async fn authenticate(
     shared: &Shared,
     params: &HashMap<String, String>,
 ) -> Result<String, ConnAckStatus> {
-    if params
-        .get("appId")
-        .is_some_and(|k| *k != shared.config.app_key)
-    {
-        return Err(ConnAckStatus::IdentifierRejected);
-    }
-    let token = params.get("token").ok_or(ConnAckStatus::TokenIncorrect)?;
-    let user_id = match shared.signer.check_login(token, now_ms()) {
-        Ok(user) => user,
-        Err(Error::TokenExpired) => return Err(ConnAckStatus::TokenExpired),
-        Err(_) => return Err(ConnAckStatus::TokenIncorrect),
-    };
-    let lookup = user_id.clone();
-    match shared
-        .store
-        .run(move |c| accounts::user_state(c, &lookup))
-        .await
-    {
-        Ok(UserState::Active) => Ok(user_id),
-        Ok(UserState::Blocked) => Err(ConnAckStatus::UserBlocked),
-        Ok(UserState::Unknown) => Err(ConnAckStatus::TokenIncorrect),
-        Err(e) => {
-            tracing::error!("login lookup failed: {e}");
-            Err(ConnAckStatus::ServerUnavailable)
-        }
+    let app_key = params.get("appId").map(String::as_str);
+    let token = params.get("token").map(String::as_str);
+    match login::check(shared, app_key, token).await {
+        Ok(login) if login.blocked => Err(ConnAckStatus::UserBlocked),
+        Ok(login) => Ok(login.user_id),
+        Err(Refusal::AppKey) => Err(ConnAckStatus::IdentifierRejected),
+        Err(Refusal::TokenExpired) => Err(ConnAckStatus::TokenExpired),
+        Err(Refusal::TokenMissing | Refusal::TokenIncorrect) => Err(ConnAckStatus::TokenIncorrect),
+        Err(Refusal::Internal) => Err(ConnAckStatus::ServerUnavailable),
     }
 }
 
@@ -114,9 +97,13 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, params: HashMap<String,
     );
     let user_id = match authenticate(&shared, &params).await {
         Ok(user) => user,
-        Err(status) => return refuse(socket, status).await,
+        Err(status) => {
+            tracing::info!(status = status.code(), "connection refused: {status:?}");
+            return refuse(socket, status).await;
+        }
     };
-    let (id, mut mailbox) = shared.hub.register(&user_id, &platform(&params));
+    let platform = platform(&params);
+    let (id, mut mailbox) = shared.hub.register(&user_id, &platform);
     let connected_at = now_ms();
     let session_id = random_hex(8);
     let ack = ConnAck::accepted(
@@ -126,19 +113,32 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, params: HashMap<String,
         u64::try_from(connected_at).unwrap_or(0),
     );
     let mut conn = Connection::new(shared.clone(), user_id.clone(), id);
-    if send_frame(&mut socket, &Frame::with_default_flags(Body::ConnAck(ack))).await {
-        tracing::debug!(user = %user_id, conn = id, "connected");
-        serve(&mut conn, &mut socket, &mut mailbox, layout).await;
-    }
+    let end = if send_frame(&mut socket, &Frame::with_default_flags(Body::ConnAck(ack))).await {
+        tracing::info!(user = %user_id, conn = id, %platform, ?layout, "connected");
+        serve(&mut conn, &mut socket, &mut mailbox, layout).await
+    } else {
+        End::Closed("socket lost")
+    };
     shared.hub.unregister(&user_id, id);
     let _ = socket.send(Message::Close(None)).await;
-    tracing::debug!(user = %user_id, conn = id, "disconnected");
+    tracing::info!(user = %user_id, conn = id, reason = end.reason(), "disconnected");
 }
 
 /// Why the frame loop ended.
 enum End {
-    Closed,
+    /// Closed, for this reason.
+    Closed(&'static str),
+    /// Another login from the same platform took over.
     Kicked,
+}
+
+impl End {
+    fn reason(&self) -> &'static str {
+        match self {
+            End::Closed(reason) => reason,
+            End::Kicked => "kicked by a newer login",
+        }
+    }
 }
 
 async fn serve(
@@ -146,7 +146,7 @@ async fn serve(
     socket: &mut WebSocket,
     mailbox: &mut Mailbox,
     layout: Layout,
-) {
+) -> End {
     let idle = conn.shared.config.idle_timeout;
     let mut deadline = Instant::now() + idle;
     let end = loop {
@@ -155,18 +155,16 @@ async fn serve(
                 let bytes = match incoming {
                     Some(Ok(Message::Binary(bytes))) => bytes,
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                    Some(Ok(Message::Text(_))) => {
-                        tracing::debug!(conn = conn.id, "text message: closing");
-                        break End::Closed;
-                    }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break End::Closed,
+                    Some(Ok(Message::Text(_))) => break End::Closed("text message"),
+                    Some(Ok(Message::Close(_))) | None => break End::Closed("closed by the client"),
+                    Some(Err(_)) => break End::Closed("socket error"),
                 };
                 deadline = Instant::now() + idle;
                 let frame = match Frame::decode(&bytes, Side::Client, layout) {
                     Ok(frame) => frame,
                     Err(e) => {
                         tracing::debug!(conn = conn.id, "malformed frame: {e}");
-                        break End::Closed;
+                        break End::Closed("malformed frame");
                     }
                 };
                 match handle(conn, frame).await {
@@ -177,7 +175,7 @@ async fn serve(
                             }
                         }
                     }
-                    None => break End::Closed,
+                    None => break End::Closed("DISCONNECT or a server-only frame"),
                 }
             }
             item = mailbox.queue.recv() => {
@@ -185,7 +183,7 @@ async fn serve(
                     // The hub dropped us; the control value says why.
                     break match *mailbox.control.borrow() {
                         Control::Kick => End::Kicked,
-                        Control::Run | Control::Close => End::Closed,
+                        Control::Run | Control::Close => End::Closed("closed by the server"),
                     };
                 };
                 for frame in outgoing_frames(conn, item) {
@@ -199,13 +197,12 @@ async fn serve(
                 match (changed, control) {
                     (Ok(()), Control::Run) => {}
                     (Ok(()), Control::Kick) => break End::Kicked,
-                    (Ok(()), Control::Close) | (Err(_), _) => break End::Closed,
+                    (Ok(()), Control::Close) | (Err(_), _) => {
+                        break End::Closed("closed by the server");
+                    }
                 }
             }
-            () = tokio::time::sleep_until(deadline) => {
-                tracing::debug!(conn = conn.id, "idle: closing");
-                break End::Closed;
-            }
+            () = tokio::time::sleep_until(deadline) => break End::Closed("idle"),
         }
     };
     if let End::Kicked = end {
@@ -214,6 +211,7 @@ async fn serve(
         }));
         let _ = send_frame(socket, &frame).await;
     }
+    end
 }
 
 /// Frames for a queued item, with this connection's msgIds.

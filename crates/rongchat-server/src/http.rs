@@ -31,11 +31,22 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         .layer(middleware::from_fn(cors))
+        .layer(middleware::from_fn(log_request))
         .with_state(shared)
 }
 
 async fn not_found() -> Response {
     json_error(StatusCode::NOT_FOUND, 404, "not found")
+}
+
+/// Logs each request's method, path and status. The path only: the WebSocket URL's query
+/// carries the login token.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::debug!(%method, %path, status = response.status().as_u16(), "http");
+    response
 }
 
 /// Answers preflights and adds the CORS headers to every response, errors included: the

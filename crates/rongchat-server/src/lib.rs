@@ -42,6 +42,7 @@ mod frames;
 mod gateway;
 mod http;
 pub mod hub;
+mod login;
 mod navi;
 mod reply;
 mod routing;

@@ -166,8 +166,17 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> 
         })
         .await?;
     if let Some((uid, data_time)) = resent {
+        tracing::debug!(from = %out.from, target = %out.target, %uid, "resend answered from the stored copy");
         return Ok(Sent { data_time, uid });
     }
+    tracing::debug!(
+        from = %out.from,
+        target = %out.target,
+        conversation = ?out.conversation,
+        %uid,
+        recipients = recipients.len(),
+        "message stored"
+    );
 
     for user in &recipients {
         shared

@@ -9,11 +9,12 @@ fn now_secs() -> u64 {
         .as_secs()
 }
 
-struct Call<'a> {
+/// A signed Server API call.
+pub struct Call<'a> {
     fx: &'a Fixture,
     nonce: String,
     timestamp: String,
-    secret: String,
+    pub secret: String,
     spelling: [&'static str; 4],
 }
 
@@ -21,7 +22,7 @@ const CANONICAL: [&str; 4] = ["App-Key", "Nonce", "Timestamp", "Signature"];
 const RC_PREFIXED: [&str; 4] = ["rc-app-key", "rc-nonce", "rc-timestamp", "rc-signature"];
 
 impl<'a> Call<'a> {
-    fn new(fx: &'a Fixture, nonce: &str) -> Self {
+    pub fn new(fx: &'a Fixture, nonce: &str) -> Self {
         Self {
             fx,
             nonce: nonce.into(),
@@ -31,8 +32,13 @@ impl<'a> Call<'a> {
         }
     }
 
-    async fn post(&self, path: &str, form: &str) -> crate::support::HttpResponse {
-        let signature = sign(&self.secret, &self.nonce, &self.timestamp);
+    /// The `Signature` header this call sends.
+    pub fn signature(&self) -> String {
+        sign(&self.secret, &self.nonce, &self.timestamp)
+    }
+
+    pub async fn post(&self, path: &str, form: &str) -> crate::support::HttpResponse {
+        let signature = self.signature();
         let headers = [
             (self.spelling[0], self.fx.server.app_key()),
             (self.spelling[1], self.nonce.as_str()),

@@ -1,5 +1,6 @@
 //! Integration tests of the local server over real sockets: navi, the WebSocket gateway and
-//! its topics, the Server API, uploads, bad input, restarts and the binary.
+//! its topics, the Server API, uploads, bad input, restarts, the binary and what the
+//! server logs.
 
 mod api;
 mod bad_input;
@@ -8,6 +9,7 @@ mod connect;
 mod conversations;
 mod groups;
 mod history;
+mod logging;
 mod messaging;
 mod navi;
 mod restart;
