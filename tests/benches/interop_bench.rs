@@ -232,12 +232,7 @@ async fn send_one_by_one(
         let queued = sender.send(&to, Outgoing::Text(text)).await.expect("send");
         wait_event(&mut events, "send ack", SIDE_LIMIT, |e| match e {
             Event::MessageUpdated { message } if message.local_id == queued.local_id => {
-                assert_ne!(
-                    message.status,
-                    SendStatus::Failed,
-                    "{:?}",
-                    message.failure
-                );
+                assert_ne!(message.status, SendStatus::Failed, "{:?}", message.failure);
                 (message.status == SendStatus::Sent).then_some(())
             }
             _ => None,

@@ -16,7 +16,7 @@ use crate::store::Store;
 use crate::store::outbox::NewOutgoing;
 use crate::sync;
 use crate::transfer::{self, CancelToken};
-use rongchat_proto::content::persistence_of;
+use rongchat_proto::content::{MAX_CONTENT_BYTES, persistence_of};
 use rongchat_proto::pb;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -198,6 +198,12 @@ impl Client {
             .map_err(|_| Error::Closed)??;
         let object = prepared.content.object_name().to_owned();
         let content = prepared.content.to_json();
+        if content.len() > MAX_CONTENT_BYTES {
+            return Err(Error::TooLarge {
+                size: content.len(),
+                limit: MAX_CONTENT_BYTES,
+            });
+        }
         let message = self.inner.with_store(|s| {
             s.enqueue(&NewOutgoing {
                 conversation: to,

@@ -3,13 +3,13 @@
 //! emit, run an upload). No protocol rule lives here.
 
 use crate::command::{Command, QueryReply};
-use crate::engine::{Action, Engine, Ticket, UploadJob};
+use crate::engine::{Action, Engine, Ticket};
 use crate::events::Event;
 use crate::navi::{self, NaviInfo, OpenError, Socket};
 use crate::session::OpenFailure;
 use crate::shared::Shared;
 use crate::store::Store;
-use crate::transfer::{self, CancelToken};
+use crate::transfer::{self, CancelToken, UploadJob};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
 use std::sync::Arc;

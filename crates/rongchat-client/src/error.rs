@@ -54,6 +54,14 @@ pub enum Error {
     /// The caller passed something unusable.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A message content over the wire's limit (the server would refuse it).
+    #[error("too large: {size} bytes, the limit is {limit}")]
+    TooLarge {
+        /// Its size, bytes.
+        size: usize,
+        /// The most allowed.
+        limit: usize,
+    },
     /// No such message or conversation.
     #[error("not found: {0}")]
     NotFound(String),

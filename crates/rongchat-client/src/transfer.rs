@@ -1,7 +1,6 @@
 //! Plain HTTP transfers, with progress and cancel: the upload form POST the engine asks
 //! for (fact sheet §10) and downloads into a cache.
 
-use crate::engine::UploadJob;
 use crate::error::{Error, Result};
 use crate::model::SendFailure;
 use futures_util::StreamExt;
@@ -9,6 +8,34 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::io::AsyncWriteExt;
+
+/// An HTTP form upload for the driver to run (then report with
+/// `Engine::upload_finished`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct UploadJob {
+    /// The message it belongs to.
+    pub local_id: i64,
+    /// The upload server (navigation's `uploadServer`).
+    pub server: String,
+    /// The form's `token` (secret: never logged).
+    pub token: String,
+    /// The storage key.
+    pub key: String,
+    /// The local file.
+    pub path: PathBuf,
+    /// The file name sent in the form.
+    pub file_name: String,
+}
+
+impl std::fmt::Debug for UploadJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadJob")
+            .field("local_id", &self.local_id)
+            .field("key", &self.key)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
 
 /// Upload chunk size: progress is reported once per chunk.
 const CHUNK: usize = 64 * 1024;

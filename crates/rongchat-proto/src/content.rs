@@ -6,6 +6,9 @@
 //! of that; unknown keys are ignored, and unknown object names keep their raw JSON.
 
 use serde::{Deserialize, Serialize};
+
+/// The most bytes a message content (its JSON) may have; RongCloud refuses larger ones.
+pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
 use serde_json::Value;
 
 /// Object names of the types this crate knows.

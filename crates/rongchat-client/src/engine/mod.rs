@@ -37,6 +37,7 @@ use crate::session::{
 use crate::store::messages::{Applied, Stored};
 use crate::store::{OutboxEntry, OutboxStage, Store};
 use crate::sync;
+use crate::transfer::UploadJob;
 use prost::Message as _;
 use pull::{PullLoop, PullNext, PullResult};
 use reads::{ReadStep, ReadSyncs};
@@ -50,34 +51,6 @@ use window::{AckOutcome, OutboxWindow};
 
 /// Identifies an application query, for its answer.
 pub type Ticket = u64;
-
-/// An HTTP form upload for the driver to run (then report with
-/// [`Engine::upload_finished`]).
-#[derive(Clone, PartialEq, Eq)]
-pub struct UploadJob {
-    /// The message it belongs to.
-    pub local_id: i64,
-    /// The upload server (navigation's `uploadServer`).
-    pub server: String,
-    /// The form's `token` (secret: never logged).
-    pub token: String,
-    /// The storage key.
-    pub key: String,
-    /// The local file.
-    pub path: PathBuf,
-    /// The file name sent in the form.
-    pub file_name: String,
-}
-
-impl std::fmt::Debug for UploadJob {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UploadJob")
-            .field("local_id", &self.local_id)
-            .field("key", &self.key)
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
-}
 
 /// What the driver must do, in order.
 #[derive(Debug, Clone, PartialEq)]

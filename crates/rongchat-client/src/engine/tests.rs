@@ -619,7 +619,6 @@ fn an_upload_asks_a_token_hands_over_the_transfer_then_publishes_with_the_url() 
     let url_query = h.queries(Topic::DownloadUrl).remove(0);
     let url = pb::GetDownloadUrlOutput {
         download_url: "http://files.test/a.txt".into(),
-        ..Default::default()
     };
     h.answer(url_query.msg_id, AckStatus::Success, url.encode_to_vec());
     let publish = h.publishes().remove(0);

@@ -3,6 +3,7 @@
 mod cli;
 mod connection;
 mod faults;
+mod logs;
 mod messaging;
 mod support;
 mod unread;

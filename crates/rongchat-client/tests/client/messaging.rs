@@ -400,3 +400,28 @@ async fn history_is_filled_from_the_server_when_the_store_runs_out() {
     // Fetched history does not count as unread.
     assert_eq!(bob.conversation(&from_alice).unwrap().unwrap().unread, 30);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_text_or_a_bad_target_is_a_typed_error_and_queues_nothing() {
+    let env = Env::start().await;
+    let alice = env.client("alice", "desk").await;
+    let huge = "字".repeat(50_000);
+    let result = alice
+        .send(&ConversationId::private("bob"), Outgoing::Text(huge))
+        .await;
+    assert!(
+        matches!(result, Err(rongchat_client::Error::TooLarge { limit, .. }) if limit == 128 * 1024),
+        "{result:?}"
+    );
+    let too_long = ConversationId::private("b".repeat(65));
+    let result = alice.send(&too_long, Outgoing::Text("hi".into())).await;
+    assert!(
+        matches!(result, Err(rongchat_client::Error::InvalidArgument(_))),
+        "{result:?}"
+    );
+    assert_eq!(alice.pending_sends().unwrap(), 0);
+    assert!(
+        alice.conversations().unwrap().is_empty(),
+        "nothing was stored"
+    );
+}
