@@ -78,33 +78,45 @@ const MESSAGE_COLUMNS: &str = "m.seq, m.uid, m.channel_type, m.from_user, m.targ
      m.classname, m.content, m.data_time, m.flags, m.client_unique_id, m.extra_content, \
      m.push_content, m.config_flag, m.option_bits";
 
-fn message_from_row(row: &Row<'_>, direction: Direction) -> rusqlite::Result<MessageRow> {
-    let message = StoredMessage {
-        uid: row.get(1)?,
-        channel_type: ConversationType::from_code(row.get(2)?),
-        from_user: row.get(3)?,
-        target_id: row.get(4)?,
-        classname: row.get(5)?,
-        content: row.get(6)?,
-        data_time: row.get(7)?,
-        flags: row.get(8)?,
-        client_unique_id: row.get(9)?,
-        extra_content: row.get(10)?,
-        push_content: row.get(11)?,
-        config_flag: row.get(12)?,
-        option_bits: row.get(13)?,
-    };
-    Ok(MessageRow {
-        seq: row.get(0)?,
-        message,
-        direction,
-    })
+/// Reads a row's columns left to right, so the reader follows `MESSAGE_COLUMNS` without
+/// hand-numbered indexes.
+struct Columns<'r, 's> {
+    row: &'r Row<'s>,
+    next: usize,
+}
+
+impl Columns<'_, '_> {
+    fn take<T: rusqlite::types::FromSql>(&mut self) -> rusqlite::Result<T> {
+        self.next += 1;
+        self.row.get(self.next - 1)
+    }
 }
 
 /// Reads a message from the columns in `MESSAGE_COLUMNS` followed by a direction column.
 pub(super) fn message_with_direction(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
-    let direction = Direction::from_code(row.get(14)?);
-    message_from_row(row, direction)
+    let mut c = Columns { row, next: 0 };
+    let seq = c.take()?;
+    let message = StoredMessage {
+        uid: c.take()?,
+        channel_type: ConversationType::from_code(c.take()?),
+        from_user: c.take()?,
+        target_id: c.take()?,
+        classname: c.take()?,
+        content: c.take()?,
+        data_time: c.take()?,
+        flags: c.take()?,
+        client_unique_id: c.take()?,
+        extra_content: c.take()?,
+        push_content: c.take()?,
+        config_flag: c.take()?,
+        option_bits: c.take()?,
+    };
+    let direction = Direction::from_code(c.take()?);
+    Ok(MessageRow {
+        seq,
+        message,
+        direction,
+    })
 }
 
 pub(super) fn message_columns() -> &'static str {
@@ -146,20 +158,14 @@ pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery
                conv_target, persisted, counted)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
+        // A message that keeps the last one (optionBits 1) only adds to the unread count.
         let mut upsert_conversation = tx.prepare_cached(
             "INSERT INTO conversations (user_id, channel_type, target_id, last_msg_seq,
                last_time, unread_count)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(user_id, channel_type, target_id) DO UPDATE SET
-               last_msg_seq = excluded.last_msg_seq,
-               last_time = excluded.last_time,
-               unread_count = conversations.unread_count + excluded.unread_count",
-        )?;
-        let mut count_only = tx.prepare_cached(
-            "INSERT INTO conversations (user_id, channel_type, target_id, last_msg_seq,
-               last_time, unread_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT(user_id, channel_type, target_id) DO UPDATE SET
+               last_msg_seq = IIF(?7, excluded.last_msg_seq, conversations.last_msg_seq),
+               last_time = IIF(?7, excluded.last_time, conversations.last_time),
                unread_count = conversations.unread_count + excluded.unread_count",
         )?;
         for d in deliveries {
@@ -177,19 +183,14 @@ pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery
             if !persisted {
                 continue;
             }
-            let unread = i64::from(counts_here);
-            let stmt = if becomes_last {
-                &mut upsert_conversation
-            } else {
-                &mut count_only
-            };
-            stmt.execute(params![
+            upsert_conversation.execute(params![
                 d.user_id,
                 msg.channel_type.code(),
                 d.conv_target,
                 seq,
                 msg.data_time,
-                unread
+                i64::from(counts_here),
+                becomes_last
             ])?;
         }
     }

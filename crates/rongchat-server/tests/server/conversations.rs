@@ -136,3 +136,23 @@ async fn deleted_conversations_leave_the_list_until_a_new_message() {
     assert_eq!(list[0].user_id, "bob");
     assert_eq!(list[0].unread_count, Some(1));
 }
+
+#[tokio::test]
+async fn a_message_that_keeps_the_last_one_only_counts() {
+    let fx = Fixture::start().await;
+    let mut alice = fx.client("alice").await;
+    let mut bob = fx.client("bob").await;
+    bob.send_text("alice", "shown").await;
+    // optionBits 1: disableUpdateLastMessage.
+    let quiet = pb::UpStreamMessage {
+        option_bits: Some(1),
+        ..crate::support::text_message("hidden")
+    };
+    let ack = bob.publish("ppMsgP", "alice", quiet).await;
+    assert!(ack.status.is_success());
+
+    let list = conversation_list(&mut alice, "alice").await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(text_of(list[0].msg.as_ref().unwrap()), "shown");
+    assert_eq!(list[0].unread_count, Some(2));
+}
