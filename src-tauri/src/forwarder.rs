@@ -6,29 +6,49 @@ use crate::events::{self, Emit, Reset, json};
 use crate::models::ConvRef;
 use crate::progress::Progress;
 use crate::status::{Identity, OnStatus};
-use rongchat_client::{Client, Event, SendStatus};
+use rongchat_client::{Client, ConnectionStatus, Event, SendStatus};
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 
 /// What the forwarder needs of its session.
 #[allow(missing_debug_implementations)] // closures and a client handle; nothing to print
 pub struct Forwarder {
-    /// To ask who we are once connected.
-    pub client: Client,
-    /// Builds the DTOs.
-    pub view: View,
-    /// Upload progress sinks.
-    pub progress: Progress,
-    /// Who we are.
-    pub identity: Identity,
-    /// Page events.
-    pub emit: Emit,
-    /// Banner statuses.
-    pub on_status: OnStatus,
+    client: Client,
+    view: View,
+    progress: Progress,
+    identity: Identity,
+    emit: Emit,
+    on_status: OnStatus,
+    /// Caught up with the offline messages since the last connect.
+    synced: bool,
 }
 
 impl Forwarder {
+    /// A forwarder for `client`'s events: DTOs from `view`, statuses for `identity`.
+    pub fn new(
+        client: Client,
+        view: View,
+        progress: Progress,
+        identity: Identity,
+        emit: Emit,
+        on_status: OnStatus,
+    ) -> Self {
+        Self {
+            client,
+            view,
+            progress,
+            identity,
+            emit,
+            on_status,
+            synced: false,
+        }
+    }
+
+    fn status(&self, state: ConnectionStatus) {
+        (self.on_status)(self.identity.status(&self.client, state, self.synced));
+    }
+
     /// Runs until the client closes its stream.
-    pub async fn run(self, mut receiver: Receiver<Event>) {
+    pub async fn run(mut self, mut receiver: Receiver<Event>) {
         loop {
             match receiver.recv().await {
                 Ok(event) => self.handle(event),
@@ -42,11 +62,12 @@ impl Forwarder {
         }
     }
 
-    fn handle(&self, event: Event) {
+    fn handle(&mut self, event: Event) {
         match event {
             Event::Connection { status } => {
                 tracing::info!(?status, "connection");
-                (self.on_status)(self.identity.status(&self.client, status));
+                self.synced &= status == ConnectionStatus::Connected;
+                self.status(status);
             }
             Event::MessageReceived { message } => {
                 (self.emit)(events::MESSAGE_RECEIVED, json(self.view.message(&message)));
@@ -72,7 +93,12 @@ impl Forwarder {
                 ),
                 None => (self.emit)(events::CONVERSATION_REMOVED, json(ConvRef::from(id))),
             },
-            Event::SyncFinished => Reset::Synced.emit(&self.emit),
+            // The status first: a list read after it shows the caught-up state.
+            Event::SyncFinished => {
+                self.synced = true;
+                self.status(self.client.status());
+                Reset::Synced.emit(&self.emit);
+            }
             _ => {}
         }
     }

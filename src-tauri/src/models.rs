@@ -211,6 +211,8 @@ pub struct ConversationDto {
 pub struct StatusDto {
     /// The client's connection status (`{kind: "connected"}`, `{kind: "suspended", ...}`).
     pub state: ConnectionStatus,
+    /// The offline messages are caught up since the last connect.
+    pub synced: bool,
     /// Why it is down for good (`tokenInvalid`, `kicked`, ...) or could not start.
     pub error: Option<ErrorDto>,
     /// Our user id, once known.

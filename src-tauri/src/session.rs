@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::{self, Emit, Reset, json};
 use crate::forwarder::Forwarder;
 use crate::media::Media;
-use crate::models::{MusicDto, StatusDto};
+use crate::models::MusicDto;
 use crate::progress::Progress;
 use crate::status::{Identity, OnStatus};
 use rongchat_client::{Client, Message};
@@ -65,15 +65,15 @@ impl Session {
     pub fn start(parts: Parts, emit: Emit, on_status: OnStatus) -> Result<Arc<Self>> {
         let progress = Progress::default();
         let (snapshot, receiver) = parts.client.subscribe()?;
-        on_status(parts.identity.status(&parts.client, snapshot.status));
-        let forwarder = Forwarder {
-            client: parts.client.clone(),
-            view: parts.view.clone(),
-            progress: progress.clone(),
-            identity: parts.identity.clone(),
-            emit: emit.clone(),
+        on_status(parts.identity.status(&parts.client, snapshot.status, false));
+        let forwarder = Forwarder::new(
+            parts.client.clone(),
+            parts.view.clone(),
+            progress.clone(),
+            parts.identity.clone(),
+            emit.clone(),
             on_status,
-        };
+        );
         let mut tasks = parts.tasks;
         tasks.push(tauri::async_runtime::spawn(forwarder.run(receiver)));
         tracing::info!(identity = ?parts.identity, "session started");
@@ -111,11 +111,6 @@ impl Session {
     /// Downloads, clips and file sends.
     pub fn media(&self) -> &Media {
         &self.media
-    }
-
-    /// The connection state now.
-    pub fn status(&self) -> StatusDto {
-        self.identity.status(&self.client, self.client.status())
     }
 
     /// Where recordings in progress go.

@@ -22,9 +22,10 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// The status for a connection status of `client`. The client is asked for the user
-    /// id, since an account only learns its own at the first connect.
-    pub fn status(&self, client: &Client, state: ConnectionStatus) -> StatusDto {
+    /// The status for a connection status of `client`, `synced` once the offline messages
+    /// are caught up. The client is asked for the user id, since an account only learns its
+    /// own at the first connect.
+    pub fn status(&self, client: &Client, state: ConnectionStatus, synced: bool) -> StatusDto {
         let id = client
             .user_id()
             .filter(|id| !id.is_empty())
@@ -36,6 +37,7 @@ impl Identity {
         };
         StatusDto {
             state,
+            synced,
             error: Error::of_final_status(state).map(|e| e.to_dto()),
             user_id: Some(id).filter(|id| !id.is_empty()),
             user_name: Some(name).filter(|n| !n.is_empty()),
@@ -48,6 +50,7 @@ impl Identity {
 pub fn starting(mode: SessionMode) -> StatusDto {
     StatusDto {
         state: ConnectionStatus::Connecting,
+        synced: false,
         error: None,
         user_id: None,
         user_name: None,

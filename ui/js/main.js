@@ -18,7 +18,7 @@ const state = {
   loadingHistory: false,
   progress: new Map(),
   musics: [],
-  syncs: 0, // lists reloaded after a catch-up sync (the E2E waits on it)
+  listSynced: false, // a list read after the catch-up sync (the E2E waits on it)
 };
 
 const app = $('app');
@@ -77,6 +77,7 @@ function closeChat() {
 }
 
 async function reloadConversations() {
+  const synced = Boolean(state.status && state.status.synced);
   let list;
   try {
     list = await api.conversationList();
@@ -88,6 +89,7 @@ async function reloadConversations() {
   state.conversations = new Map(list.map((c) => [convKey(c), c]));
   if (state.currentKey && !state.conversations.has(state.currentKey)) closeChat();
   refreshList();
+  if (synced) state.listSynced = true;
 }
 
 function showMe(status) {
@@ -119,9 +121,7 @@ async function start() {
     if (convKey(conv) === state.currentKey) closeChat();
     refreshList();
   });
-  await api.on(api.EVENTS.conversationsReset, (reset) => reloadConversations()
-    .then(() => { if (reset && reset.reason === 'synced') state.syncs += 1; })
-    .catch((e) => toast(errorText(e))));
+  await api.on(api.EVENTS.conversationsReset, () => reloadConversations().catch((e) => toast(errorText(e))));
   await api.on(api.EVENTS.messageReceived, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.messageUpdated, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.voicePlayback, (p) => { if (p.state === 'ended') chat.onPlaybackEnded(p.messageId); });

@@ -217,7 +217,7 @@ async fn app_end_to_end() {
     // The catch-up sync after the connect is where a wrong unread count would come from.
     app.wait_js(
         "the list after the restart's sync",
-        &format!("return window.__rongchat.state.syncs > 0 && document.querySelector(\"{item} .conversation-preview\") !== null;"),
+        &format!("return window.__rongchat.state.listSynced && document.querySelector(\"{item} .conversation-preview\") !== null;"),
     )
     .await;
     let badge = app
