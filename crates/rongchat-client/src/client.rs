@@ -69,10 +69,7 @@ impl std::fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientConfig")
             .field("navi_url", &self.navi_url)
-            .field("app_key", &self.app_key)
             .field("data_dir", &self.data_dir)
-            .field("ws_override", &self.ws_override)
-            .field("platform", &self.platform)
             .finish_non_exhaustive()
     }
 }

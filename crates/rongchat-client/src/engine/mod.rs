@@ -156,20 +156,17 @@ impl Engine {
 
     /// Connect (and keep reconnecting until a final status or `disconnect`).
     pub fn connect(&mut self, now: Instant, store: &mut Store) {
-        self.session.connect(now);
-        self.drain(now, store);
+        self.with_session(now, store, |s| s.connect(now));
     }
 
     /// Disconnect and stay down.
     pub fn disconnect(&mut self, now: Instant, store: &mut Store) {
-        self.session.disconnect(now);
-        self.drain(now, store);
+        self.with_session(now, store, |s| s.disconnect(now));
     }
 
     /// Back in the foreground or a network change: reconnect at once, check a live link.
     pub fn network_hint(&mut self, now: Instant, store: &mut Store) {
-        self.session.network_hint(now);
-        self.drain(now, store);
+        self.with_session(now, store, |s| s.network_hint(now));
     }
 
     /// The transport is open; navigation said how the server speaks and where uploads go.
@@ -182,20 +179,17 @@ impl Engine {
     ) {
         self.layout = layout;
         self.upload_server = upload_server;
-        self.session.transport_opened(now);
-        self.drain(now, store);
+        self.with_session(now, store, |s| s.transport_opened(now));
     }
 
     /// The transport could not be opened.
     pub fn transport_failed(&mut self, now: Instant, failure: OpenFailure, store: &mut Store) {
-        self.session.transport_failed(now, failure);
-        self.drain(now, store);
+        self.with_session(now, store, |s| s.transport_failed(now, failure));
     }
 
     /// The transport closed under us.
     pub fn transport_closed(&mut self, now: Instant, store: &mut Store) {
-        self.session.transport_closed(now);
-        self.drain(now, store);
+        self.with_session(now, store, |s| s.transport_closed(now));
     }
 
     /// One WebSocket binary message from the server. Bytes we cannot decode are logged
@@ -209,13 +203,17 @@ impl Engine {
 
     /// One decoded frame from the server.
     pub fn handle_frame(&mut self, now: Instant, frame: Frame, store: &mut Store) {
-        self.session.handle_frame(now, frame);
-        self.drain(now, store);
+        self.with_session(now, store, |s| s.handle_frame(now, frame));
     }
 
     /// Time passed.
     pub fn handle_timeout(&mut self, now: Instant, store: &mut Store) {
-        self.session.handle_timeout(now);
+        self.with_session(now, store, |s| s.handle_timeout(now));
+    }
+
+    /// One session input, then whatever it set off.
+    fn with_session(&mut self, now: Instant, store: &mut Store, input: impl FnOnce(&mut Session)) {
+        input(&mut self.session);
         self.drain(now, store);
     }
 
@@ -568,16 +566,8 @@ impl Engine {
     ) {
         match self.window.acked(local_id, result) {
             AckOutcome::Sent(ack) => {
-                match store.mark_sent(local_id, &ack.message_uid, ack.sent_time()) {
-                    Ok(Some(message)) => {
-                        let id = message.conversation.clone();
-                        self.actions
-                            .push_back(Action::Emit(Event::MessageUpdated { message }));
-                        self.emit_conversation(&id, store);
-                    }
-                    Ok(None) => {}
-                    Err(error) => self.store_failed("recording a PUBACK", &error),
-                }
+                let sent = store.mark_sent(local_id, &ack.message_uid, ack.sent_time());
+                self.message_changed(sent, "recording a PUBACK", store);
             }
             AckOutcome::Refused(status) => {
                 tracing::info!(local_id, %status, "send refused");
@@ -593,7 +583,18 @@ impl Engine {
     fn fail(&mut self, local_id: i64, failure: SendFailure, store: &mut Store) {
         self.uploads.drop_job(local_id);
         self.upload_files.remove(&local_id);
-        match store.mark_failed(local_id, &failure) {
+        let failed = store.mark_failed(local_id, &failure);
+        self.message_changed(failed, "marking a send failed", store);
+    }
+
+    /// Tells the application about a sent message's new state and its conversation row.
+    fn message_changed(
+        &mut self,
+        changed: crate::error::Result<Option<crate::model::Message>>,
+        doing: &'static str,
+        store: &mut Store,
+    ) {
+        match changed {
             Ok(Some(message)) => {
                 let id = message.conversation.clone();
                 self.actions
@@ -601,7 +602,7 @@ impl Engine {
                 self.emit_conversation(&id, store);
             }
             Ok(None) => {}
-            Err(error) => self.store_failed("marking a send failed", &error),
+            Err(error) => self.store_failed(doing, &error),
         }
     }
 

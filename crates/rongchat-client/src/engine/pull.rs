@@ -96,52 +96,44 @@ impl PullLoop {
 mod tests {
     use super::*;
 
+    const DONE: PullResult = PullResult::Page { finished: true };
+    const MORE: PullResult = PullResult::Page { finished: false };
+
+    /// Sends one pull and ends it with `result`.
+    fn pull_once(pull: &mut PullLoop, id: u64, result: PullResult) -> PullNext {
+        pull.started(RequestId(id));
+        pull.finished(result)
+    }
+
     #[test]
     fn pages_until_finished_then_catches_up_once() {
         let mut pull = PullLoop::default();
         pull.connected();
         assert!(pull.request());
-        pull.started(RequestId(1));
-        assert_eq!(
-            pull.finished(PullResult::Page { finished: false }),
-            PullNext::Pull
-        );
-        pull.started(RequestId(2));
-        assert_eq!(
-            pull.finished(PullResult::Page { finished: true }),
-            PullNext::CaughtUp
-        );
+        assert_eq!(pull_once(&mut pull, 1, MORE), PullNext::Pull);
+        assert_eq!(pull_once(&mut pull, 2, DONE), PullNext::CaughtUp);
         assert!(pull.request());
-        pull.started(RequestId(3));
-        assert_eq!(
-            pull.finished(PullResult::Page { finished: true }),
-            PullNext::Idle
-        );
+        assert_eq!(pull_once(&mut pull, 3, DONE), PullNext::Idle);
     }
 
     #[test]
     fn a_notify_during_a_pull_queues_one_more() {
         let mut pull = PullLoop::default();
-        assert!(pull.request());
         pull.started(RequestId(1));
         assert!(!pull.request());
         assert!(!pull.request());
         assert_eq!(
-            pull.finished(PullResult::Page { finished: true }),
-            PullNext::Pull
+            pull.finished(DONE),
+            PullNext::Pull,
+            "two notifies, one more pull"
         );
-        pull.started(RequestId(2));
-        assert_eq!(
-            pull.finished(PullResult::Page { finished: true }),
-            PullNext::CaughtUp
-        );
+        assert_eq!(pull_once(&mut pull, 2, DONE), PullNext::CaughtUp);
     }
 
     #[test]
     fn a_timeout_asks_again_and_a_lost_link_waits_for_the_connect() {
         let mut pull = PullLoop::default();
-        pull.started(RequestId(1));
-        assert_eq!(pull.finished(PullResult::Timeout), PullNext::Pull);
+        assert_eq!(pull_once(&mut pull, 1, PullResult::Timeout), PullNext::Pull);
         pull.started(RequestId(2));
         assert!(!pull.request());
         pull.link_lost();
@@ -150,18 +142,13 @@ mod tests {
         // Reconnected in the middle: the first finished pull catches up again.
         pull.connected();
         assert!(pull.request());
-        pull.started(RequestId(3));
-        assert_eq!(
-            pull.finished(PullResult::Page { finished: true }),
-            PullNext::CaughtUp
-        );
+        assert_eq!(pull_once(&mut pull, 3, DONE), PullNext::CaughtUp);
     }
 
     #[test]
     fn a_refused_pull_does_not_spin() {
         let mut pull = PullLoop::default();
-        pull.started(RequestId(1));
-        assert_eq!(pull.finished(PullResult::Failed), PullNext::Idle);
+        assert_eq!(pull_once(&mut pull, 1, PullResult::Failed), PullNext::Idle);
         pull.started(RequestId(2));
         assert!(!pull.request());
         assert_eq!(pull.finished(PullResult::Failed), PullNext::Pull);

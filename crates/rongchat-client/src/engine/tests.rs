@@ -89,6 +89,36 @@ impl Harness {
         assert_eq!(self.engine.status(), ConnectionStatus::Connected);
     }
 
+    /// A connected harness and the pull the CONNACK set off.
+    fn online() -> (Self, Query) {
+        let mut h = Self::new();
+        h.connect();
+        let pull = h.queries(Topic::PullMessages).remove(0);
+        (h, pull)
+    }
+
+    /// The link drops; the retry comes due, opens, and is accepted.
+    fn reconnect(&mut self, upload_server: Option<&str>) {
+        self.engine.transport_closed(self.now, &mut self.store);
+        self.collect();
+        assert!(matches!(
+            self.engine.status(),
+            ConnectionStatus::Suspended { .. }
+        ));
+        let retry_at = self.engine.poll_timeout().unwrap();
+        self.advance(retry_at - self.now);
+        assert!(self.take_actions().contains(&Action::Open));
+        let upload_server = upload_server.map(str::to_owned);
+        self.engine
+            .transport_opened(self.now, Layout::V3, upload_server, &mut self.store);
+        self.server(Body::ConnAck(ConnAck::accepted(
+            Layout::V3,
+            "alice",
+            "s2",
+            1,
+        )));
+    }
+
     fn server(&mut self, body: Body) {
         self.engine
             .handle_frame(self.now, Frame::new(Flags::NONE, body), &mut self.store);
@@ -277,9 +307,7 @@ fn connect_pulls_pages_until_finished_then_reports_caught_up() {
 
 #[test]
 fn a_notify_during_a_pull_waits_for_it_then_pulls_once_more() {
-    let mut h = Harness::new();
-    h.connect();
-    let first = h.queries(Topic::PullMessages).remove(0);
+    let (mut h, first) = Harness::online();
     h.notify();
     h.notify();
     assert!(
@@ -303,9 +331,7 @@ fn a_notify_during_a_pull_waits_for_it_then_pulls_once_more() {
 
 #[test]
 fn a_lost_pull_reply_times_out_and_is_asked_again() {
-    let mut h = Harness::new();
-    h.connect();
-    let first = h.queries(Topic::PullMessages).remove(0);
+    let (mut h, first) = Harness::online();
     // Keep the link alive while the reply never comes.
     h.advance(10 * S);
     h.server(Body::PingResp);
@@ -327,9 +353,7 @@ fn a_lost_pull_reply_times_out_and_is_asked_again() {
 
 #[test]
 fn a_reconnect_in_the_middle_of_a_pull_resumes_from_the_stored_cursor() {
-    let mut h = Harness::new();
-    h.connect();
-    let first = h.queries(Topic::PullMessages).remove(0);
+    let (mut h, first) = Harness::online();
     h.answer(
         first.msg_id,
         AckStatus::Success,
@@ -338,23 +362,7 @@ fn a_reconnect_in_the_middle_of_a_pull_resumes_from_the_stored_cursor() {
     let second = h.queries(Topic::PullMessages).remove(0);
     assert_eq!(sync_time(&second), 10);
     // The link drops with the second page in flight.
-    h.engine.transport_closed(h.now, &mut h.store);
-    h.collect();
-    assert!(matches!(
-        h.engine.status(),
-        ConnectionStatus::Suspended { .. }
-    ));
-    let retry_at = h.engine.poll_timeout().unwrap();
-    h.advance(retry_at - h.now);
-    assert!(h.take_actions().contains(&Action::Open));
-    h.engine
-        .transport_opened(h.now, Layout::V3, None, &mut h.store);
-    h.server(Body::ConnAck(ConnAck::accepted(
-        Layout::V3,
-        "alice",
-        "s2",
-        1,
-    )));
+    h.reconnect(None);
     let resumed = h.queries(Topic::PullMessages);
     assert_eq!(resumed.len(), 1);
     assert_eq!(sync_time(&resumed[0]), 10, "where the stored page left off");
@@ -376,9 +384,7 @@ fn a_reconnect_in_the_middle_of_a_pull_resumes_from_the_stored_cursor() {
 
 #[test]
 fn an_undecodable_pull_reply_is_logged_and_does_not_spin() {
-    let mut h = Harness::new();
-    h.connect();
-    let first = h.queries(Topic::PullMessages).remove(0);
+    let (mut h, first) = Harness::online();
     h.answer(first.msg_id, AckStatus::Success, vec![0xff, 0xff, 0xff]);
     assert!(h.queries(Topic::PullMessages).is_empty());
     assert_eq!(h.store.cursors().unwrap().inbox, 0);
@@ -423,9 +429,7 @@ fn a_full_window_refills_when_half_is_acked() {
 
 #[test]
 fn an_unacked_publish_goes_again_with_the_same_client_id() {
-    let mut h = Harness::new();
-    h.connect();
-    let _ = h.queries(Topic::PullMessages);
+    let (mut h, _) = Harness::online();
     let id = h.enqueue_text("bob", "hi");
     h.engine.outbox_changed(h.now, &mut h.store);
     h.collect();
@@ -451,26 +455,13 @@ fn an_unacked_publish_goes_again_with_the_same_client_id() {
 
 #[test]
 fn a_lost_link_resends_on_reconnect_and_a_refusal_keeps_its_code() {
-    let mut h = Harness::new();
-    h.connect();
-    let _ = h.queries(Topic::PullMessages);
+    let (mut h, _) = Harness::online();
     let ok = h.enqueue_text("bob", "one");
     let refused = h.enqueue_text("carol", "two");
     h.engine.outbox_changed(h.now, &mut h.store);
     h.collect();
     assert_eq!(h.publishes().len(), 2);
-    h.engine.transport_closed(h.now, &mut h.store);
-    h.collect();
-    let retry_at = h.engine.poll_timeout().unwrap();
-    h.advance(retry_at - h.now);
-    h.engine
-        .transport_opened(h.now, Layout::V3, None, &mut h.store);
-    h.server(Body::ConnAck(ConnAck::accepted(
-        Layout::V3,
-        "alice",
-        "s2",
-        1,
-    )));
+    h.reconnect(None);
     let out = h.publishes();
     assert_eq!(out.len(), 2, "both go again after the reconnect");
     h.puback(out[0].msg_id, AckStatus::Success);
@@ -520,9 +511,7 @@ fn a_read_goes_to_the_server_then_to_my_other_devices() {
 
 #[test]
 fn a_read_lost_with_the_link_goes_again_and_a_refused_one_is_dropped() {
-    let mut h = Harness::new();
-    h.connect();
-    let _ = h.queries(Topic::PullMessages);
+    let (mut h, _) = Harness::online();
     h.store
         .mark_read_and_queue(&ConversationId::private("bob"), 5)
         .unwrap();
@@ -545,18 +534,7 @@ fn a_read_lost_with_the_link_goes_again_and_a_refused_one_is_dropped() {
         1,
         "carol's refused read is dropped"
     );
-    h.engine.transport_closed(h.now, &mut h.store);
-    h.collect();
-    let retry_at = h.engine.poll_timeout().unwrap();
-    h.advance(retry_at - h.now);
-    h.engine
-        .transport_opened(h.now, Layout::V3, None, &mut h.store);
-    h.server(Body::ConnAck(ConnAck::accepted(
-        Layout::V3,
-        "alice",
-        "s2",
-        1,
-    )));
+    h.reconnect(None);
     let again = h.queries(Topic::ReadTime);
     assert_eq!(again.len(), 1);
     assert_eq!(channel(&again[0]), "bob");
@@ -656,18 +634,7 @@ fn an_upload_survives_a_lost_link_and_a_cancel_fails_it_at_once() {
     h.connect();
     let first = h.queries(Topic::UploadToken);
     assert_eq!(first.len(), 1);
-    h.engine.transport_closed(h.now, &mut h.store);
-    h.collect();
-    let retry_at = h.engine.poll_timeout().unwrap();
-    h.advance(retry_at - h.now);
-    h.engine
-        .transport_opened(h.now, Layout::V3, Some("http://up/".into()), &mut h.store);
-    h.server(Body::ConnAck(ConnAck::accepted(
-        Layout::V3,
-        "alice",
-        "s2",
-        1,
-    )));
+    h.reconnect(Some("http://up/"));
     let again = h.queries(Topic::UploadToken);
     assert_eq!(again.len(), 1, "asked again after the reconnect");
     // A failed transfer fails the message with its reason.
