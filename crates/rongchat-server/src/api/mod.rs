@@ -17,11 +17,18 @@ use crate::{form, users};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{MethodRouter, post};
 use rongchat_proto::{ConversationType, pb};
+use serde_json::{Value, json};
 use std::sync::Arc;
+
+/// A request's form fields, in order (keys repeat).
+type Pairs = [(String, String)];
+
+/// What a call adds to `{"code": 200}`, or why it was refused.
+type Outcome = Result<Value, ApiError>;
 
 /// The calls this server answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,44 +53,42 @@ enum Call {
     GroupQuit,
 }
 
-/// Each path and its call.
-const CALLS: &[(&str, Call)] = &[
-    ("/user/getToken.json", Call::GetToken),
-    ("/user/block.json", Call::Block),
-    ("/user/unblock.json", Call::Unblock),
-    ("/user/checkOnline.json", Call::CheckOnline),
-    ("/message/private/publish.json", Call::PublishPrivate),
-    ("/message/group/publish.json", Call::PublishGroup),
-    ("/group/create.json", Call::GroupJoin),
-    ("/group/join.json", Call::GroupJoin),
-    ("/group/quit.json", Call::GroupQuit),
-];
-
 /// The Server API's routes (POST only).
 pub(crate) fn router() -> Router<Arc<Shared>> {
-    CALLS.iter().fold(Router::new(), |router, &(path, call)| {
-        router.route(
-            path,
-            post(
-                move |State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes| async move {
-                    handle(&shared, path, call, &headers, &body).await
-                },
-            ),
+    Router::new()
+        .route("/user/getToken.json", post_call(Call::GetToken))
+        .route("/user/block.json", post_call(Call::Block))
+        .route("/user/unblock.json", post_call(Call::Unblock))
+        .route("/user/checkOnline.json", post_call(Call::CheckOnline))
+        .route(
+            "/message/private/publish.json",
+            post_call(Call::PublishPrivate),
         )
-    })
+        .route("/message/group/publish.json", post_call(Call::PublishGroup))
+        .route("/group/create.json", post_call(Call::GroupJoin))
+        .route("/group/join.json", post_call(Call::GroupJoin))
+        .route("/group/quit.json", post_call(Call::GroupQuit))
+}
+
+fn post_call(call: Call) -> MethodRouter<Arc<Shared>> {
+    post(
+        move |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes| async move {
+            handle(&shared, uri.path(), call, &headers, &body).await
+        },
+    )
 }
 
 async fn handle(
     shared: &Arc<Shared>,
-    path: &'static str,
+    path: &str,
     call: Call,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
     match run(shared, call, headers, body).await {
-        Ok(response) => {
-            tracing::info!(path, status = response.status().as_u16(), "server api");
-            response
+        Ok(fields) => {
+            tracing::info!(path, status = 200, "server api");
+            json_ok(fields)
         }
         Err(e) => {
             tracing::warn!(
@@ -98,12 +103,7 @@ async fn handle(
     }
 }
 
-async fn run(
-    shared: &Arc<Shared>,
-    call: Call,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, ApiError> {
+async fn run(shared: &Arc<Shared>, call: Call, headers: &HeaderMap, body: &[u8]) -> Outcome {
     let pairs = authenticate(shared, headers, body).await?;
     let pairs = pairs.as_slice();
     match call {
@@ -112,9 +112,7 @@ async fn run(
         Call::Unblock => set_blocked(shared, pairs, false).await,
         Call::CheckOnline => {
             let online = shared.hub.is_online(required(pairs, "userId")?);
-            Ok(json_ok(
-                serde_json::json!({ "status": if online { "1" } else { "0" } }),
-            ))
+            Ok(json!({ "status": if online { "1" } else { "0" } }))
         }
         Call::PublishPrivate => publish(shared, pairs, ConversationType::Private, "toUserId").await,
         Call::PublishGroup => publish(shared, pairs, ConversationType::Group, "toGroupId").await,
@@ -143,21 +141,21 @@ async fn authenticate(
     Ok(form::parse(body))
 }
 
-fn required<'a>(pairs: &'a [(String, String)], key: &'static str) -> Result<&'a str, ApiError> {
+fn required<'a>(pairs: &'a Pairs, key: &'static str) -> Result<&'a str, ApiError> {
     form::first(pairs, key)
         .filter(|v| !v.is_empty())
         .ok_or(ApiError::Param(key))
 }
 
 /// A required id parameter that passes [`users::check_id`].
-fn id<'a>(pairs: &'a [(String, String)], key: &'static str) -> Result<&'a str, ApiError> {
+fn id<'a>(pairs: &'a Pairs, key: &'static str) -> Result<&'a str, ApiError> {
     let value = required(pairs, key)?;
     users::check_id(value).map_err(|_| ApiError::Param(key))?;
     Ok(value)
 }
 
 /// A repeated id parameter: at least one, every one valid.
-fn ids(pairs: &[(String, String)], key: &'static str) -> Result<Vec<String>, ApiError> {
+fn ids(pairs: &Pairs, key: &'static str) -> Result<Vec<String>, ApiError> {
     let values = form::all(pairs, key);
     if values.is_empty() || values.iter().any(|v| users::check_id(v).is_err()) {
         return Err(ApiError::Param(key));
@@ -165,7 +163,7 @@ fn ids(pairs: &[(String, String)], key: &'static str) -> Result<Vec<String>, Api
     Ok(values.into_iter().map(str::to_owned).collect())
 }
 
-fn flag(pairs: &[(String, String)], key: &str, default: bool) -> bool {
+fn flag(pairs: &Pairs, key: &str, default: bool) -> bool {
     match form::first(pairs, key) {
         Some(v) => v == "1" || v.eq_ignore_ascii_case("true"),
         None => default,
@@ -183,7 +181,7 @@ async fn blocking<T: Send + 'static>(
         .map_err(|_| ApiError::Internal)??)
 }
 
-async fn get_token(shared: &Arc<Shared>, pairs: &[(String, String)]) -> Result<Response, ApiError> {
+async fn get_token(shared: &Arc<Shared>, pairs: &Pairs) -> Outcome {
     let user_id = id(pairs, "userId")?.to_owned();
     let name = form::first(pairs, "name").unwrap_or_default().to_owned();
     if name.len() > 128 {
@@ -195,25 +193,19 @@ async fn get_token(shared: &Arc<Shared>, pairs: &[(String, String)]) -> Result<R
         users::issue_token(s, &user, &name, expires)
     })
     .await?;
-    Ok(json_ok(
-        serde_json::json!({ "userId": user_id, "token": token }),
-    ))
+    Ok(json!({ "userId": user_id, "token": token }))
 }
 
-async fn set_blocked(
-    shared: &Arc<Shared>,
-    pairs: &[(String, String)],
-    blocked: bool,
-) -> Result<Response, ApiError> {
+async fn set_blocked(shared: &Arc<Shared>, pairs: &Pairs, blocked: bool) -> Outcome {
     let user_id = required(pairs, "userId")?.to_owned();
     if !blocking(shared, move |s| users::set_blocked(s, &user_id, blocked)).await? {
         return Err(ApiError::Param("userId"));
     }
-    Ok(json_ok(serde_json::json!({})))
+    Ok(json!({}))
 }
 
 /// The UpStreamMessage a Server API publish stands for.
-fn api_message(pairs: &[(String, String)]) -> Result<pb::UpStreamMessage, ApiError> {
+fn api_message(pairs: &Pairs) -> Result<pb::UpStreamMessage, ApiError> {
     let classname = required(pairs, "objectName")?.to_owned();
     let content = required(pairs, "content")?.to_owned();
     if content.len() > MAX_CONTENT_BYTES {
@@ -234,10 +226,10 @@ fn api_message(pairs: &[(String, String)]) -> Result<pb::UpStreamMessage, ApiErr
 /// Sends the message to each target in turn; every target is checked before any is sent.
 async fn publish(
     shared: &Arc<Shared>,
-    pairs: &[(String, String)],
+    pairs: &Pairs,
     conversation: ConversationType,
     targets_key: &'static str,
-) -> Result<Response, ApiError> {
+) -> Outcome {
     let from = id(pairs, "fromUserId")?;
     if form::all(pairs, targets_key).is_empty() {
         return Err(ApiError::Param(targets_key));
@@ -260,14 +252,10 @@ async fn publish(
             Refused::Internal(e) => e.into(),
         })?;
     }
-    Ok(json_ok(serde_json::json!({})))
+    Ok(json!({}))
 }
 
-async fn change_members(
-    shared: &Arc<Shared>,
-    pairs: &[(String, String)],
-    join: bool,
-) -> Result<Response, ApiError> {
+async fn change_members(shared: &Arc<Shared>, pairs: &Pairs, join: bool) -> Outcome {
     let group_id = id(pairs, "groupId")?.to_owned();
     let members = ids(pairs, "userId")?;
     let name = form::first(pairs, "groupName")
@@ -284,5 +272,5 @@ async fn change_members(
             }
         })
         .await?;
-    Ok(json_ok(serde_json::json!({})))
+    Ok(json!({}))
 }

@@ -2,8 +2,8 @@ use crate::support::{Client, Fixture, text_of};
 use rongchat_proto::pb;
 
 pub async fn conversation_list(c: &mut Client, me: &str) -> Vec<pb::RelationInfo> {
-    let ack = c
-        .query(
+    let out: pb::RelationsOutput = c
+        .ask(
             me,
             "qryRelationR",
             pb::RelationQryInput {
@@ -15,8 +15,6 @@ pub async fn conversation_list(c: &mut Client, me: &str) -> Vec<pb::RelationInfo
             },
         )
         .await;
-    assert!(ack.status.is_success(), "qryRelationR {:?}", ack.status);
-    let out: pb::RelationsOutput = pb::decode_checked(&ack.payload).unwrap();
     out.info
 }
 

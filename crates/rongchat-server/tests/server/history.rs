@@ -10,23 +10,20 @@ async fn history(
     count: i32,
     order: i32,
 ) -> pb::HistoryMsgOuput {
-    let ack = c
-        .query(
-            me,
-            topic,
-            pb::HistoryMsgInput {
-                target_id: Some(target.into()),
-                time: Some(time),
-                count: Some(count),
-                order: Some(order),
-                compressio_enabled: Some(true),
-                ignore_cmd: Some(true),
-                ..Default::default()
-            },
-        )
-        .await;
-    assert!(ack.status.is_success(), "{topic} {:?}", ack.status);
-    pb::decode_checked(&ack.payload).unwrap()
+    c.ask(
+        me,
+        topic,
+        pb::HistoryMsgInput {
+            target_id: Some(target.into()),
+            time: Some(time),
+            count: Some(count),
+            order: Some(order),
+            compressio_enabled: Some(true),
+            ignore_cmd: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 pub async fn private_history(

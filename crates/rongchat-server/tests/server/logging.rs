@@ -4,29 +4,7 @@
 use crate::api::Call;
 use crate::support::{Client, Fixture, http, post_upload, upload_token};
 use rongchat_proto::status::ConnAckStatus;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-/// Everything the subscriber writes, shared with the test.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
+use std::sync::Arc;
 
 /// The part of a dotted token that is its signature (what a forger would need).
 fn signature_part(token: &str) -> &str {
@@ -44,13 +22,12 @@ async fn navi(fx: &Fixture, token: &str) -> u16 {
 // is installed.
 #[tokio::test(flavor = "current_thread")]
 async fn a_full_flow_logs_without_credentials() {
-    // Given a server logging everything at TRACE into a buffer.
-    let captured = Captured::default();
-    let sink = captured.clone();
+    // Given a server logging everything at TRACE into a file (`&File` is a writer).
+    let log_file = tempfile::NamedTempFile::new().unwrap();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
-        .with_writer(move || sink.clone())
+        .with_writer(Arc::new(log_file.reopen().unwrap()))
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let fx = Fixture::start().await;
@@ -92,7 +69,7 @@ async fn a_full_flow_logs_without_credentials() {
     fx.server.shutdown().await;
 
     // Then the log tells the story ...
-    let log = captured.text();
+    let log = std::fs::read_to_string(log_file.path()).unwrap();
     for said in [
         "server api",
         "server api refused",

@@ -5,7 +5,7 @@ use futures_util::{SinkExt, StreamExt};
 use prost::Message as _;
 use rongchat_proto::frame::{ConnAck, PubAckResult, Publish, Query, QueryAck};
 use rongchat_proto::status::ConnAckStatus;
-use rongchat_proto::{Body, Flags, Frame, Layout, Side, pb};
+use rongchat_proto::{Body, FileType, Flags, Frame, Layout, Side, pb};
 use rongchat_server::{Config, Server};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -156,6 +156,12 @@ impl Client {
         }
     }
 
+    /// Sends `frame` and waits for its answer.
+    async fn request(&mut self, frame: Frame, is_answer: impl Fn(&Frame) -> bool) -> Frame {
+        self.send(frame).await;
+        self.wait_for(is_answer).await
+    }
+
     /// True once the server closed the socket (frames before the close are buffered).
     pub async fn wait_closed(&mut self) -> bool {
         while let Some(frame) = self.recv_wire().await {
@@ -166,17 +172,14 @@ impl Client {
 
     pub async fn query_raw(&mut self, topic: &str, target: &str, payload: Vec<u8>) -> QueryAck {
         let msg_id = self.next_id();
-        self.send(Frame::with_default_flags(Body::Query(Query {
+        let query = Frame::with_default_flags(Body::Query(Query {
             topic: topic.into(),
             target_id: target.into(),
             msg_id,
             payload,
-        })))
-        .await;
-        let frame = self
-            .wait_for(|f| matches!(&f.body, Body::QueryAck(a) if a.msg_id == msg_id))
-            .await;
-        let Body::QueryAck(ack) = frame.body else {
+        }));
+        let is_ack = move |f: &Frame| matches!(&f.body, Body::QueryAck(a) if a.msg_id == msg_id);
+        let Body::QueryAck(ack) = self.request(query, is_ack).await.body else {
             unreachable!()
         };
         ack
@@ -187,6 +190,18 @@ impl Client {
         self.query_raw(topic, me, payload.encode_to_vec()).await
     }
 
+    /// A QUERY that must succeed, its reply decoded.
+    pub async fn ask<R: pb::Required>(
+        &mut self,
+        me: &str,
+        topic: &str,
+        payload: impl prost::Message,
+    ) -> R {
+        let ack = self.query(me, topic, payload).await;
+        assert!(ack.status.is_success(), "{topic} {:?}", ack.status);
+        pb::decode_checked(&ack.payload).unwrap()
+    }
+
     pub async fn publish_raw(
         &mut self,
         topic: &str,
@@ -194,7 +209,7 @@ impl Client {
         payload: Vec<u8>,
     ) -> PubAckResult {
         let msg_id = self.next_id();
-        self.send(Frame::new(
+        let publish = Frame::new(
             Flags::QOS1,
             Body::Publish(Publish {
                 date: None,
@@ -203,12 +218,9 @@ impl Client {
                 msg_id,
                 payload,
             }),
-        ))
-        .await;
-        let frame = self
-            .wait_for(|f| matches!(&f.body, Body::PubAck(a) if a.msg_id == msg_id && !f.flags.dup))
-            .await;
-        let Body::PubAck(ack) = frame.body else {
+        );
+        let is_ack = move |f: &Frame| matches!(&f.body, Body::PubAck(a) if a.msg_id == msg_id && !f.flags.dup);
+        let Body::PubAck(ack) = self.request(publish, is_ack).await.body else {
             unreachable!()
         };
         ack.result.expect("server puback has a result")
@@ -249,23 +261,20 @@ impl Client {
         sync_time: i64,
         send_box: i64,
     ) -> pb::DownStreamMessages {
-        let ack = self
-            .query(
-                me,
-                "pullMsg",
-                pb::SyncRequestMsg {
-                    sync_time,
-                    ispolling: false,
-                    is_pull_send: Some(true),
-                    send_box_sync_time: Some(send_box),
-                    broadcast_sync_time: Some(1),
-                    compressio_enabled: Some(true),
-                    ..Default::default()
-                },
-            )
-            .await;
-        assert!(ack.status.is_success(), "pullMsg {:?}", ack.status);
-        pb::decode_checked(&ack.payload).unwrap()
+        self.ask(
+            me,
+            "pullMsg",
+            pb::SyncRequestMsg {
+                sync_time,
+                ispolling: false,
+                is_pull_send: Some(true),
+                send_box_sync_time: Some(send_box),
+                broadcast_sync_time: Some(1),
+                compressio_enabled: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
     }
 }
 
@@ -408,12 +417,12 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> 
 
 /// A `qnTkn` upload token for `key`, asked the way the official SDK asks.
 pub async fn upload_token(c: &mut Client, me: &str, key: &str) -> String {
-    let ack = c
-        .query(
+    let out: pb::GetQNupTokenOutput = c
+        .ask(
             me,
             "qnTkn",
             pb::GetQNupTokenInput {
-                r#type: 4,
+                r#type: FileType::File.code(),
                 key: Some(key.into()),
                 http_method: Some(String::new()),
                 query_string: Some(String::new()),
@@ -424,8 +433,6 @@ pub async fn upload_token(c: &mut Client, me: &str, key: &str) -> String {
             },
         )
         .await;
-    assert!(ack.status.is_success(), "qnTkn {:?}", ack.status);
-    let out: pb::GetQNupTokenOutput = pb::decode_checked(&ack.payload).unwrap();
     assert!(out.deadline > 0);
     out.token
 }
