@@ -1,5 +1,6 @@
 //! Uploaded files' metadata (the bytes live under `data_dir/files/`).
 
+use super::messages::Columns;
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -45,13 +46,14 @@ pub fn get(conn: &Connection, key: &str) -> Result<Option<FileRecord>> {
             "SELECT key, owner, size, content_type, file_name, sha1 FROM files WHERE key = ?1",
             [key],
             |r| {
+                let mut c = Columns::new(r);
                 Ok(FileRecord {
-                    key: r.get(0)?,
-                    owner: r.get(1)?,
-                    size: r.get(2)?,
-                    content_type: r.get(3)?,
-                    file_name: r.get(4)?,
-                    sha1: r.get(5)?,
+                    key: c.take()?,
+                    owner: c.take()?,
+                    size: c.take()?,
+                    content_type: c.take()?,
+                    file_name: c.take()?,
+                    sha1: c.take()?,
                 })
             },
         )

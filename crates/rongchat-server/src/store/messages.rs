@@ -80,13 +80,17 @@ const MESSAGE_COLUMNS: &str = "m.seq, m.uid, m.channel_type, m.from_user, m.targ
 
 /// Reads a row's columns left to right, so the reader follows `MESSAGE_COLUMNS` without
 /// hand-numbered indexes.
-struct Columns<'r, 's> {
+pub(super) struct Columns<'r, 's> {
     row: &'r Row<'s>,
     next: usize,
 }
 
-impl Columns<'_, '_> {
-    fn take<T: rusqlite::types::FromSql>(&mut self) -> rusqlite::Result<T> {
+impl<'r, 's> Columns<'r, 's> {
+    pub(super) fn new(row: &'r Row<'s>) -> Self {
+        Self { row, next: 0 }
+    }
+
+    pub(super) fn take<T: rusqlite::types::FromSql>(&mut self) -> rusqlite::Result<T> {
         self.next += 1;
         self.row.get(self.next - 1)
     }
@@ -94,7 +98,7 @@ impl Columns<'_, '_> {
 
 /// Reads a message from the columns in `MESSAGE_COLUMNS` followed by a direction column.
 pub(super) fn message_with_direction(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
-    let mut c = Columns { row, next: 0 };
+    let mut c = Columns::new(row);
     let seq = c.take()?;
     let message = StoredMessage {
         uid: c.take()?,
