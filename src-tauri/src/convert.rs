@@ -7,6 +7,7 @@ use crate::flags::Flags;
 use crate::models::{Body, ConversationDto, Kind, LatestDto, MessageDto};
 use rongchat_client::{Conversation, Message};
 use rongchat_proto::content::Content;
+use std::path::Path;
 use std::sync::Arc;
 
 /// Turns messages and conversations into DTOs for one session.
@@ -17,11 +18,12 @@ pub struct View {
 }
 
 impl View {
-    /// A view over a session's directory and flags.
-    pub fn new(directory: Directory, flags: Flags) -> Self {
+    /// A view over `directory` whose learned names and heard flags are kept in `dir` (an
+    /// account's folder).
+    pub fn open(directory: Directory, dir: &Path) -> Self {
         Self {
-            directory: Arc::new(directory),
-            flags: Arc::new(flags),
+            directory: Arc::new(directory.persisted_in(dir.join("names.json"))),
+            flags: Arc::new(Flags::load(dir)),
         }
     }
 
@@ -174,7 +176,7 @@ mod tests {
     #[test]
     fn messages_carry_named_values_and_typed_failures() {
         let dir = tempfile::tempdir().unwrap();
-        let view = View::new(Directory::empty(), Flags::load(dir.path()));
+        let view = View::open(Directory::empty(), dir.path());
         let m = Message {
             local_id: 3,
             uid: None,

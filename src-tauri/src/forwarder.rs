@@ -12,46 +12,28 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 /// What the forwarder needs of its session.
 #[allow(missing_debug_implementations)] // closures and a client handle; nothing to print
 pub struct Forwarder {
-    client: Client,
-    view: View,
-    progress: Progress,
-    identity: Identity,
-    emit: Emit,
-    on_status: OnStatus,
-    /// Caught up with the offline messages since the last connect.
-    synced: bool,
+    /// To ask who we are once connected.
+    pub client: Client,
+    /// Builds the DTOs.
+    pub view: View,
+    /// Upload progress sinks.
+    pub progress: Progress,
+    /// Who we are.
+    pub identity: Identity,
+    /// Page events.
+    pub emit: Emit,
+    /// Banner statuses.
+    pub on_status: OnStatus,
 }
 
 impl Forwarder {
-    /// A forwarder for `client`'s events: DTOs from `view`, statuses for `identity`.
-    pub fn new(
-        client: Client,
-        view: View,
-        progress: Progress,
-        identity: Identity,
-        emit: Emit,
-        on_status: OnStatus,
-    ) -> Self {
-        Self {
-            client,
-            view,
-            progress,
-            identity,
-            emit,
-            on_status,
-            synced: false,
-        }
-    }
-
-    fn status(&self, state: ConnectionStatus) {
-        (self.on_status)(self.identity.status(&self.client, state, self.synced));
-    }
-
     /// Runs until the client closes its stream.
-    pub async fn run(mut self, mut receiver: Receiver<Event>) {
+    pub async fn run(self, mut receiver: Receiver<Event>) {
+        // Caught up with the offline messages since the last connect.
+        let mut synced = false;
         loop {
             match receiver.recv().await {
-                Ok(event) => self.handle(event),
+                Ok(event) => self.handle(event, &mut synced),
                 // Events were lost: the page reloads the list instead.
                 Err(RecvError::Lagged(n)) => {
                     tracing::debug!(lost = n, "event stream lagged; reloading the list");
@@ -62,12 +44,16 @@ impl Forwarder {
         }
     }
 
-    fn handle(&mut self, event: Event) {
+    fn status(&self, state: ConnectionStatus, synced: bool) {
+        (self.on_status)(self.identity.status(&self.client, state, synced));
+    }
+
+    fn handle(&self, event: Event, synced: &mut bool) {
         match event {
             Event::Connection { status } => {
                 tracing::info!(?status, "connection");
-                self.synced &= status == ConnectionStatus::Connected;
-                self.status(status);
+                *synced &= status == ConnectionStatus::Connected;
+                self.status(status, *synced);
             }
             Event::MessageReceived { message } => {
                 (self.emit)(events::MESSAGE_RECEIVED, json(self.view.message(&message)));
@@ -95,8 +81,8 @@ impl Forwarder {
             },
             // The status first: a list read after it shows the caught-up state.
             Event::SyncFinished => {
-                self.synced = true;
-                self.status(self.client.status());
+                *synced = true;
+                self.status(self.client.status(), true);
                 Reset::Synced.emit(&self.emit);
             }
             _ => {}

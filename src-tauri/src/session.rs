@@ -38,55 +38,45 @@ pub struct Parts {
     pub tasks: Vec<JoinHandle<()>>,
 }
 
-/// The signed-in session.
+/// The signed-in session: its parts, plus what it runs on them.
 pub struct Session {
-    client: Client,
-    view: View,
-    identity: Identity,
-    work_dir: PathBuf,
-    music: Vec<MusicDto>,
-    media: Media,
+    parts: Parts,
+    /// Taken out of the parts: shutting down consumes it.
     embedded: tokio::sync::Mutex<Option<Embedded>>,
-    helpers: Vec<Client>,
-    tasks: Vec<JoinHandle<()>>,
+    media: Media,
     emit: Emit,
 }
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
-            .field("identity", &self.identity)
+            .field("identity", &self.parts.identity)
             .finish_non_exhaustive()
     }
 }
 
 impl Session {
     /// Builds the session and starts forwarding the client's events.
-    pub fn start(parts: Parts, emit: Emit, on_status: OnStatus) -> Result<Arc<Self>> {
+    pub fn start(mut parts: Parts, emit: Emit, on_status: OnStatus) -> Result<Arc<Self>> {
         let progress = Progress::default();
         let (snapshot, receiver) = parts.client.subscribe()?;
         on_status(parts.identity.status(&parts.client, snapshot.status, false));
-        let forwarder = Forwarder::new(
-            parts.client.clone(),
-            parts.view.clone(),
-            progress.clone(),
-            parts.identity.clone(),
-            emit.clone(),
+        let forwarder = Forwarder {
+            client: parts.client.clone(),
+            view: parts.view.clone(),
+            progress: progress.clone(),
+            identity: parts.identity.clone(),
+            emit: emit.clone(),
             on_status,
-        );
-        let mut tasks = parts.tasks;
-        tasks.push(tauri::async_runtime::spawn(forwarder.run(receiver)));
+        };
+        parts
+            .tasks
+            .push(tauri::async_runtime::spawn(forwarder.run(receiver)));
         tracing::info!(identity = ?parts.identity, "session started");
         Ok(Arc::new(Self {
             media: Media::new(parts.client.clone(), progress),
-            client: parts.client,
-            view: parts.view,
-            identity: parts.identity,
-            work_dir: parts.work_dir,
-            music: parts.music,
-            embedded: tokio::sync::Mutex::new(parts.embedded),
-            helpers: parts.helpers,
-            tasks,
+            embedded: tokio::sync::Mutex::new(parts.embedded.take()),
+            parts,
             emit,
         }))
     }
@@ -95,17 +85,17 @@ impl Session {
     /// reachable from commands, so the page's reload finds it.
     pub fn go(&self) {
         Reset::Session.emit(&self.emit);
-        self.client.connect();
+        self.parts.client.connect();
     }
 
     /// Our client.
     pub fn client(&self) -> &Client {
-        &self.client
+        &self.parts.client
     }
 
     /// Builds the page's DTOs.
     pub fn view(&self) -> &View {
-        &self.view
+        &self.parts.view
     }
 
     /// Downloads, clips and file sends.
@@ -115,12 +105,12 @@ impl Session {
 
     /// Where recordings in progress go.
     pub fn recordings_dir(&self) -> PathBuf {
-        self.work_dir.join("recordings")
+        self.parts.work_dir.join("recordings")
     }
 
     /// Music the composer offers.
     pub fn music(&self) -> &[MusicDto] {
-        &self.music
+        &self.parts.music
     }
 
     /// A stored message by the page's id for it (the local id as a string).
@@ -128,26 +118,27 @@ impl Session {
         let local_id = id
             .parse()
             .map_err(|_| Error::Invalid(format!("message id {id:?}")))?;
-        self.client
+        self.parts
+            .client
             .message(local_id)?
             .ok_or_else(|| Error::NotFound(format!("message {id}")))
     }
 
     /// Marks a voice message as heard (the unheard dot goes away).
     pub fn mark_heard(&self, m: &Message) -> Result<()> {
-        self.view.flags().set_heard(m.local_id)?;
-        (self.emit)(events::MESSAGE_UPDATED, json(self.view.message(m)));
+        self.parts.view.flags().set_heard(m.local_id)?;
+        (self.emit)(events::MESSAGE_UPDATED, json(self.parts.view.message(m)));
         Ok(())
     }
 
     /// Disconnects everything and stops the embedded server.
     pub async fn shutdown(&self) {
         tracing::info!("session shutting down");
-        self.client.disconnect();
-        for helper in &self.helpers {
+        self.parts.client.disconnect();
+        for helper in &self.parts.helpers {
             helper.disconnect();
         }
-        for task in &self.tasks {
+        for task in &self.parts.tasks {
             task.abort();
         }
         if let Some(embedded) = self.embedded.lock().await.take() {
@@ -160,7 +151,6 @@ impl Session {
 mod tests {
     use super::*;
     use crate::directory::Directory;
-    use crate::flags::Flags;
     use crate::models::SessionMode;
     use rongchat_client::{ClientConfig, ConnectionStatus};
     use std::time::Duration;
@@ -185,7 +175,7 @@ mod tests {
         let (tx, mut statuses) = tokio::sync::mpsc::unbounded_channel();
         let parts = Parts {
             client,
-            view: View::new(Directory::empty(), Flags::load(&work)),
+            view: View::open(Directory::empty(), &work),
             identity: Identity {
                 user_id: String::new(),
                 user_name: String::new(),

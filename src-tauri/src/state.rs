@@ -9,7 +9,6 @@ use crate::directory::Directory;
 use crate::embedded::Embedded;
 use crate::error::{Error, Result};
 use crate::events::Emit;
-use crate::flags::Flags;
 use crate::models::{SessionMode, StatusDto};
 use crate::paths::Paths;
 use crate::session::{Parts, Session};
@@ -138,10 +137,7 @@ fn account_parts(paths: &Paths, account: &Account) -> Result<Parts> {
     let user_id = client.user_id().unwrap_or_default();
     Ok(Parts {
         client,
-        view: View::new(
-            Directory::empty().persisted_in(dir.join("names.json")),
-            Flags::load(&dir),
-        ),
+        view: View::open(Directory::empty(), &dir),
         identity: Identity {
             user_name: user_id.clone(),
             user_id,
@@ -172,10 +168,7 @@ async fn demo_parts(paths: &Paths) -> Result<Parts> {
     let client = Client::open(config)?;
     Ok(Parts {
         client,
-        view: View::new(
-            Directory::demo().persisted_in(work.join("names.json")),
-            Flags::load(&work),
-        ),
+        view: View::open(Directory::demo(), &work),
         identity: Identity {
             user_id: demo::ME.id.to_owned(),
             user_name: demo::ME.name.to_owned(),

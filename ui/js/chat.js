@@ -30,39 +30,8 @@ export function createChat(state, onChange) {
       }
     },
     openFile: (msg) => openFileWithFeedback(msg),
-    toggleVoice: async (msg) => {
-      try {
-        if (ctx.playingId === msg.id) {
-          await api.voiceStop();
-          ctx.playingId = null;
-        } else {
-          ctx.playingId = msg.id;
-          msg.heard = true;
-          render();
-          await api.voicePlay(msg.id);
-        }
-      } catch (e) {
-        ctx.playingId = null;
-        toast(errorText(e));
-      }
-      render();
-    },
-    toggleMusic: async (msg) => {
-      try {
-        if (ctx.playingId === msg.id) {
-          await api.voiceStop();
-          ctx.playingId = null;
-        } else {
-          ctx.playingId = msg.id;
-          render();
-          await api.musicPlay(msg.id);
-        }
-      } catch (e) {
-        ctx.playingId = null;
-        toast(errorText(e));
-      }
-      render();
-    },
+    toggleVoice: (msg) => togglePlay(msg, () => { msg.heard = true; return api.voicePlay(msg.id); }),
+    toggleMusic: (msg) => togglePlay(msg, () => api.musicPlay(msg.id)),
     loadPoster: (msg, img) => {
       const cached = ctx.posterCache.get(msg.id);
       if (cached) { img.src = cached; return; }
@@ -82,6 +51,25 @@ export function createChat(state, onChange) {
       }
     },
   };
+
+  /** Stops what plays when it is `msg`, else starts `msg` with `play`. */
+  async function togglePlay(msg, play) {
+    try {
+      if (ctx.playingId === msg.id) {
+        await api.voiceStop();
+        ctx.playingId = null;
+      } else {
+        ctx.playingId = msg.id;
+        const started = play();
+        render();
+        await started;
+      }
+    } catch (e) {
+      ctx.playingId = null;
+      toast(errorText(e));
+    }
+    render();
+  }
 
   function render({ keepBottom = false, anchor = null } = {}) {
     const atBottom = scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < 40;

@@ -3,6 +3,7 @@
 use crate::error::{Result, check_size};
 use crate::models::{ConvRef, ConversationDto};
 use crate::state::AppState;
+use rongchat_client::{Client, ConversationId};
 use tauri::State;
 
 /// The longest draft we keep.
@@ -35,8 +36,7 @@ pub async fn conversation_open(
 /// Clears the unread count of an open chat when more messages arrive.
 #[tauri::command]
 pub async fn conversation_mark_read(state: State<'_, AppState>, conv: ConvRef) -> Result<()> {
-    let session = state.session().await?;
-    Ok(session.client().mark_read(&conv.validated()?).await?)
+    on_client(&state, conv, async |client, id| client.mark_read(id).await).await
 }
 
 /// Pins or unpins a conversation (pinned ones sort first; the client emits the row).
@@ -46,8 +46,10 @@ pub async fn conversation_set_pinned(
     conv: ConvRef,
     pinned: bool,
 ) -> Result<()> {
-    let session = state.session().await?;
-    Ok(session.client().set_pinned(&conv.validated()?, pinned)?)
+    on_client(&state, conv, async |client, id| {
+        client.set_pinned(id, pinned)
+    })
+    .await
 }
 
 /// Turns do-not-disturb on or off (the client emits the row).
@@ -57,18 +59,16 @@ pub async fn conversation_set_muted(
     conv: ConvRef,
     muted: bool,
 ) -> Result<()> {
-    let session = state.session().await?;
-    Ok(session.client().set_muted(&conv.validated()?, muted)?)
+    on_client(&state, conv, async |client, id| client.set_muted(id, muted)).await
 }
 
 /// Removes a conversation from the list.
 #[tauri::command]
 pub async fn conversation_remove(state: State<'_, AppState>, conv: ConvRef) -> Result<()> {
-    let session = state.session().await?;
-    Ok(session
-        .client()
-        .remove_conversation(&conv.validated()?)
-        .await?)
+    on_client(&state, conv, async |client, id| {
+        client.remove_conversation(id).await
+    })
+    .await
 }
 
 /// Keeps what was typed but not sent.
@@ -79,6 +79,19 @@ pub async fn conversation_set_draft(
     draft: String,
 ) -> Result<()> {
     check_size(draft.len(), MAX_DRAFT_BYTES)?;
+    on_client(&state, conv, async |client, id| {
+        client.set_draft(id, &draft)
+    })
+    .await
+}
+
+/// Runs one client call on the validated conversation of the signed-in session.
+async fn on_client<T>(
+    state: &AppState,
+    conv: ConvRef,
+    call: impl AsyncFnOnce(&Client, &ConversationId) -> rongchat_client::Result<T>,
+) -> Result<T> {
     let session = state.session().await?;
-    Ok(session.client().set_draft(&conv.validated()?, &draft)?)
+    let id = conv.validated()?;
+    Ok(call(session.client(), &id).await?)
 }

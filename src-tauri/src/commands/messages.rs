@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result, check_size};
 use crate::models::{ConvRef, HistoryDto, MessageDto};
+use crate::session::Session;
 use crate::state::AppState;
 use rongchat_client::Outgoing;
 use tauri::State;
@@ -40,12 +41,7 @@ pub async fn message_send_text(
         return Err(Error::Invalid("empty text".into()));
     }
     check_size(text.len(), MAX_TEXT_BYTES)?;
-    let session = state.session().await?;
-    let m = session
-        .client()
-        .send(&conv.validated()?, Outgoing::Text(text))
-        .await?;
-    Ok(session.view().message(&m))
+    send(&state, conv, |_| Ok(Outgoing::Text(text))).await
 }
 
 /// Sends one of the music entries (`music_list`).
@@ -55,19 +51,31 @@ pub async fn message_send_music(
     conv: ConvRef,
     music_id: String,
 ) -> Result<MessageDto> {
+    send(&state, conv, |session| {
+        let music = session
+            .music()
+            .iter()
+            .find(|m| m.id == music_id)
+            .ok_or_else(|| Error::NotFound(format!("music {music_id:?}")))?;
+        Ok(Outgoing::Music {
+            url: music.url.clone(),
+            name: music.name.clone(),
+            author: music.author.clone(),
+            poster: music.poster.clone(),
+        })
+    })
+    .await
+}
+
+/// Sends what `outgoing` builds into `conv`; the message as it stands now (`sending`).
+async fn send(
+    state: &AppState,
+    conv: ConvRef,
+    outgoing: impl FnOnce(&Session) -> Result<Outgoing>,
+) -> Result<MessageDto> {
     let session = state.session().await?;
-    let music = session
-        .music()
-        .iter()
-        .find(|m| m.id == music_id)
-        .ok_or_else(|| Error::NotFound(format!("music {music_id:?}")))?;
-    let outgoing = Outgoing::Music {
-        url: music.url.clone(),
-        name: music.name.clone(),
-        author: music.author.clone(),
-        poster: music.poster.clone(),
-    };
-    let m = session.client().send(&conv.validated()?, outgoing).await?;
+    let id = conv.validated()?;
+    let m = session.client().send(&id, outgoing(&session)?).await?;
     Ok(session.view().message(&m))
 }
 

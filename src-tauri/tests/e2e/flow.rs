@@ -269,14 +269,21 @@ async fn app_with_an_account_from_the_environment() {
     let token = server.issue_token("alice", "Alice").expect("token");
     let data_dir = dir.path().join("app-data");
     let navi = server.http_url();
-    let app = App::launch(&[
-        ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
-        ("RONGCHAT_NAVI", navi.as_str()),
-        ("RONGCHAT_APPKEY", server.app_key()),
-        ("RONGCHAT_TOKEN", token.as_str()),
-        LOG_FILTER,
-    ])
-    .await;
+    // The app signs in with an account from the environment, with `token`.
+    let launch = |token: String| {
+        let (data_dir, navi, key) = (data_dir.clone(), navi.clone(), server.app_key().to_owned());
+        async move {
+            App::launch(&[
+                ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
+                ("RONGCHAT_NAVI", navi.as_str()),
+                ("RONGCHAT_APPKEY", key.as_str()),
+                ("RONGCHAT_TOKEN", token.as_str()),
+                LOG_FILTER,
+            ])
+            .await
+        }
+    };
+    let app = launch(token.clone()).await;
     app.wait_js(
         "connected as alice",
         "const s = window.__rongchat.state.status; return !!s && s.state.kind === 'connected' && s.mode === 'account' && s.userId === 'alice';",
@@ -309,14 +316,7 @@ async fn app_with_an_account_from_the_environment() {
 
     // A wrong token: the banner offers the settings, chosen by the error's kind.
     let wrong = format!("{token}x");
-    let app = App::launch(&[
-        ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
-        ("RONGCHAT_NAVI", navi.as_str()),
-        ("RONGCHAT_APPKEY", server.app_key()),
-        ("RONGCHAT_TOKEN", wrong.as_str()),
-        LOG_FILTER,
-    ])
-    .await;
+    let app = launch(wrong.clone()).await;
     app.wait_js(
         "the token-invalid kind",
         "const s = window.__rongchat.state.status; return !!s && !!s.error && s.error.kind === 'tokenInvalid';",
