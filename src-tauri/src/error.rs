@@ -135,6 +135,7 @@ fn client_kind(e: &rongchat_client::Error) -> &'static str {
             _ => "notConnected",
         },
         C::Cancelled => "cancelled",
+        C::TooLarge { .. } => "tooLarge",
         C::Io(_) => "io",
         C::Http(_) | C::Navi(_) => "network",
         C::Upload(_) => "upload",
@@ -190,6 +191,10 @@ mod tests {
             (
                 rongchat_client::Error::Io(std::io::Error::other("disk")),
                 "io",
+            ),
+            (
+                rongchat_client::Error::TooLarge { size: 2, limit: 1 },
+                "tooLarge",
             ),
             (
                 rongchat_client::Error::Connection(ConnectionStatus::TokenIncorrect),

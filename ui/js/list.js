@@ -3,8 +3,10 @@ import { el, $, avatarNode } from './dom.js';
 import { t } from './i18n.js';
 import { formatListTime } from './time.js';
 
-/** A conversation's key: its type by name (`private`, `group`, ...) and target. */
-export const convKey = (c) => `${JSON.stringify(c.conversationType)}:${c.targetId}`;
+/** A conversation type's name: `private`, `group`, ... (unknown ones arrive as `{other: n}`). */
+const typeName = (type) => (typeof type === 'string' ? type : JSON.stringify(type));
+/** A conversation's key: its type by name and its target. */
+export const convKey = (c) => `${typeName(c.conversationType)}:${c.targetId}`;
 
 /** The demo's order: pinned first, then the newest message first. */
 export function sortConversations(list) {
@@ -49,7 +51,7 @@ function conversationItem(conv, active, handlers) {
     }));
   const item = el('li', {
     class: `conversation${active ? ' active' : ''}${conv.pinned ? ' pinned' : ''}`,
-    dataset: { key, targetId: conv.targetId, type: JSON.stringify(conv.conversationType) },
+    dataset: { key, targetId: conv.targetId, type: typeName(conv.conversationType) },
     onclick: () => handlers.onOpen(conv),
   },
   avatarNode(conv.avatar, conv.title),
