@@ -14,8 +14,8 @@ use rongchat_proto::status::AckStatus;
 use rongchat_proto::{ConversationType, Direction, Topic, pb};
 use std::sync::Arc;
 
-/// Largest accepted message content (RongCloud's limit).
-pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
+pub use crate::config::MAX_CONTENT_BYTES;
+use crate::config::{MAX_ENVELOPE_BYTES, MAX_EXTRA_BYTES, MAX_PUSH_BYTES};
 /// The read-sync message: "I read this conversation up to lastMessageSendTime".
 const READ_SYNC: &str = "RC:SRSMsg";
 
@@ -86,8 +86,25 @@ fn validate(out: &Outbound) -> Result<(), Refused> {
     if out.message.classname.is_empty() || out.message.classname.len() > 64 {
         return Err(Refused::Invalid("bad objectName"));
     }
-    if out.message.content.len() > MAX_CONTENT_BYTES {
+    let m = &out.message;
+    if m.content.len() > MAX_CONTENT_BYTES {
         return Err(Refused::Invalid("content over 128 KB"));
+    }
+    if m.extra_content
+        .as_ref()
+        .is_some_and(|e| e.len() > MAX_EXTRA_BYTES)
+    {
+        return Err(Refused::Invalid("extraContent over 16 KB"));
+    }
+    if m.push_text
+        .as_ref()
+        .is_some_and(|p| p.len() > MAX_PUSH_BYTES)
+    {
+        return Err(Refused::Invalid("pushText over 4 KB"));
+    }
+    // Every other field together, so no field can carry a message past a reply's budget.
+    if m.encoded_len().saturating_sub(m.content.len()) > MAX_ENVELOPE_BYTES {
+        return Err(Refused::Invalid("message fields over 32 KB"));
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Each user's conversation list: last message, unread count, read time.
 
-use super::messages::{MessageRow, message_columns, message_with_direction};
+use super::messages::{MessageRow, bounded, message_columns, message_with_direction, wire_size};
 use crate::error::Result;
 use rongchat_proto::ConversationType;
 use rusqlite::{Connection, params};
@@ -22,13 +22,14 @@ pub struct ConversationRow {
     pub last_message: Option<MessageRow>,
 }
 
-/// The user's conversations with `last_time < before`, newest first, at most `limit`; and
-/// whether that was all.
+/// The user's conversations with `last_time < before`, newest first, at most `limit` and
+/// `max_bytes` (their last messages by [`wire_size`]); and whether that was all.
 pub fn list(
     conn: &Connection,
     user_id: &str,
     before: i64,
     limit: usize,
+    max_bytes: usize,
 ) -> Result<(Vec<ConversationRow>, bool)> {
     let mut stmt = conn.prepare_cached(
         "SELECT channel_type, target_id, last_time, unread_count, read_time, last_msg_seq
@@ -48,32 +49,38 @@ pub fn list(
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let finished = rows.len() <= limit;
     let sql = format!(
         "SELECT {}, CASE WHEN m.from_user = ?2 THEN 1 ELSE 0 END FROM messages m WHERE m.seq = ?1",
         message_columns()
     );
     let mut message = conn.prepare_cached(&sql)?;
-    let mut out = Vec::with_capacity(rows.len().min(limit));
-    for (channel_type, target_id, last_time, unread_count, read_time, seq) in
-        rows.into_iter().take(limit)
-    {
-        let last_message = match seq {
-            Some(seq) => message
-                .query_map(params![seq, user_id], message_with_direction)?
-                .next()
-                .transpose()?,
-            None => None,
-        };
-        out.push(ConversationRow {
-            channel_type: ConversationType::from_code(channel_type),
-            target_id,
-            last_time,
-            unread_count,
-            read_time,
-            last_message,
-        });
-    }
+    let with_messages = rows.into_iter().map(
+        |(channel_type, target_id, last_time, unread_count, read_time, seq)| {
+            let last_message = match seq {
+                Some(seq) => message
+                    .query_map(params![seq, user_id], message_with_direction)?
+                    .next()
+                    .transpose()?,
+                None => None,
+            };
+            Ok(ConversationRow {
+                channel_type: ConversationType::from_code(channel_type),
+                target_id,
+                last_time,
+                unread_count,
+                read_time,
+                last_message,
+            })
+        },
+    );
+    let size = |r: &ConversationRow| {
+        r.target_id.len()
+            + r.last_message
+                .as_ref()
+                .map_or(64, |m| wire_size(&m.message))
+    };
+    let (out, more) = bounded(with_messages, size, limit, max_bytes)?;
+    let finished = !more;
     Ok((out, finished))
 }
 

@@ -127,6 +127,54 @@ pub(super) fn message_columns() -> &'static str {
     MESSAGE_COLUMNS
 }
 
+/// Room for a reply's fixed fields and each listed message's tags, lengths and numbers.
+const WIRE_OVERHEAD: usize = 512;
+
+/// An upper bound on the bytes `m` takes in a reply (a `DownStreamMessage` or a
+/// conversation entry carrying it): its strings plus a fixed allowance for everything else.
+pub fn wire_size(m: &StoredMessage) -> usize {
+    let optional = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+    WIRE_OVERHEAD
+        + m.uid.len()
+        + m.from_user.len()
+        + 2 * m.target_id.len()
+        + m.classname.len()
+        + m.content.len()
+        + optional(&m.extra_content)
+        + optional(&m.push_content)
+}
+
+/// How much one page may hold: messages (or conversations) and bytes by [`wire_size`].
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    /// At most this many rows.
+    pub count: usize,
+    /// At most this many bytes together (the first row always, so a page makes progress).
+    pub bytes: usize,
+}
+
+/// Rows from `rows` while at most `limit` and, together, at most `max_bytes` by
+/// [`wire_size`] (the first row always, so a page makes progress); and whether any row
+/// was left out. Stops reading at the first row that does not fit.
+pub(super) fn bounded<T>(
+    rows: impl Iterator<Item = rusqlite::Result<T>>,
+    size: impl Fn(&T) -> usize,
+    limit: usize,
+    max_bytes: usize,
+) -> rusqlite::Result<(Vec<T>, bool)> {
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    for row in rows {
+        let row = row?;
+        bytes = bytes.saturating_add(size(&row));
+        if out.len() >= limit || (bytes > max_bytes && !out.is_empty()) {
+            return Ok((out, true));
+        }
+        out.push(row);
+    }
+    Ok((out, false))
+}
+
 /// Stores a message and its deliveries, updating each user's conversation, in one
 /// transaction.
 pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery]) -> Result<i64> {
@@ -241,13 +289,16 @@ pub struct PullPage {
 }
 
 /// Messages for `user_id` received after `inbox_after` and, when `outbox_after` is set,
-/// sent (from any device) after it; ascending, at most `limit`.
+/// sent (from any device) after it; ascending, at most `limit` and `max_bytes` (by
+/// [`wire_size`]). A page cut short ends at a time `t` with every message up to `t` of
+/// both boxes in it, so the cursors continue exactly where it stopped.
 pub fn pull(
     conn: &Connection,
     user_id: &str,
     inbox_after: i64,
     outbox_after: Option<i64>,
     limit: usize,
+    max_bytes: usize,
 ) -> Result<PullPage> {
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS}, i.direction FROM inbox i JOIN messages m ON m.seq = i.msg_seq
@@ -256,8 +307,9 @@ pub fn pull(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
-    let mut all: Vec<MessageRow> = stmt
-        .query_map(
+    let size = |m: &MessageRow| wire_size(&m.message);
+    let (mut all, mut more) = bounded(
+        stmt.query_map(
             params![
                 user_id,
                 direction_number(Direction::Receive),
@@ -265,29 +317,40 @@ pub fn pull(
                 fetch
             ],
             message_with_direction,
-        )?
-        .collect::<rusqlite::Result<_>>()?;
+        )?,
+        size,
+        limit,
+        max_bytes,
+    )?;
     if let Some(after) = outbox_after {
-        let sent = stmt
-            .query_map(
+        // Each box stops at its first row past the budget, so the merged prefix within the
+        // budget never skips a row that either box left unread.
+        let (sent, sent_more) = bounded(
+            stmt.query_map(
                 params![user_id, direction_number(Direction::Send), after, fetch],
                 message_with_direction,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            )?,
+            size,
+            limit,
+            max_bytes,
+        )?;
+        more |= sent_more;
         all.extend(sent);
         all.sort_by_key(|m| (m.message.data_time, direction_number(m.direction)));
+        let merged = all.len();
+        let (page, _) = bounded(all.into_iter().map(Ok), size, limit, max_bytes)?;
+        more |= page.len() < merged;
+        all = page;
     }
-    let finished = all.len() <= limit;
-    all.truncate(limit);
     Ok(PullPage {
         messages: all,
-        finished,
+        finished: !more,
     })
 }
 
 /// History of one conversation for `user_id`: persisted messages older than `before`
 /// (newest first) when `newer` is false, else newer than `before` (oldest first). Returns at
-/// most `count` and whether more exist.
+/// most `page` (by [`wire_size`]), and whether more exist.
 pub fn history(
     conn: &Connection,
     user_id: &str,
@@ -295,7 +358,7 @@ pub fn history(
     target: &str,
     time: i64,
     newer: bool,
-    count: usize,
+    page: Bounds,
 ) -> Result<(Vec<MessageRow>, bool)> {
     let sql = if newer {
         format!(
@@ -314,15 +377,15 @@ pub fn history(
              GROUP BY i.msg_seq ORDER BY i.data_time DESC LIMIT ?5"
         )
     };
-    let fetch = i64::try_from(count + 1).unwrap_or(i64::MAX);
+    let fetch = i64::try_from(page.count + 1).unwrap_or(i64::MAX);
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<MessageRow> = stmt
-        .query_map(
+    Ok(bounded(
+        stmt.query_map(
             params![user_id, channel_type.code(), target, time, fetch],
             message_with_direction,
-        )?
-        .collect::<rusqlite::Result<_>>()?;
-    let more = rows.len() > count;
-    rows.truncate(count);
-    Ok((rows, more))
+        )?,
+        |m| wire_size(&m.message),
+        page.count,
+        page.bytes,
+    )?)
 }

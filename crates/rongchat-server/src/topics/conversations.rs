@@ -1,7 +1,7 @@
 //! `qryRelationR` (conversation list), `updRRTime` (read up to a time, clears the unread
 //! count on every device) and `delSessions`.
 
-use super::reply::{Reply, decode, internal};
+use super::reply::{LIST_BYTES, Reply, decode, internal};
 use crate::connection::Connection;
 use crate::routing::down_message;
 use crate::store::conversations;
@@ -27,7 +27,7 @@ pub async fn list(conn: &Connection, payload: &[u8]) -> Reply {
     let (rows, finished) = conn
         .shared
         .store
-        .run(move |c| conversations::list(c, &user, before, count))
+        .run(move |c| conversations::list(c, &user, before, count, LIST_BYTES))
         .await
         .map_err(internal)?;
     let info = rows

@@ -1,6 +1,6 @@
 //! `qryPMsg` / `qryGMsg`: one conversation's stored history, paged by time.
 
-use super::reply::{Reply, decode, internal};
+use super::reply::{LIST_BYTES, Reply, decode, internal};
 use crate::connection::Connection;
 use crate::routing::down_message;
 use crate::store::messages;
@@ -34,7 +34,13 @@ pub async fn query(conn: &Connection, channel_type: ConversationType, payload: &
     let (rows, more) = conn
         .shared
         .store
-        .run(move |c| messages::history(c, &user, channel_type, &target, time, newer, count))
+        .run(move |c| {
+            let page = messages::Bounds {
+                count,
+                bytes: LIST_BYTES,
+            };
+            messages::history(c, &user, channel_type, &target, time, newer, page)
+        })
         .await
         .map_err(internal)?;
     let sync_time = rows.last().map(|m| m.message.data_time).unwrap_or(0);

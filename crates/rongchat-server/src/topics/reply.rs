@@ -4,6 +4,10 @@ use crate::routing::INTERNAL_ERROR;
 use rongchat_proto::pb::{Required, decode_checked};
 use rongchat_proto::status::AckStatus;
 
+/// The bytes a reply's listed messages may take: the reply budget less room for the
+/// reply's own fields (cursors, flags).
+pub(crate) const LIST_BYTES: usize = crate::config::MAX_REPLY_BYTES - 1024;
+
 /// What a query handler returns: a protobuf reply, or an error status.
 pub(crate) type Reply = Result<Vec<u8>, AckStatus>;
 

@@ -1,6 +1,6 @@
 //! `pullMsg`: the inbox/outbox sync (fact sheet §8).
 
-use super::reply::{Reply, decode, internal};
+use super::reply::{LIST_BYTES, Reply, decode, internal};
 use crate::connection::Connection;
 use crate::routing::down_message;
 use crate::store::messages;
@@ -24,7 +24,7 @@ pub async fn pull(conn: &Connection, payload: &[u8]) -> Reply {
     let page = conn
         .shared
         .store
-        .run(move |c| messages::pull(c, &user, inbox_after, outbox_after, PAGE))
+        .run(move |c| messages::pull(c, &user, inbox_after, outbox_after, PAGE, LIST_BYTES))
         .await
         .map_err(internal)?;
     let newest_received = page

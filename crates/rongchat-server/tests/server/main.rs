@@ -9,6 +9,7 @@ mod connect;
 mod conversations;
 mod groups;
 mod history;
+mod hostile;
 mod logging;
 mod messaging;
 mod navi;
