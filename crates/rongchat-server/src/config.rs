@@ -51,6 +51,8 @@ pub struct Config {
     pub upload_token_ttl: Duration,
     /// A connection that sends nothing for this long is closed (the SDK pings every 15 s).
     pub idle_timeout: Duration,
+    /// How long one minute of a Server API block or gag lasts (60 s; tests shorten it).
+    pub api_minute: Duration,
     /// A write (WebSocket frame or HTTP response bytes) that makes no progress for this
     /// long closes its connection: a peer that stops reading holds nothing for longer.
     pub write_timeout: Duration,
@@ -85,6 +87,7 @@ impl Config {
             token_ttl: Duration::from_secs(30 * 24 * 3600),
             upload_token_ttl: Duration::from_secs(3600),
             idle_timeout: Duration::from_secs(90),
+            api_minute: Duration::from_secs(60),
             write_timeout: Duration::from_secs(30),
             max_connections_per_user: 16,
             max_queued_bytes: 4 * 1024 * 1024,

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::hub::Outgoing;
 use crate::shared::Shared;
 use crate::store::messages::{self, FLAG_COUNTED, FLAG_PERSISTED, direction_number};
-use crate::store::{Delivery, MessageRow, StoredMessage, conversations, groups};
+use crate::store::{Delivery, MessageRow, StoredMessage, conversations, groups, moderation};
 use crate::users::valid_id;
 use prost::Message;
 use rongchat_proto::status::AckStatus;
@@ -36,6 +36,19 @@ pub struct Outbound {
     pub notify_sender: bool,
 }
 
+/// How the Server API narrows a send; client sends use the default.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Deliver even if the recipient blacklisted the sender (Server API without
+    /// `verifyBlacklist`).
+    pub skip_blacklist: bool,
+    /// Directed group message: only these members receive it.
+    pub only: Option<Vec<String>>,
+    /// A server notice about an earlier message (recall): reaches the group's members
+    /// even if the sender has since left or been gagged.
+    pub notice: bool,
+}
+
 /// A stored (or relayed) message's stamp for the PUBACK.
 #[derive(Debug, Clone)]
 pub struct Sent {
@@ -54,6 +67,12 @@ pub enum Refused {
     /// The sender is not a member of the group (or it does not exist).
     #[error("not in group")]
     NotInGroup,
+    /// The sender is gagged in the group.
+    #[error("gagged in group")]
+    Gagged,
+    /// The recipient blacklisted the sender.
+    #[error("blacklisted by the recipient")]
+    Blacklisted,
     /// The store failed.
     #[error(transparent)]
     Internal(#[from] Error),
@@ -65,6 +84,8 @@ impl Refused {
         match self {
             Refused::Invalid(_) => AckStatus::ParameterInvalid,
             Refused::NotInGroup => AckStatus::NotInGroup,
+            Refused::Gagged => AckStatus::MutedInGroup,
+            Refused::Blacklisted => AckStatus::RejectedByBlacklist,
             Refused::Internal(_) => AckStatus::Other(INTERNAL_ERROR),
         }
     }
@@ -76,7 +97,7 @@ pub const INTERNAL_ERROR: u16 = 1000;
 fn validate(out: &Outbound) -> Result<(), Refused> {
     if !matches!(
         out.conversation,
-        ConversationType::Private | ConversationType::Group
+        ConversationType::Private | ConversationType::Group | ConversationType::System
     ) {
         return Err(Refused::Invalid("unsupported conversation type"));
     }
@@ -109,20 +130,45 @@ fn validate(out: &Outbound) -> Result<(), Refused> {
     Ok(())
 }
 
-/// Who receives a message (besides the sender).
-async fn recipients(shared: &Shared, out: &Outbound) -> Result<Vec<String>, Refused> {
+/// Who receives a message (besides the sender); refuses a gagged or blacklisted sender.
+async fn recipients(
+    shared: &Shared,
+    out: &Outbound,
+    opts: &Options,
+) -> Result<Vec<String>, Refused> {
+    let (from, target) = (out.from.clone(), out.target.clone());
     match out.conversation {
         ConversationType::Group => {
-            let group = out.target.clone();
-            let members = shared
+            let now = now_ms();
+            let (members, gagged) = shared
                 .store
-                .run(move |c| groups::members(c, &group))
-                .await?
-                .ok_or(Refused::NotInGroup)?;
-            if !members.contains(&out.from) {
+                .run(move |c| {
+                    let gagged = moderation::is_gagged(c, &target, &from, now)?;
+                    Ok((groups::members(c, &target)?, gagged))
+                })
+                .await?;
+            let members = members.ok_or(Refused::NotInGroup)?;
+            if !opts.notice && !members.contains(&out.from) {
                 return Err(Refused::NotInGroup);
             }
-            Ok(members.into_iter().filter(|m| *m != out.from).collect())
+            if !opts.notice && gagged {
+                return Err(Refused::Gagged);
+            }
+            let only = opts.only.as_ref();
+            Ok(members
+                .into_iter()
+                .filter(|m| *m != out.from && only.is_none_or(|o| o.contains(m)))
+                .collect())
+        }
+        ConversationType::Private if !opts.skip_blacklist => {
+            let blocked = shared
+                .store
+                .run(move |c| moderation::is_blacklisted(c, &target, &from))
+                .await?;
+            if blocked {
+                return Err(Refused::Blacklisted);
+            }
+            Ok(vec![out.target.clone()])
         }
         _ => Ok(vec![out.target.clone()]),
     }
@@ -130,12 +176,21 @@ async fn recipients(shared: &Shared, out: &Outbound) -> Result<Vec<String>, Refu
 
 /// Stores and delivers a message. The caller sends the PUBACK from the returned stamp.
 pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> {
+    send_with(shared, out, &Options::default()).await
+}
+
+/// [`send`], narrowed by the Server API's `opts`.
+pub async fn send_with(
+    shared: &Arc<Shared>,
+    out: Outbound,
+    opts: &Options,
+) -> Result<Sent, Refused> {
     validate(&out)?;
     let read_sync = out.message.classname == READ_SYNC;
     let recipients = if read_sync {
         Vec::new()
     } else {
-        recipients(shared, &out).await?
+        recipients(shared, &out, opts).await?
     };
     let data_time = shared.clock.next(now_ms());
     let uid = message_uid(data_time);
@@ -241,8 +296,21 @@ fn stored_message(out: &Outbound, uid: String, data_time: i64, flags: i32) -> St
 /// Relays a status message (typing, ...): delivered to online recipients as `s_msg`,
 /// never stored.
 pub async fn relay_status(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> {
+    relay_status_with(shared, out, &Options::default()).await
+}
+
+/// [`relay_status`], narrowed by the Server API's `opts`; `notify_sender` also reaches the
+/// sender's own devices.
+pub async fn relay_status_with(
+    shared: &Arc<Shared>,
+    out: Outbound,
+    opts: &Options,
+) -> Result<Sent, Refused> {
     validate(&out)?;
-    let recipients = recipients(shared, &out).await?;
+    let mut recipients = recipients(shared, &out, opts).await?;
+    if out.notify_sender {
+        recipients.push(out.from.clone());
+    }
     let data_time = shared.clock.next(now_ms());
     let uid = message_uid(data_time);
     let row = MessageRow {
@@ -296,7 +364,7 @@ fn read_sync_time(content: &str) -> Option<i64> {
 pub fn down_message(row: &MessageRow, viewer: &str, history: bool) -> pb::DownStreamMessage {
     let (m, direction) = (&row.message, row.direction);
     let sent_by_viewer = direction == Direction::Send || m.from_user == viewer;
-    let private = m.channel_type == ConversationType::Private;
+    let private = !m.channel_type.targets_group();
     let from_user_id = if private && sent_by_viewer && !history {
         m.target_id.clone()
     } else {

@@ -48,17 +48,27 @@ pub(crate) fn issue_token(
     Ok(token)
 }
 
-/// Blocks or unblocks a user; a blocked user's connections are closed. False when there is
-/// no such user.
+/// Blocks (until unblocked) or unblocks a user; see [`block_until`].
 pub(crate) fn set_blocked(shared: &Shared, user_id: &str, blocked: bool) -> Result<bool> {
+    change_block(shared, user_id, blocked, 0)
+}
+
+/// Blocks a user until `until` (ms): the block ends by itself. False when there is no
+/// such user.
+pub(crate) fn block_until(shared: &Shared, user_id: &str, until: i64) -> Result<bool> {
+    change_block(shared, user_id, true, until)
+}
+
+/// A blocked user's connections are closed; new ones get CONNACK 9 until the block ends.
+fn change_block(shared: &Shared, user_id: &str, blocked: bool, until: i64) -> Result<bool> {
     let found = shared
         .store
-        .with(|c| accounts::set_blocked(c, user_id, blocked))?;
+        .with(|c| accounts::set_blocked(c, user_id, blocked, until))?;
     if found && blocked {
         shared.hub.close_user(user_id);
     }
     if found {
-        tracing::info!(user = user_id, blocked, "user block changed");
+        tracing::info!(user = user_id, blocked, until, "user block changed");
     }
     Ok(found)
 }

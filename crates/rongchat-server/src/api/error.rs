@@ -30,6 +30,12 @@ pub enum ApiError {
     /// 22406 / 400: the sender is not in the group.
     #[error("not in group")]
     NotInGroup,
+    /// 22408 / 400: the sender is gagged in the group.
+    #[error("gagged in group")]
+    Gagged,
+    /// 25101 / 400: the message cannot be recalled (already recalled).
+    #[error("recall failed")]
+    Recall,
     /// 1000 / 500.
     #[error("internal error")]
     Internal,
@@ -43,6 +49,8 @@ impl ApiError {
             ApiError::Signature | ApiError::Timestamp | ApiError::Nonce => 1004,
             ApiError::TooLong(_) => 1005,
             ApiError::NotInGroup => 22406,
+            ApiError::Gagged => 22408,
+            ApiError::Recall => 25101,
             ApiError::Internal => 1000,
         }
     }
@@ -53,9 +61,11 @@ impl ApiError {
             ApiError::AppKey | ApiError::Signature | ApiError::Timestamp | ApiError::Nonce => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::Param(_) | ApiError::TooLong(_) | ApiError::NotInGroup => {
-                StatusCode::BAD_REQUEST
-            }
+            ApiError::Param(_)
+            | ApiError::TooLong(_)
+            | ApiError::NotInGroup
+            | ApiError::Gagged
+            | ApiError::Recall => StatusCode::BAD_REQUEST,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,73 +1,109 @@
-//! RongCloud's Server API (notes §7): form-encoded calls signed with the app secret (see
+//! RongCloud's Server API (notes §7): form or JSON calls signed with the app secret (see
 //! [`Signed`]); a nonce is accepted once. Every call goes through one handler that checks
-//! the signature, runs the call and logs its path and outcome.
+//! the signature, reads the parameters, runs the call and logs its path and outcome. One
+//! module per family: `user`, `message`, `group`, `conversation`.
 
+mod conversation;
 mod error;
+mod group;
+mod message;
+mod params;
 mod signed;
+mod time;
+mod user;
 
 pub use error::ApiError;
 pub use signed::{MAX_CLOCK_SKEW_MS, Signed, sign};
 
 use crate::clock::now_ms;
 use crate::reply::json_ok;
-use crate::routing::{self, MAX_CONTENT_BYTES, Outbound, Refused};
 use crate::shared::Shared;
-use crate::store::{accounts, groups};
-use crate::{form, users};
+use crate::store::accounts;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
-use rongchat_proto::{ConversationType, pb};
-use serde_json::{Value, json};
+use params::Params;
+use rongchat_proto::ConversationType;
+use serde_json::Value;
 use std::sync::Arc;
-
-/// A request's form fields, in order (keys repeat).
-type Pairs = [(String, String)];
 
 /// What a call adds to `{"code": 200}`, or why it was refused.
 type Outcome = Result<Value, ApiError>;
 
-/// The calls this server answers.
+/// The calls this server answers (the README's table lists them with their parameters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Call {
-    /// `userId`, `name`, `portraitUri` -> a login token.
     GetToken,
-    /// `userId` (the `minute` duration is not modelled: blocked until unblocked). Closes
-    /// the user's connections; new ones get CONNACK 9.
-    Block,
-    /// `userId`.
-    Unblock,
-    /// `userId` -> `{"status": "1" | "0"}`.
+    UserRefresh,
+    UserInfo,
     CheckOnline,
-    /// `fromUserId`, `toUserId` (repeated), `objectName`, `content`, ...
+    Block,
+    Unblock,
+    BlockQuery,
+    BlacklistAdd,
+    BlacklistRemove,
+    BlacklistQuery,
     PublishPrivate,
-    /// `fromUserId`, `toGroupId` (repeated), ...
     PublishGroup,
-    /// `userId` (repeated), `groupId`, `groupName`. Creating is joining a group that does
-    /// not exist yet.
+    PublishSystem,
+    StatusPrivate,
+    StatusGroup,
+    Recall,
     GroupJoin,
-    /// `userId` (repeated), `groupId`.
     GroupQuit,
+    GroupDismiss,
+    GroupRefresh,
+    GroupSync,
+    GroupMembers,
+    UserGroups,
+    GagAdd,
+    GagRollback,
+    GagList,
+    MuteSet,
+    MuteGet,
 }
 
-/// The Server API's routes (POST only).
+/// Path (without `.json`) -> call.
+const ROUTES: &[(&str, Call)] = &[
+    ("/user/getToken", Call::GetToken),
+    ("/user/refresh", Call::UserRefresh),
+    ("/user/info", Call::UserInfo),
+    ("/user/checkOnline", Call::CheckOnline),
+    ("/user/block", Call::Block),
+    ("/user/unblock", Call::Unblock),
+    ("/user/block/query", Call::BlockQuery),
+    ("/user/blacklist/add", Call::BlacklistAdd),
+    ("/user/blacklist/remove", Call::BlacklistRemove),
+    ("/user/blacklist/query", Call::BlacklistQuery),
+    ("/message/private/publish", Call::PublishPrivate),
+    ("/message/group/publish", Call::PublishGroup),
+    ("/message/system/publish", Call::PublishSystem),
+    ("/statusmessage/private/publish", Call::StatusPrivate),
+    ("/statusmessage/group/publish", Call::StatusGroup),
+    ("/message/recall", Call::Recall),
+    ("/group/create", Call::GroupJoin),
+    ("/group/join", Call::GroupJoin),
+    ("/group/quit", Call::GroupQuit),
+    ("/group/dismiss", Call::GroupDismiss),
+    ("/group/refresh", Call::GroupRefresh),
+    ("/group/sync", Call::GroupSync),
+    ("/group/user/query", Call::GroupMembers),
+    ("/user/group/query", Call::UserGroups),
+    ("/group/user/gag/add", Call::GagAdd),
+    ("/group/user/gag/rollback", Call::GagRollback),
+    ("/group/user/gag/list", Call::GagList),
+    ("/conversation/notification/set", Call::MuteSet),
+    ("/conversation/notification/get", Call::MuteGet),
+];
+
+/// The Server API's routes (POST only), each at `<path>.json`.
 pub(crate) fn router() -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/user/getToken.json", post_call(Call::GetToken))
-        .route("/user/block.json", post_call(Call::Block))
-        .route("/user/unblock.json", post_call(Call::Unblock))
-        .route("/user/checkOnline.json", post_call(Call::CheckOnline))
-        .route(
-            "/message/private/publish.json",
-            post_call(Call::PublishPrivate),
-        )
-        .route("/message/group/publish.json", post_call(Call::PublishGroup))
-        .route("/group/create.json", post_call(Call::GroupJoin))
-        .route("/group/join.json", post_call(Call::GroupJoin))
-        .route("/group/quit.json", post_call(Call::GroupQuit))
+    ROUTES.iter().fold(Router::new(), |router, (path, call)| {
+        router.route(&format!("{path}.json"), post_call(*call))
+    })
 }
 
 fn post_call(call: Call) -> MethodRouter<Arc<Shared>> {
@@ -104,29 +140,42 @@ async fn handle(
 }
 
 async fn run(shared: &Arc<Shared>, call: Call, headers: &HeaderMap, body: &[u8]) -> Outcome {
-    let pairs = authenticate(shared, headers, body).await?;
-    let pairs = pairs.as_slice();
+    authenticate(shared, headers).await?;
+    let p = &Params::parse(headers, body)?;
     match call {
-        Call::GetToken => get_token(shared, pairs).await,
-        Call::Block => set_blocked(shared, pairs, true).await,
-        Call::Unblock => set_blocked(shared, pairs, false).await,
-        Call::CheckOnline => {
-            let online = shared.hub.is_online(required(pairs, "userId")?);
-            Ok(json!({ "status": if online { "1" } else { "0" } }))
-        }
-        Call::PublishPrivate => publish(shared, pairs, ConversationType::Private, "toUserId").await,
-        Call::PublishGroup => publish(shared, pairs, ConversationType::Group, "toGroupId").await,
-        Call::GroupJoin => change_members(shared, pairs, true).await,
-        Call::GroupQuit => change_members(shared, pairs, false).await,
+        Call::GetToken => user::get_token(shared, p).await,
+        Call::UserRefresh => user::refresh(shared, p).await,
+        Call::UserInfo => user::info(shared, p).await,
+        Call::CheckOnline => user::check_online(shared, p),
+        Call::Block => user::block(shared, p).await,
+        Call::Unblock => user::unblock(shared, p).await,
+        Call::BlockQuery => user::block_query(shared).await,
+        Call::BlacklistAdd => user::blacklist_change(shared, p, true).await,
+        Call::BlacklistRemove => user::blacklist_change(shared, p, false).await,
+        Call::BlacklistQuery => user::blacklist_query(shared, p).await,
+        Call::PublishPrivate => message::publish(shared, p, ConversationType::Private).await,
+        Call::PublishGroup => message::publish(shared, p, ConversationType::Group).await,
+        Call::PublishSystem => message::publish(shared, p, ConversationType::System).await,
+        Call::StatusPrivate => message::publish_status(shared, p, ConversationType::Private).await,
+        Call::StatusGroup => message::publish_status(shared, p, ConversationType::Group).await,
+        Call::Recall => message::recall(shared, p).await,
+        Call::GroupJoin => group::join(shared, p).await,
+        Call::GroupQuit => group::quit(shared, p).await,
+        Call::GroupDismiss => group::dismiss(shared, p).await,
+        Call::GroupRefresh => group::refresh(shared, p).await,
+        Call::GroupSync => group::sync(shared, p).await,
+        Call::GroupMembers => group::members(shared, p).await,
+        Call::UserGroups => group::of_user(shared, p).await,
+        Call::GagAdd => group::gag(shared, p, true).await,
+        Call::GagRollback => group::gag(shared, p, false).await,
+        Call::GagList => group::gag_list(shared, p).await,
+        Call::MuteSet => conversation::set(shared, p).await,
+        Call::MuteGet => conversation::get(shared, p).await,
     }
 }
 
-/// Verifies a request and returns its form fields.
-async fn authenticate(
-    shared: &Shared,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Vec<(String, String)>, ApiError> {
+/// Verifies a request's signing headers and claims its nonce.
+async fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
     let signed = Signed::from_headers(headers)?;
     let now = now_ms();
     signed.verify(&shared.config.app_key, &shared.config.app_secret, now)?;
@@ -138,36 +187,13 @@ async fn authenticate(
     if !fresh {
         return Err(ApiError::Nonce);
     }
-    Ok(form::parse(body))
+    Ok(())
 }
 
-fn required<'a>(pairs: &'a Pairs, key: &'static str) -> Result<&'a str, ApiError> {
-    form::first(pairs, key)
-        .filter(|v| !v.is_empty())
-        .ok_or(ApiError::Param(key))
-}
-
-/// A required id parameter that passes [`users::check_id`].
-fn id<'a>(pairs: &'a Pairs, key: &'static str) -> Result<&'a str, ApiError> {
-    let value = required(pairs, key)?;
-    users::check_id(value).map_err(|_| ApiError::Param(key))?;
-    Ok(value)
-}
-
-/// A repeated id parameter: at least one, every one valid.
-fn ids(pairs: &Pairs, key: &'static str) -> Result<Vec<String>, ApiError> {
-    let values = form::all(pairs, key);
-    if values.is_empty() || values.iter().any(|v| users::check_id(v).is_err()) {
-        return Err(ApiError::Param(key));
-    }
-    Ok(values.into_iter().map(str::to_owned).collect())
-}
-
-fn flag(pairs: &Pairs, key: &str, default: bool) -> bool {
-    match form::first(pairs, key) {
-        Some(v) => v == "1" || v.eq_ignore_ascii_case("true"),
-        None => default,
-    }
+/// The time `minutes` Server API minutes from now (a minute is `config.api_minute`).
+fn minutes_from_now(shared: &Shared, minutes: i64) -> i64 {
+    let minute_ms = i64::try_from(shared.config.api_minute.as_millis()).unwrap_or(60_000);
+    now_ms().saturating_add(minutes.saturating_mul(minute_ms))
 }
 
 /// Runs a synchronous store-and-hub operation on the blocking pool.
@@ -179,98 +205,4 @@ async fn blocking<T: Send + 'static>(
     Ok(tokio::task::spawn_blocking(move || f(&shared))
         .await
         .map_err(|_| ApiError::Internal)??)
-}
-
-async fn get_token(shared: &Arc<Shared>, pairs: &Pairs) -> Outcome {
-    let user_id = id(pairs, "userId")?.to_owned();
-    let name = form::first(pairs, "name").unwrap_or_default().to_owned();
-    if name.len() > 128 {
-        return Err(ApiError::TooLong("name"));
-    }
-    let expires = now_ms().saturating_add(shared.token_ttl_ms());
-    let user = user_id.clone();
-    let token = blocking(shared, move |s| {
-        users::issue_token(s, &user, &name, expires)
-    })
-    .await?;
-    Ok(json!({ "userId": user_id, "token": token }))
-}
-
-async fn set_blocked(shared: &Arc<Shared>, pairs: &Pairs, blocked: bool) -> Outcome {
-    let user_id = required(pairs, "userId")?.to_owned();
-    if !blocking(shared, move |s| users::set_blocked(s, &user_id, blocked)).await? {
-        return Err(ApiError::Param("userId"));
-    }
-    Ok(json!({}))
-}
-
-/// The UpStreamMessage a Server API publish stands for.
-fn api_message(pairs: &Pairs) -> Result<pb::UpStreamMessage, ApiError> {
-    let classname = required(pairs, "objectName")?.to_owned();
-    let content = required(pairs, "content")?.to_owned();
-    if content.len() > MAX_CONTENT_BYTES {
-        return Err(ApiError::TooLong("content"));
-    }
-    let persisted = flag(pairs, "isPersisted", true);
-    let counted = flag(pairs, "isCounted", true);
-    Ok(pb::UpStreamMessage {
-        session_id: i32::from(persisted) | (i32::from(persisted && counted) << 1),
-        classname,
-        content,
-        push_text: form::first(pairs, "pushContent").map(str::to_owned),
-        extra_content: form::first(pairs, "extraContent").map(str::to_owned),
-        ..Default::default()
-    })
-}
-
-/// Sends the message to each target in turn; every target is checked before any is sent.
-async fn publish(
-    shared: &Arc<Shared>,
-    pairs: &Pairs,
-    conversation: ConversationType,
-    targets_key: &'static str,
-) -> Outcome {
-    let from = id(pairs, "fromUserId")?;
-    if form::all(pairs, targets_key).is_empty() {
-        return Err(ApiError::Param(targets_key));
-    }
-    let message = api_message(pairs)?;
-    let targets = ids(pairs, targets_key)?;
-    let notify_sender = flag(pairs, "isIncludeSender", false);
-    for target in targets {
-        let out = Outbound {
-            from: from.to_owned(),
-            conversation,
-            target,
-            message: message.clone(),
-            origin: None,
-            notify_sender,
-        };
-        routing::send(shared, out).await.map_err(|e| match e {
-            Refused::Invalid(what) => ApiError::Param(what),
-            Refused::NotInGroup => ApiError::NotInGroup,
-            Refused::Internal(e) => e.into(),
-        })?;
-    }
-    Ok(json!({}))
-}
-
-async fn change_members(shared: &Arc<Shared>, pairs: &Pairs, join: bool) -> Outcome {
-    let group_id = id(pairs, "groupId")?.to_owned();
-    let members = ids(pairs, "userId")?;
-    let name = form::first(pairs, "groupName")
-        .unwrap_or_default()
-        .to_owned();
-    shared
-        .store
-        .run(move |c| {
-            let refs: Vec<&str> = members.iter().map(String::as_str).collect();
-            if join {
-                groups::join(c, &group_id, &name, &refs, now_ms())
-            } else {
-                groups::quit(c, &group_id, &refs)
-            }
-        })
-        .await?;
-    Ok(json!({}))
 }

@@ -1,7 +1,9 @@
 //! The signing headers of a Server API request:
 //! `Signature = hex(SHA1(AppSecret + Nonce + Timestamp))` in headers `App-Key`, `Nonce`,
 //! `Timestamp`, `Signature` (or their `rc-` spellings). Timestamps in seconds or ms, at most
-//! 5 minutes off.
+//! 5 minutes off, written strictly (10 or 13 digits, no sign, no leading zero) so one
+//! captured signature cannot be replayed under a second spelling; nonces are 1..=64
+//! characters of `[A-Za-z0-9._-]` (the SDKs send digits, Java's a decimal fraction).
 
 use super::error::ApiError;
 use axum::http::HeaderMap;
@@ -9,8 +11,8 @@ use sha1::{Digest, Sha1};
 
 /// How far a request's timestamp may be from the server's clock.
 pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
-/// Timestamps above this are in ms, below it in seconds (1e11 s is the year 5138).
-const MS_THRESHOLD: i64 = 100_000_000_000;
+/// Longest nonce.
+const MAX_NONCE_LEN: usize = 64;
 
 /// The signing headers of a request.
 #[derive(Clone, PartialEq, Eq)]
@@ -58,6 +60,9 @@ impl Signed {
         if self.app_key != app_key {
             return Err(ApiError::AppKey);
         }
+        if !valid_nonce(&self.nonce) {
+            return Err(ApiError::Signature);
+        }
         let expected = sign(secret, &self.nonce, &self.timestamp);
         if !constant_time_eq(
             expected.as_bytes(),
@@ -65,20 +70,33 @@ impl Signed {
         ) {
             return Err(ApiError::Signature);
         }
-        let ts: i64 = self
-            .timestamp
-            .trim()
-            .parse()
-            .map_err(|_| ApiError::Timestamp)?;
-        let ts_ms = if ts >= MS_THRESHOLD {
-            ts
-        } else {
-            ts.saturating_mul(1000)
-        };
+        let ts_ms = timestamp_ms(&self.timestamp).ok_or(ApiError::Timestamp)?;
         if (now_ms - ts_ms).abs() > MAX_CLOCK_SKEW_MS {
             return Err(ApiError::Timestamp);
         }
         Ok(())
+    }
+}
+
+fn valid_nonce(nonce: &str) -> bool {
+    !nonce.is_empty()
+        && nonce.len() <= MAX_NONCE_LEN
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+/// The timestamp in ms: exactly 10 digits (seconds) or 13 (ms), not starting with 0.
+fn timestamp_ms(raw: &str) -> Option<i64> {
+    let digits = raw.bytes().all(|b| b.is_ascii_digit());
+    if !digits || raw.starts_with('0') {
+        return None;
+    }
+    let n: i64 = raw.parse().ok()?;
+    match raw.len() {
+        10 => Some(n * 1000),
+        13 => Some(n),
+        _ => None,
     }
 }
 
@@ -128,6 +146,33 @@ mod tests {
         assert_eq!(check("1795629156000", "s", "k"), Err(ApiError::Timestamp));
         assert_eq!(check("1795628556", "s", "k"), Ok(()));
         assert_eq!(check("soon", "s", "k"), Err(ApiError::Timestamp));
+    }
+
+    #[test]
+    fn other_spellings_of_a_timestamp_and_bad_nonces_are_refused() {
+        for ts in [
+            "01795628855",
+            "+1795628855",
+            " 1795628855",
+            "1795628855 ",
+            "179562885500",
+        ] {
+            assert_eq!(check(ts, "s", "k"), Err(ApiError::Timestamp), "{ts:?}");
+        }
+        for nonce in ["", "a b", "n\u{e9}", &"n".repeat(65)] {
+            let mut s = signed("1795628855", "s");
+            s.nonce = nonce.to_owned();
+            s.signature = sign("s", nonce, "1795628855");
+            assert_eq!(
+                s.verify("k", "s", NOW),
+                Err(ApiError::Signature),
+                "{nonce:?}"
+            );
+        }
+        let mut java = signed("1795628855", "s");
+        java.nonce = "472613.0918".into();
+        java.signature = sign("s", &java.nonce, "1795628855");
+        assert_eq!(java.verify("k", "s", NOW), Ok(()));
     }
 
     #[test]

@@ -84,27 +84,88 @@ pub fn record_token(
     Ok(())
 }
 
-/// Whether the user exists and may connect.
+/// Whether the user exists and may connect now.
 pub fn user_state(conn: &Connection, user_id: &str) -> Result<UserState> {
-    let blocked: Option<bool> = conn
+    user_state_at(conn, user_id, crate::clock::now_ms())
+}
+
+/// Whether the user exists and may connect at `now` (a timed block ends by itself).
+pub fn user_state_at(conn: &Connection, user_id: &str, now: i64) -> Result<UserState> {
+    let row: Option<(bool, i64)> = conn
         .query_row(
-            "SELECT blocked FROM users WHERE user_id = ?1",
+            "SELECT blocked, block_end FROM users WHERE user_id = ?1",
             [user_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    Ok(match blocked {
+    Ok(match row {
         None => UserState::Unknown,
-        Some(true) => UserState::Blocked,
-        Some(false) => UserState::Active,
+        Some((true, end)) if end == 0 || end > now => UserState::Blocked,
+        Some(_) => UserState::Active,
     })
 }
 
-/// Blocks or unblocks a user; false if there is no such user.
-pub fn set_blocked(conn: &Connection, user_id: &str, blocked: bool) -> Result<bool> {
+/// Blocks (until `until` ms, 0 = until unblocked) or unblocks a user; false if there is no
+/// such user.
+pub fn set_blocked(conn: &Connection, user_id: &str, blocked: bool, until: i64) -> Result<bool> {
     let n = conn.execute(
-        "UPDATE users SET blocked = ?2 WHERE user_id = ?1",
-        params![user_id, blocked],
+        "UPDATE users SET blocked = ?2, block_end = ?3 WHERE user_id = ?1",
+        params![user_id, blocked, if blocked { until } else { 0 }],
+    )?;
+    Ok(n > 0)
+}
+
+/// Users blocked at `now`, with their block's end (0 = until unblocked).
+pub fn blocked_users(conn: &Connection, now: i64) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, block_end FROM users
+         WHERE blocked = 1 AND (block_end = 0 OR block_end > ?1) ORDER BY user_id",
+    )?;
+    let rows = stmt
+        .query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A user's profile as the Server API reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Display name.
+    pub name: String,
+    /// Portrait URI.
+    pub portrait: String,
+    /// Creation time, ms.
+    pub created_at: i64,
+}
+
+/// The user's profile, if the user exists.
+pub fn profile(conn: &Connection, user_id: &str) -> Result<Option<Profile>> {
+    Ok(conn
+        .query_row(
+            "SELECT name, portrait, created_at FROM users WHERE user_id = ?1",
+            [user_id],
+            |r| {
+                Ok(Profile {
+                    name: r.get(0)?,
+                    portrait: r.get(1)?,
+                    created_at: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Changes the name and/or portrait of an existing user; false if there is no such user.
+pub fn refresh_user(
+    conn: &Connection,
+    user_id: &str,
+    name: Option<&str>,
+    portrait: Option<&str>,
+) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE users SET name = COALESCE(?2, name), portrait = COALESCE(?3, portrait)
+         WHERE user_id = ?1",
+        params![user_id, name, portrait],
     )?;
     Ok(n > 0)
 }

@@ -60,3 +60,73 @@ pub fn members(conn: &Connection, group_id: &str) -> Result<Option<Vec<String>>>
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(Some(members))
 }
+
+/// Removes the group and its members, gags included; false if there is no such group.
+pub fn dismiss(conn: &mut Connection, group_id: &str) -> Result<bool> {
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM group_members WHERE group_id = ?1", [group_id])?;
+    tx.execute("DELETE FROM group_gags WHERE group_id = ?1", [group_id])?;
+    let n = tx.execute("DELETE FROM groups WHERE group_id = ?1", [group_id])?;
+    tx.commit()?;
+    Ok(n > 0)
+}
+
+/// Renames a group; false if there is no such group.
+pub fn rename(conn: &Connection, group_id: &str, name: &str) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE groups SET name = ?2 WHERE group_id = ?1",
+        params![group_id, name],
+    )?;
+    Ok(n > 0)
+}
+
+/// The groups `user_id` belongs to, as (id, name), by id.
+pub fn groups_of(conn: &Connection, user_id: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.group_id, g.name FROM group_members m JOIN groups g ON g.group_id = m.group_id
+         WHERE m.user_id = ?1 ORDER BY g.group_id",
+    )?;
+    let rows = stmt
+        .query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Makes `groups` (id, name) exactly the user's groups: joins (creating or renaming) each,
+/// leaves every other one.
+pub fn sync(
+    conn: &mut Connection,
+    user_id: &str,
+    groups: &[(String, String)],
+    now: i64,
+) -> Result<()> {
+    let tx = conn.transaction()?;
+    let current: Vec<String> = {
+        let mut stmt = tx.prepare("SELECT group_id FROM group_members WHERE user_id = ?1")?;
+        stmt.query_map([user_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for old in current
+        .iter()
+        .filter(|g| !groups.iter().any(|(id, _)| id == *g))
+    {
+        tx.execute(
+            "DELETE FROM group_members WHERE group_id = ?1 AND user_id = ?2",
+            params![old, user_id],
+        )?;
+    }
+    for (id, name) in groups {
+        tx.execute(
+            "INSERT INTO groups (group_id, name, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(group_id) DO UPDATE SET
+               name = CASE WHEN excluded.name = '' THEN groups.name ELSE excluded.name END",
+            params![id, name, now],
+        )?;
+        tx.execute(
+            "INSERT OR IGNORE INTO group_members (group_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
+            params![id, user_id, now],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}

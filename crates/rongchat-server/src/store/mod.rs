@@ -9,6 +9,8 @@ pub mod conversations;
 pub mod files;
 pub mod groups;
 pub mod messages;
+pub mod moderation;
+pub mod recall;
 
 pub use accounts::UserState;
 pub use conversations::ConversationRow;
@@ -24,6 +26,7 @@ use std::sync::{Arc, Mutex};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_client_unique_id.sql"),
+    include_str!("../../migrations/0003_server_api.sql"),
 ];
 
 /// Handle to the database; cheap to clone.
