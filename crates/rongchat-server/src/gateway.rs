@@ -17,6 +17,7 @@ use rongchat_proto::status::{AckStatus, ConnAckStatus, DisconnectStatus};
 use rongchat_proto::{Body, Flags, Frame, Layout, Side};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::time::Instant;
 
 /// Largest frame accepted from a client: a 128 KB content plus its envelope.
@@ -39,9 +40,14 @@ pub async fn upgrade(
         })
 }
 
-async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
+/// Sends one frame; false when the socket failed or the peer did not take it within
+/// `timeout` (a peer that stops reading is dropped, so nothing waits on it for longer).
+async fn send_frame(socket: &mut WebSocket, frame: &Frame, timeout: Duration) -> bool {
     match frame.encode() {
-        Ok(bytes) => socket.send(Message::Binary(bytes.into())).await.is_ok(),
+        Ok(bytes) => matches!(
+            tokio::time::timeout(timeout, socket.send(Message::Binary(bytes.into()))).await,
+            Ok(Ok(()))
+        ),
         Err(e) => {
             tracing::warn!("could not encode a frame: {e}");
             true
@@ -49,10 +55,15 @@ async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
     }
 }
 
-async fn refuse(mut socket: WebSocket, status: ConnAckStatus) {
+/// Sends a Close, within `timeout`.
+async fn send_close(socket: &mut WebSocket, timeout: Duration) {
+    let _ = tokio::time::timeout(timeout, socket.send(Message::Close(None))).await;
+}
+
+async fn refuse(mut socket: WebSocket, status: ConnAckStatus, timeout: Duration) {
     let frame = Frame::with_default_flags(Body::ConnAck(ConnAck::refused(status)));
-    let _ = send_frame(&mut socket, &frame).await;
-    let _ = socket.send(Message::Close(None)).await;
+    let _ = send_frame(&mut socket, &frame, timeout).await;
+    send_close(&mut socket, timeout).await;
 }
 
 /// Checks the URL's app key and token and the user's state.
@@ -99,7 +110,7 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, params: HashMap<String,
         Ok(user) => user,
         Err(status) => {
             tracing::info!(status = status.code(), "connection refused: {status:?}");
-            return refuse(socket, status).await;
+            return refuse(socket, status, shared.config.write_timeout).await;
         }
     };
     let platform = platform(&params);
@@ -113,14 +124,16 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, params: HashMap<String,
         u64::try_from(connected_at).unwrap_or(0),
     );
     let mut conn = Connection::new(shared.clone(), user_id.clone(), id);
-    let end = if send_frame(&mut socket, &Frame::with_default_flags(Body::ConnAck(ack))).await {
+    let write_timeout = shared.config.write_timeout;
+    let connack = Frame::with_default_flags(Body::ConnAck(ack));
+    let end = if send_frame(&mut socket, &connack, write_timeout).await {
         tracing::info!(user = %user_id, conn = id, %platform, ?layout, "connected");
         serve(&mut conn, &mut socket, &mut mailbox, layout).await
     } else {
         End::Closed("socket lost")
     };
     shared.hub.unregister(&user_id, id);
-    let _ = socket.send(Message::Close(None)).await;
+    send_close(&mut socket, write_timeout).await;
     tracing::info!(user = %user_id, conn = id, reason = end.reason(), "disconnected");
 }
 
@@ -148,6 +161,7 @@ async fn serve(
     layout: Layout,
 ) -> End {
     let idle = conn.shared.config.idle_timeout;
+    let write_timeout = conn.shared.config.write_timeout;
     let mut deadline = Instant::now() + idle;
     let end = loop {
         tokio::select! {
@@ -169,10 +183,8 @@ async fn serve(
                 };
                 match handle(conn, frame).await {
                     Some(replies) => {
-                        for reply in replies {
-                            if !send_frame(socket, &reply).await {
-                                break;
-                            }
+                        if !send_all(socket, &replies, write_timeout).await {
+                            break End::Closed("write timed out or failed");
                         }
                     }
                     None => break End::Closed("DISCONNECT or a server-only frame"),
@@ -186,10 +198,10 @@ async fn serve(
                         Control::Run | Control::Close => End::Closed("closed by the server"),
                     };
                 };
-                for frame in outgoing_frames(conn, item) {
-                    if !send_frame(socket, &frame).await {
-                        break;
-                    }
+                mailbox.taken(&item);
+                let frames = outgoing_frames(conn, item);
+                if !send_all(socket, &frames, write_timeout).await {
+                    break End::Closed("write timed out or failed");
                 }
             }
             changed = mailbox.control.changed() => {
@@ -209,9 +221,19 @@ async fn serve(
         let frame = Frame::with_default_flags(Body::Disconnect(Disconnect {
             status: DisconnectStatus::Kicked,
         }));
-        let _ = send_frame(socket, &frame).await;
+        let _ = send_frame(socket, &frame, write_timeout).await;
     }
     end
+}
+
+/// Sends frames in order; false at the first that fails or times out.
+async fn send_all(socket: &mut WebSocket, frames: &[Frame], timeout: Duration) -> bool {
+    for frame in frames {
+        if !send_frame(socket, frame, timeout).await {
+            return false;
+        }
+    }
+    true
 }
 
 /// Frames for a queued item, with this connection's msgIds.

@@ -1,18 +1,21 @@
-//! Who is online: user id -> live connections, each with a bounded queue of outgoing
-//! frames and a control signal.
+//! Who is online: user id -> live connections, each with a queue of outgoing frames
+//! bounded by count and bytes, and a control signal.
 //!
 //! Connection tasks own their sockets; everyone else talks to them through the hub, so a
 //! slow socket never blocks routing: when a connection's queue is full it is told to close
-//! (it will pull what it missed when it reconnects).
+//! (it will pull what it missed when it reconnects). A user holds at most
+//! `max_per_user` connections: a new one beyond that kicks the oldest.
 
 use rongchat_proto::Topic;
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, watch};
 
 /// Frames waiting for one connection before it counts as too slow.
 pub const QUEUE_CAPACITY: usize = 1024;
+/// Bytes counted for a queued item besides its payload (topic, ids, the frame header).
+const ITEM_OVERHEAD: usize = 128;
 
 /// Work for a connection task.
 #[derive(Debug, Clone)]
@@ -44,6 +47,21 @@ pub enum Outgoing {
     },
 }
 
+impl Outgoing {
+    /// The bytes this item holds while queued.
+    fn size(&self) -> usize {
+        let (payload, target) = match self {
+            Outgoing::Echo {
+                payload, target_id, ..
+            }
+            | Outgoing::Publish {
+                payload, target_id, ..
+            } => (payload.len(), target_id.len()),
+        };
+        payload + target + ITEM_OVERHEAD
+    }
+}
+
 /// What a connection should do besides serving frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
@@ -62,6 +80,15 @@ pub struct Mailbox {
     pub queue: mpsc::Receiver<Outgoing>,
     /// Kick or close requests.
     pub control: watch::Receiver<Control>,
+    /// Bytes in `queue` (the hub adds, [`Mailbox::taken`] takes away).
+    queued: Arc<AtomicUsize>,
+}
+
+impl Mailbox {
+    /// Says `item` left the queue, so its bytes no longer count.
+    pub fn taken(&self, item: &Outgoing) {
+        self.queued.fetch_sub(item.size(), Ordering::Relaxed);
+    }
 }
 
 /// A registered connection.
@@ -71,11 +98,23 @@ struct Entry {
     platform: String,
     queue: mpsc::Sender<Outgoing>,
     control: watch::Sender<Control>,
+    queued: Arc<AtomicUsize>,
 }
 
 impl Entry {
-    fn deliver(&self, item: Outgoing) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.queue.try_send(item) {
+    fn deliver(&self, item: Outgoing, max_bytes: usize) {
+        let size = item.size();
+        let before = self.queued.fetch_add(size, Ordering::Relaxed);
+        let full = if before.saturating_add(size) > max_bytes {
+            true
+        } else {
+            matches!(
+                self.queue.try_send(item),
+                Err(mpsc::error::TrySendError::Full(_))
+            )
+        };
+        if full {
+            self.queued.fetch_sub(size, Ordering::Relaxed);
             tracing::warn!(
                 conn = self.id,
                 "outgoing queue full: closing the connection"
@@ -86,16 +125,35 @@ impl Entry {
 }
 
 /// The routing table.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Hub {
     next_id: AtomicU64,
     users: Mutex<HashMap<String, Vec<Entry>>>,
+    max_per_user: usize,
+    max_queued_bytes: usize,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self::with_limits(usize::MAX, usize::MAX)
+    }
 }
 
 impl Hub {
-    /// An empty hub.
+    /// An empty hub without limits.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty hub: at most `max_per_user` connections per user, at most
+    /// `max_queued_bytes` queued for one connection.
+    pub fn with_limits(max_per_user: usize, max_queued_bytes: usize) -> Self {
+        Self {
+            next_id: AtomicU64::new(0),
+            users: Mutex::new(HashMap::new()),
+            max_per_user: max_per_user.max(1),
+            max_queued_bytes,
+        }
     }
 
     /// Registers a connection of `user_id` from `platform`; older connections of the same
@@ -104,6 +162,7 @@ impl Hub {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let (queue_tx, queue) = mpsc::channel(QUEUE_CAPACITY);
         let (control_tx, control) = watch::channel(Control::Run);
+        let queued = Arc::new(AtomicUsize::new(0));
         let mut users = self.lock();
         let entries = users.entry(user_id.to_owned()).or_default();
         entries.retain(|e| {
@@ -114,13 +173,27 @@ impl Hub {
                 true
             }
         });
+        // Oldest first: make room for this one.
+        let excess = (entries.len() + 1).saturating_sub(self.max_per_user);
+        for old in entries.drain(..excess) {
+            tracing::info!(user = %user_id, conn = old.id, "too many connections: kicking the oldest");
+            let _ = old.control.send(Control::Kick);
+        }
         entries.push(Entry {
             id,
             platform: platform.to_owned(),
             queue: queue_tx,
             control: control_tx,
+            queued: queued.clone(),
         });
-        (id, Mailbox { queue, control })
+        (
+            id,
+            Mailbox {
+                queue,
+                control,
+                queued,
+            },
+        )
     }
 
     /// Forgets a connection (idempotent).
@@ -139,7 +212,7 @@ impl Hub {
         let users = self.lock();
         if let Some(entries) = users.get(user_id) {
             for e in entries.iter().filter(|e| Some(e.id) != except) {
-                e.deliver(item.clone());
+                e.deliver(item.clone(), self.max_queued_bytes);
             }
         }
     }
@@ -217,5 +290,38 @@ mod tests {
         assert_eq!(*slow.control.borrow(), Control::Close);
         assert_eq!(*fine.control.borrow(), Control::Run);
         assert!(fine.queue.try_recv().is_ok());
+    }
+
+    #[test]
+    fn queues_are_bounded_by_bytes() {
+        let hub = Hub::with_limits(8, 10_000);
+        let (_, mut slow) = hub.register("slow", "p");
+        let big = Outgoing::Publish {
+            topic: Topic::Notify,
+            target_id: "slow".into(),
+            payload: vec![0; 4_000],
+            qos: 0,
+        };
+        hub.send_to_user("slow", None, &big);
+        hub.send_to_user("slow", None, &big);
+        assert_eq!(*slow.control.borrow(), Control::Run);
+        // Taking one out makes room again.
+        let item = slow.queue.try_recv().unwrap();
+        slow.taken(&item);
+        hub.send_to_user("slow", None, &big);
+        assert_eq!(*slow.control.borrow(), Control::Run);
+        hub.send_to_user("slow", None, &big);
+        assert_eq!(*slow.control.borrow(), Control::Close);
+    }
+
+    #[test]
+    fn a_user_holds_at_most_the_cap() {
+        let hub = Hub::with_limits(2, usize::MAX);
+        let (_, first) = hub.register("u", "a");
+        let (_, second) = hub.register("u", "b");
+        let (_, _third) = hub.register("u", "c");
+        assert_eq!(*first.control.borrow(), Control::Kick);
+        assert_eq!(*second.control.borrow(), Control::Run);
+        assert_eq!(hub.connection_count(), 2);
     }
 }

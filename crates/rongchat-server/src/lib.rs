@@ -55,7 +55,6 @@ pub mod users;
 pub use config::Config;
 pub use error::{Error, Result};
 
-use axum::serve::ListenerExt;
 use clock::{MessageClock, now_ms};
 use hub::Hub;
 use shared::Shared;
@@ -103,7 +102,7 @@ impl Server {
         let shared = Arc::new(Shared {
             signer: Signer::new(&config.app_key, &config.app_secret),
             store,
-            hub: Hub::new(),
+            hub: Hub::with_limits(config.max_connections_per_user, config.max_queued_bytes),
             clock: MessageClock::new(newest),
             base_url,
             ws_host,
@@ -112,21 +111,9 @@ impl Server {
         });
         let router = http::router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            // Small frames (PUBACK, s_ntf, QUERYACK) must not wait for Nagle + delayed ACK.
-            let listener = listener.tap_io(|tcp| {
-                if let Err(e) = tcp.set_nodelay(true) {
-                    tracing::debug!("TCP_NODELAY not set: {e}");
-                }
-            });
-            let result = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(e) = result {
-                tracing::error!("server stopped with an error: {e}");
-            }
+        let task = tokio::spawn({
+            let shared = shared.clone();
+            async move { http::serve(listener, router, &shared.config, stopped).await }
         });
         tracing::info!("listening on {local_addr}");
         Ok(Server {

@@ -57,6 +57,9 @@ struct ServeArgs {
     /// Largest upload in bytes.
     #[arg(long)]
     max_upload_bytes: Option<u64>,
+    /// Seconds a write may make no progress before its connection is closed.
+    #[arg(long)]
+    write_timeout_secs: Option<u64>,
 }
 
 /// `$XDG_DATA_HOME/rongchat-server`, else `~/.local/share/rongchat-server`, else `./`.
@@ -119,6 +122,9 @@ fn serve(args: ServeArgs) -> rongchat_server::Result<()> {
     config.public_url = args.public_url;
     if let Some(max) = args.max_upload_bytes {
         config.max_upload_bytes = max;
+    }
+    if let Some(secs) = args.write_timeout_secs {
+        config.write_timeout = std::time::Duration::from_secs(secs);
     }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {

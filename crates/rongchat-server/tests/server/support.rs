@@ -113,6 +113,35 @@ impl Client {
         let _ = self.ws.send(message).await;
     }
 
+    /// Sends a frame without insisting (the server may have closed the socket).
+    pub async fn try_send(&mut self, frame: Frame) {
+        self.try_send_raw(Message::Binary(frame.encode().unwrap().into()))
+            .await;
+    }
+
+    /// Frames received and not yet taken.
+    pub fn buffered(&self) -> &VecDeque<Frame> {
+        &self.pending
+    }
+
+    /// True when the server closed the socket within `limit` (frames before the close are
+    /// buffered); false when it was still open then.
+    pub async fn wait_closed_within(&mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return false,
+                Ok(Some(Ok(Message::Binary(bytes)))) => {
+                    if let Ok(frame) = Frame::decode(&bytes, Side::Server, self.layout) {
+                        self.pending.push_back(frame);
+                    }
+                }
+                Ok(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => return true,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     pub async fn send(&mut self, frame: Frame) {
         self.send_raw(Message::Binary(frame.encode().unwrap().into()))
             .await;

@@ -1,4 +1,7 @@
 //! The hostile-peer suite: each attack of issue 14 against the real server, with the figure
 //! it asks for printed, and a well-behaved client served throughout.
 
+mod process;
 mod replies;
+mod slowloris;
+mod stalled;

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 const FLOOD: usize = 70;
 
 /// The largest message the limits allow: a 128 KB content and a 16 KB extraContent.
-fn big_message(i: usize) -> pb::UpStreamMessage {
+pub(super) fn big_message(i: usize) -> pb::UpStreamMessage {
     let filler = MAX_CONTENT_BYTES - 64;
     let content = serde_json::json!({ "content": format!("{i:04}{}", "x".repeat(filler)) });
     let content = content.to_string();
