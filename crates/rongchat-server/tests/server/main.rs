@@ -14,5 +14,6 @@ mod logging;
 mod messaging;
 mod navi;
 mod restart;
+mod server_api;
 mod support;
 mod upload;
