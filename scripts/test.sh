@@ -12,6 +12,8 @@ timed "tauri-driver" ensure_cargo_tool tauri-driver tauri-driver "^2"
 export CARGO_TERM_COLOR=never
 
 timed "fmt" cargo fmt --all -- --check
+# The UI's pure functions (time formats, i18n, list order, drafts): Node's own runner.
+timed "ui unit tests" node --test ui/tests
 timed "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 # Under a virtual X display: the app's E2E tests open real windows.
 timed "tests" xvfb-run -a cargo test --workspace --quiet

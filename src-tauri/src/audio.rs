@@ -1,13 +1,18 @@
 //! The app's audio: at most one recording and one playing clip at a time. The voice crate
 //! does the work on its own threads; this keeps the handles. A finished recording is
 //! handed back (the voice command sends it), so audio knows nothing of sessions.
+//!
+//! Each clip file has a sidecar naming its conversation, and both stay on disk until the
+//! send is accepted ([`Recorded::discard`]): a failed send or a crash loses nothing, and
+//! `orphans` sends what is left at the next start.
 
 use crate::error::{Error, Result};
-use crate::models::{PlaybackDto, PlaybackState, RecordingDto};
+use crate::models::{ConvRef, PlaybackDto, PlaybackState, RecordingDto};
 use rongchat_client::ConversationId;
-use rongchat_voice::{Player, PlayerEvent, RecordingEvent, RecordingHandle};
-use std::path::Path;
+use rongchat_voice::{Limits, Player, PlayerEvent, RecordOptions, RecordingEvent, RecordingHandle};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Mutex;
 
@@ -25,6 +30,44 @@ pub struct Recorded {
     pub amr: Vec<u8>,
     /// Whole seconds.
     pub seconds: u32,
+    /// The clip file, kept until the send is accepted.
+    pub path: PathBuf,
+}
+
+impl Recorded {
+    /// Deletes the clip file and its sidecar (once the message is safely queued).
+    pub fn discard(&self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(sidecar(&self.path));
+    }
+}
+
+/// The file beside a clip that names its conversation.
+pub fn sidecar(clip: &Path) -> PathBuf {
+    clip.with_extension("conv.json")
+}
+
+/// The conversation a clip was recorded for, from its sidecar.
+pub fn clip_conversation(clip: &Path) -> Option<ConversationId> {
+    let text = std::fs::read_to_string(sidecar(clip)).ok()?;
+    serde_json::from_str::<ConvRef>(&text)
+        .ok()?
+        .validated()
+        .ok()
+}
+
+/// The protocol's limits; `RONGCHAT_VOICE_MAX_SECS` shortens the maximum (tests reach it
+/// without waiting a minute; the path taken is the same).
+fn limits() -> Limits {
+    let mut limits = Limits::default();
+    if let Some(secs) = std::env::var("RONGCHAT_VOICE_MAX_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|&s| (2..=60).contains(&s))
+    {
+        limits.max = Duration::from_secs(secs);
+    }
+    limits
 }
 
 /// Recording and playback state.
@@ -64,22 +107,38 @@ impl Audio {
         }
         std::fs::create_dir_all(dir)?;
         let path = dir.join(format!("rec-{}.amr", crate::clock::now_ms()));
-        let handle = tokio::task::spawn_blocking(move || {
-            rongchat_voice::start_recording(None, &path, move |event| match event {
-                RecordingEvent::Level(level) => on_event(RecordingDto::Level {
-                    level: level_to_unit(level.rms_dbfs()),
-                    elapsed: level.elapsed.as_secs_f32(),
-                }),
-                RecordingEvent::LimitReached | RecordingEvent::DeviceLost(_) => {
-                    on_event(RecordingDto::Finished)
-                }
+        let conv_json = serde_json::to_string(&ConvRef::from(conv.clone()))
+            .map_err(|e| Error::Voice(e.to_string()))?;
+        std::fs::write(sidecar(&path), conv_json)?;
+        let options = RecordOptions {
+            device: None,
+            limits: limits(),
+        };
+        let handle =
+            tokio::task::spawn_blocking(move || {
+                rongchat_voice::capture::start_recording_with(options, &path, move |event| {
+                    match event {
+                        RecordingEvent::Level(level) => on_event(RecordingDto::Level {
+                            level: level_to_unit(level.rms_dbfs()),
+                            elapsed: level.elapsed.as_secs_f32(),
+                        }),
+                        RecordingEvent::LimitReached | RecordingEvent::DeviceLost(_) => {
+                            on_event(RecordingDto::Finished)
+                        }
+                    }
+                })
             })
-        })
-        .await
-        .map_err(join_err)?
-        .map_err(voice_err)?;
+            .await
+            .map_err(join_err)?
+            .map_err(voice_err)?;
         *slot = Some(Recording { handle, conv });
         Ok(())
+    }
+
+    /// The clip file being recorded now, if any (not an orphan).
+    pub async fn recording_path(&self) -> Option<PathBuf> {
+        let slot = self.recording.lock().await;
+        slot.as_ref().map(|r| r.handle.path().to_path_buf())
     }
 
     /// Stops recording and hands the clip back when `keep`, else throws it away. `None`
@@ -89,26 +148,30 @@ impl Audio {
             return Ok(None);
         };
         if !keep {
+            let path = handle.path().to_path_buf();
             tokio::task::spawn_blocking(move || handle.cancel())
                 .await
                 .map_err(join_err)?
                 .map_err(voice_err)?;
+            let _ = std::fs::remove_file(sidecar(&path));
             return Ok(None);
         }
+        let path = handle.path().to_path_buf();
         let clip = tokio::task::spawn_blocking(move || handle.stop())
             .await
             .map_err(join_err)?;
         match clip {
-            Ok(clip) => {
-                // The bytes are in memory; the crash-safe file has done its job.
-                let _ = std::fs::remove_file(&clip.path);
-                Ok(Some(Recorded {
-                    conv,
-                    amr: clip.bytes,
-                    seconds: clip.duration_secs,
-                }))
+            Ok(clip) => Ok(Some(Recorded {
+                conv,
+                amr: clip.bytes,
+                seconds: clip.duration_secs,
+                path: clip.path,
+            })),
+            Err(rongchat_voice::VoiceError::TooShort { .. }) => {
+                let _ = std::fs::remove_file(&path);
+                let _ = std::fs::remove_file(sidecar(&path));
+                Ok(None)
             }
-            Err(rongchat_voice::VoiceError::TooShort { .. }) => Ok(None),
             Err(e) => Err(voice_err(e)),
         }
     }

@@ -9,6 +9,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod account;
 pub mod audio;
 pub mod clock;
 pub mod commands;
@@ -24,6 +25,7 @@ pub mod forwarder;
 pub mod logging;
 pub mod media;
 pub mod models;
+pub mod orphans;
 pub mod paths;
 pub mod progress;
 pub mod session;

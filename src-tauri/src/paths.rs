@@ -26,21 +26,27 @@ impl Paths {
 
     /// The client's store for one user on one server, so accounts never mix.
     pub fn client_dir(&self, server_key: &str, user_id: &str) -> PathBuf {
-        let safe = |s: &str| -> String {
-            s.chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect()
-        };
         self.data
             .join("accounts")
-            .join(safe(server_key))
-            .join(safe(user_id))
+            .join(segment(server_key))
+            .join(segment(user_id))
+    }
+
+    /// A real account's store: one per (AppKey, navigation URL, user id).
+    pub fn account_dir(&self, app_key: &str, navi_url: &str, user_id: &str) -> PathBuf {
+        self.data
+            .join("accounts")
+            .join(segment(app_key))
+            .join(segment(navi_url.trim_end_matches('/')))
+            .join(segment(user_id))
+    }
+
+    /// The old layout's folder (`accounts/<AppKey>/<name>`), for migrating it.
+    pub fn legacy_account_dir(&self, app_key: &str, name: &str) -> PathBuf {
+        self.data
+            .join("accounts")
+            .join(legacy_segment(app_key))
+            .join(legacy_segment(name))
     }
 
     /// The embedded server's data.
@@ -54,6 +60,32 @@ impl Paths {
     }
 }
 
+/// The old sanitiser: unsafe characters became `_` (so `a.b` and `a_b` collided).
+fn legacy_segment(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// One path segment: plain ids stay readable; anything else is sanitised and gets a hash
+/// of the original, so two ids never share a folder.
+fn segment(s: &str) -> String {
+    let safe = legacy_segment(s);
+    if safe == s && !s.is_empty() {
+        return safe;
+    }
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(s.as_bytes());
+    let short: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{safe}-{short}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +96,16 @@ mod tests {
         let dir = p.client_dir("http://127.0.0.1:80/../", "../../etc");
         assert!(dir.starts_with("/tmp/x/accounts"));
         assert!(!dir.to_string_lossy().contains(".."));
+    }
+
+    #[test]
+    fn look_alike_ids_get_their_own_folders() {
+        let p = Paths::under(Path::new("/tmp/x"));
+        let a = p.account_dir("key", "https://nav.cn.ronghub.com", "a.b");
+        let b = p.account_dir("key", "https://nav.cn.ronghub.com", "a_b");
+        assert_ne!(a, b);
+        let other_navi = p.account_dir("key", "http://127.0.0.1:9", "a_b");
+        assert_ne!(b, other_navi);
+        assert!(b.ends_with("a_b"));
     }
 }

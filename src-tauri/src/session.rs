@@ -103,7 +103,12 @@ impl Session {
         &self.media
     }
 
-    /// Where recordings in progress go.
+    /// The account's own folder (its store, flags, recordings).
+    pub fn work_dir(&self) -> &std::path::Path {
+        &self.parts.work_dir
+    }
+
+    /// Where clips are recorded (crash-safe files, kept until their send succeeds).
     pub fn recordings_dir(&self) -> PathBuf {
         self.parts.work_dir.join("recordings")
     }

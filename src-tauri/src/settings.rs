@@ -197,6 +197,40 @@ impl SettingsStore {
     }
 }
 
+impl SettingsStore {
+    /// Saves the language and the account (a new token when given, else the stored one);
+    /// no account removes the token file too. Returns whether the account changed.
+    pub fn apply(
+        &self,
+        language: Language,
+        account: Option<(AccountAddress, Option<Secret>)>,
+    ) -> Result<bool> {
+        let old = self.load()?;
+        let account = match account {
+            None => {
+                self.remove_token()?;
+                None
+            }
+            Some((addr, token)) => {
+                let addr = AccountAddress {
+                    app_key: addr.app_key.trim().to_owned(),
+                    navi_url: addr.navi_url.trim().trim_end_matches('/').to_owned(),
+                };
+                validate_address(&addr)?;
+                match token.as_ref().map(|t| t.expose().trim()) {
+                    Some(token) if !token.is_empty() => self.write_token(&Secret::new(token))?,
+                    _ if self.has_token() => {}
+                    _ => return Err(Error::Invalid("the token is empty".into())),
+                }
+                Some(addr)
+            }
+        };
+        let changed = account != old.account;
+        self.save(&Stored { language, account })?;
+        Ok(changed)
+    }
+}
+
 /// Checks an account form before saving it.
 pub fn validate_address(addr: &AccountAddress) -> Result<()> {
     if addr.app_key.trim().is_empty() {
@@ -261,6 +295,31 @@ mod tests {
         let mode = Mode::Account(account);
         assert!(!format!("{mode:?}").contains("secret"), "{mode:?}");
         store.remove_token().unwrap();
+        assert_eq!(store.mode(&no_env).unwrap(), Mode::Demo);
+    }
+
+    #[test]
+    fn clearing_the_account_removes_the_token_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        let addr = AccountAddress {
+            app_key: "k".into(),
+            navi_url: "https://nav.cn.ronghub.com/".into(),
+        };
+        let changed = store
+            .apply(Language::En, Some((addr, Some(Secret::new("tok")))))
+            .unwrap();
+        assert!(changed && store.has_token());
+        let stored = store.load().unwrap();
+        assert_eq!(
+            stored.account.unwrap().navi_url,
+            "https://nav.cn.ronghub.com"
+        );
+        assert!(store.apply(Language::En, None).unwrap());
+        assert!(
+            !dir.path().join(TOKEN_FILE).exists(),
+            "the token file is gone"
+        );
         assert_eq!(store.mode(&no_env).unwrap(), Mode::Demo);
     }
 

@@ -90,23 +90,48 @@ fn emitter<R: Runtime>(app: &AppHandle<R>) -> Emit {
 /// Signs in for the first time (called from `setup`).
 pub fn start<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
-        if let Err(e) = restart(app.clone()).await {
-            tracing::error!(kind = e.kind(), "cannot sign in: {e}");
-            // The banner branches on the error's kind (e.g. `tokenInvalid`).
-            let state = app.state::<AppState>();
-            status_sink(&app, state.status.clone())(status::failed(state.status(), &e));
-        }
+        let _ = restart(app).await; // a failure is on the banner already
     });
 }
 
-/// Stops the current session, if any, and signs in with the current settings.
+/// Stops the current session, if any, and signs in with the current settings. A failure
+/// is also put on the banner: otherwise it would say "connecting" for ever.
 pub async fn restart<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    let result = sign_in(&app).await;
+    if let Err(e) = &result {
+        tracing::error!(kind = e.kind(), "cannot sign in: {e}");
+        // The banner branches on the error's kind (e.g. `tokenInvalid`).
+        let state = app.state::<AppState>();
+        status_sink(&app, state.status.clone())(status::failed(state.status(), e));
+    }
+    result
+}
+
+/// Signs out: stops the session and, when asked, deletes this account's local data.
+pub async fn sign_out<R: Runtime>(app: &AppHandle<R>, delete_data: bool) -> Result<()> {
+    let state = app.state::<AppState>();
+    let _one_at_a_time = state.restarting.lock().await;
+    let old = state.session.write().await.take();
+    let dir = old.as_ref().map(|s| s.work_dir().to_path_buf());
+    if let Some(old) = old {
+        old.shutdown().await;
+    }
+    if let (true, Some(dir)) = (delete_data, dir) {
+        match std::fs::remove_dir_all(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => tracing::info!("deleted the account's local data"),
+        }
+    }
+    Ok(())
+}
+
+async fn sign_in<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     let state = app.state::<AppState>();
     let _one_at_a_time = state.restarting.lock().await;
     if let Some(old) = state.session.write().await.take() {
         old.shutdown().await;
     }
-    let on_status = status_sink(&app, state.status.clone());
+    let on_status = status_sink(app, state.status.clone());
     let mode = state.settings().mode(&|k| std::env::var(k).ok())?;
     tracing::info!(?mode, "signing in");
     let parts = match mode {
@@ -116,17 +141,18 @@ pub async fn restart<R: Runtime>(app: AppHandle<R>) -> Result<()> {
         }
         Mode::Account(account) => {
             on_status(status::starting(SessionMode::Account));
-            account_parts(state.paths(), &account)?
+            account_parts(state.paths(), &account).await?
         }
     };
-    let session = Session::start(parts, emitter(&app), on_status)?;
+    let session = Session::start(parts, emitter(app), on_status)?;
     *state.session.write().await = Some(session.clone());
     session.go();
+    crate::orphans::resend(&session, state.voice().recording_path().await).await;
     Ok(())
 }
 
-fn account_parts(paths: &Paths, account: &Account) -> Result<Parts> {
-    let dir = paths.client_dir(&account.app_key, "account");
+async fn account_parts(paths: &Paths, account: &Account) -> Result<Parts> {
+    let dir = crate::account::store_dir(paths, account).await?;
     let config = ClientConfig::new(
         account.navi_url.clone(),
         account.app_key.clone(),

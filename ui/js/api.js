@@ -39,6 +39,7 @@ export function on(name, handler) {
 // session
 export const sessionGet = () => call('session_get');
 export const sessionReconnect = () => call('session_reconnect');
+export const sessionLogout = (deleteData) => call('session_logout', { deleteData });
 
 // conversations
 export const conversationList = () => call('conversation_list');
@@ -48,6 +49,7 @@ export const conversationSetPinned = (conv, pinned) => call('conversation_set_pi
 export const conversationSetMuted = (conv, muted) => call('conversation_set_muted', { conv, muted });
 export const conversationRemove = (conv) => call('conversation_remove', { conv });
 export const conversationSetDraft = (conv, draft) => call('conversation_set_draft', { conv, draft });
+export const conversationStart = (conv) => call('conversation_start', { conv });
 
 // messages
 export const messageHistory = (conv, before) => call('message_history', { conv, before: before ?? null });

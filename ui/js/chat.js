@@ -4,6 +4,7 @@ import { t, errorText } from './i18n.js';
 import { formatChatTime } from './time.js';
 import { messageItem, openFileWithFeedback } from './messages.js';
 import { convKey } from './list.js';
+import { upsertMessage } from './order.js';
 import * as api from './api.js';
 
 const PAGE_GAP_MS = 5 * 60 * 1000; // a time divider when messages are 5 minutes apart
@@ -88,19 +89,12 @@ export function createChat(state, onChange) {
     }
     list.replaceChildren(...items);
     if (state.loadingHistory) historyStatus.textContent = t('loading');
-    else historyStatus.textContent = state.hasMore ? '' : t('noMore');
+    else historyStatus.textContent = state.hasMore || state.historyRetry ? '' : t('noMore');
     if (anchor === 'prepend') scroll.scrollTop = oldTop + (scroll.scrollHeight - oldHeight);
     else if (keepBottom || atBottom) scroll.scrollTop = scroll.scrollHeight;
   }
 
-  function upsert(msg) {
-    const i = state.messages.findIndex((m) => m.id === msg.id);
-    if (i >= 0) state.messages[i] = { ...state.messages[i], ...msg };
-    else {
-      state.messages.push(msg);
-      state.messages.sort((a, b) => a.sentTime - b.sentTime);
-    }
-  }
+  const upsert = (msg) => upsertMessage(state.messages, msg);
 
   async function loadOlder() {
     if (state.loadingHistory || !state.hasMore || !state.currentKey) return;
@@ -114,7 +108,10 @@ export function createChat(state, onChange) {
       const page = await api.messageHistory(conv, first ? first.id : null);
       if (key !== state.currentKey) return;
       for (const msg of page.messages) upsert(msg);
+      // Offline, a short page is only what is stored here: ask again once connected.
+      const online = Boolean(state.status && state.status.state && state.status.state.kind === 'connected');
       state.hasMore = page.hasMore;
+      state.historyRetry = !page.hasMore && !online;
     } catch (e) {
       toast(errorText(e));
     } finally {
@@ -149,6 +146,27 @@ export function createChat(state, onChange) {
       $('chat').hidden = true;
       $('chat-placeholder').hidden = false;
       state.messages = [];
+    },
+    /** Connected again: fetch the history an offline page could not give. */
+    onOnline() {
+      if (!state.historyRetry || !state.currentKey) return;
+      state.historyRetry = false;
+      state.hasMore = true;
+      loadOlder();
+    },
+    /** The event stream lagged: read the open chat's newest page again. */
+    async resync() {
+      const conv = state.conversations.get(state.currentKey);
+      if (!conv) return;
+      const key = state.currentKey;
+      try {
+        const page = await api.messageHistory(conv, null);
+        if (key !== state.currentKey) return;
+        for (const msg of page.messages) upsert(msg);
+      } catch (e) {
+        toast(errorText(e));
+      }
+      render();
     },
     /** A new or changed message from the backend. */
     onMessage(msg) {

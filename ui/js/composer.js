@@ -2,6 +2,7 @@
 import { el, $, toast } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { createRecorder } from './voice.js';
+import { createDraftSaver } from './drafts.js';
 import * as api from './api.js';
 
 const EMOJI = Array.from(
@@ -16,7 +17,7 @@ export function createComposer(state, chat) {
   const musicPanel = $('music-panel');
   const recordButton = $('record-button');
   let voiceMode = false;
-  let draftTimer = null;
+  const drafts = createDraftSaver((conv, value) => api.conversationSetDraft(conv, value).catch(() => {}));
 
   const currentConv = () => state.conversations.get(state.currentKey);
 
@@ -35,6 +36,7 @@ export function createComposer(state, chat) {
     const value = text.value;
     if (!conv || !value.trim()) return;
     text.value = '';
+    drafts.drop();
     updateSend();
     closePanels();
     try {
@@ -86,6 +88,7 @@ export function createComposer(state, chat) {
       const end = text.selectionEnd ?? text.value.length;
       text.value = text.value.slice(0, start) + emoji + text.value.slice(end);
       text.selectionStart = text.selectionEnd = start + emoji.length;
+      drafts.changed(currentConv(), text.value);
       updateSend();
       text.focus();
     },
@@ -93,9 +96,7 @@ export function createComposer(state, chat) {
 
   text.addEventListener('input', () => {
     updateSend();
-    clearTimeout(draftTimer);
-    const conv = currentConv();
-    draftTimer = setTimeout(() => { if (conv) api.conversationSetDraft(conv, text.value).catch(() => {}); }, 800);
+    drafts.changed(currentConv(), text.value);
   });
   text.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -130,8 +131,11 @@ export function createComposer(state, chat) {
   updateSend();
 
   return {
+    /** Saves the pending draft of the chat being left. */
+    leave() { drafts.flush(); },
     /** Shows the conversation's draft when a chat opens. */
     load(conv) {
+      drafts.flush();
       text.value = conv.draft || '';
       updateSend();
       closePanels();

@@ -21,6 +21,9 @@ const STRINGS = {
     errNotConnected: '未连接，请稍后再试', errTimeout: '服务器没有响应', errRefused: (c) => `服务器拒绝了请求（${c}）`,
     errTooLarge: '文件或内容太大', errIo: '读写文件失败', errNetwork: '网络错误', errNotSignedIn: '正在登录…',
     errUpload: '上传失败', errCancelled: '已取消',
+    unsupportedConversation: '暂不支持此类会话', startChat: '发起聊天', startChatPlaceholder: '用户 ID 或群组 ID',
+    privateChat: '单聊', groupChat: '群聊', logout: '退出登录', deleteLocalData: '同时删除本账号的本地数据',
+    dropHere: '松开即可发送',
   },
   en: {
     conversations: 'Chats', settings: 'Settings', back: 'Back', noConversations: 'No conversations yet',
@@ -43,6 +46,9 @@ const STRINGS = {
     errNotConnected: 'Not connected, try again soon', errTimeout: 'The server did not answer', errRefused: (c) => `The server refused (${c})`,
     errTooLarge: 'Too large', errIo: 'Could not read or write the file', errNetwork: 'Network error', errNotSignedIn: 'Signing in…',
     errUpload: 'Upload failed', errCancelled: 'Cancelled',
+    unsupportedConversation: 'This kind of conversation is not supported yet', startChat: 'Start chat',
+    startChatPlaceholder: 'User ID or group ID', privateChat: 'Private', groupChat: 'Group', logout: 'Log out',
+    deleteLocalData: "Also delete this account's local data", dropHere: 'Drop to send',
   },
 };
 
@@ -50,6 +56,7 @@ let lang = 'zh';
 
 export function setLanguage(next) {
   lang = STRINGS[next] ? next : 'zh';
+  if (typeof document === 'undefined') return; // unit tests run without a page
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   applyStaticLabels();
 }

@@ -4,7 +4,10 @@ import { t } from './i18n.js';
 import { formatListTime } from './time.js';
 
 /** A conversation type's name: `private`, `group`, ... (unknown ones arrive as `{other: n}`). */
-const typeName = (type) => (typeof type === 'string' ? type : JSON.stringify(type));
+export const typeName = (type) =>
+  (typeof type === 'string' ? type : `other-${type && type.other !== undefined ? type.other : '?'}`);
+/** Only these can be opened; others show as a row that says so (and are not lost). */
+export const isOpenable = (c) => ['private', 'group', 'chatroom', 'system'].includes(c.conversationType);
 /** A conversation's key: its type by name and its target. */
 export const convKey = (c) => `${typeName(c.conversationType)}:${c.targetId}`;
 
@@ -52,7 +55,8 @@ function conversationItem(conv, active, handlers) {
   const item = el('li', {
     class: `conversation${active ? ' active' : ''}${conv.pinned ? ' pinned' : ''}`,
     dataset: { key, targetId: conv.targetId, type: typeName(conv.conversationType) },
-    onclick: () => handlers.onOpen(conv),
+    title: isOpenable(conv) ? null : t('unsupportedConversation'),
+    onclick: () => (isOpenable(conv) ? handlers.onOpen(conv) : handlers.onUnsupported(conv)),
   },
   avatarNode(conv.avatar, conv.title),
   el('div', { class: 'conversation-main' },

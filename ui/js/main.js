@@ -1,7 +1,8 @@
 // Wires the views together and keeps the page's state in step with the backend's events.
 import { $, toast, shownMessages } from './dom.js';
-import { setLanguage, applyStaticLabels, errorText } from './i18n.js';
+import { setLanguage, applyStaticLabels, errorText, t } from './i18n.js';
 import { convKey, renderList } from './list.js';
+import { chatIsSeen } from './reading.js';
 import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
 import { createBanner } from './banner.js';
@@ -28,7 +29,22 @@ const listHandlers = {
   onOpen: (conv) => openConversation(conv),
   onPin: (conv, pinned) => api.conversationSetPinned(conv, pinned).catch((e) => toast(errorText(e))),
   onMute: (conv, muted) => api.conversationSetMuted(conv, muted).catch((e) => toast(errorText(e))),
+  onUnsupported: () => toast(t('unsupportedConversation')),
 };
+
+/** Whether the user can see the open chat now (see reading.js). */
+const seen = () => chatIsSeen({
+  focused: document.hasFocus(), visibility: document.visibilityState, page: app.dataset.page,
+});
+
+/** Marks the open chat read when it has unread messages and the user can see it. */
+function readIfSeen() {
+  const conv = state.conversations.get(state.currentKey);
+  if (!conv || conv.unread <= 0 || !seen()) return;
+  conv.unread = 0;
+  api.conversationMarkRead(conv).catch(() => {});
+  refreshList();
+}
 // Many events can arrive in one burst (a first sync of 1,000 conversations): render the
 // list at most once per frame.
 let listFrame = 0;
@@ -44,7 +60,7 @@ const chat = createChat(state, refreshList);
 const composer = createComposer(state, chat);
 const settings = createSettings({
   onLanguage: () => { refreshList(); chat.render(); banner.update(state.status); },
-  onClose: () => setPage(state.currentKey ? 'chat' : 'list'),
+  onClose: () => { setPage(state.currentKey ? 'chat' : 'list'); readIfSeen(); },
 });
 const openSettings = async () => {
   setPage('settings');
@@ -53,6 +69,7 @@ const openSettings = async () => {
 const banner = createBanner({ openSettings });
 
 async function openConversation(conv) {
+  composer.leave();
   state.currentKey = convKey(conv);
   setPage('chat');
   composer.load(conv);
@@ -70,6 +87,7 @@ async function openConversation(conv) {
 }
 
 function closeChat() {
+  composer.leave();
   state.currentKey = null;
   chat.close();
   setPage('list');
@@ -105,15 +123,14 @@ async function start() {
     state.status = status;
     banner.update(status);
     showMe(status);
+    if (status.state && status.state.kind === 'connected') chat.onOnline();
   });
+  window.addEventListener('focus', readIfSeen);
+  document.addEventListener('visibilitychange', readIfSeen);
   await api.on(api.EVENTS.conversationUpdated, (conv) => {
-    const key = convKey(conv);
-    // An open chat reads what arrives: clear the count as soon as it shows up.
-    if (key === state.currentKey && conv.unread > 0 && document.visibilityState !== 'hidden') {
-      conv.unread = 0;
-      api.conversationMarkRead(conv).catch(() => {});
-    }
-    state.conversations.set(key, conv);
+    // An open chat the user can see reads what arrives; otherwise when they come back.
+    state.conversations.set(convKey(conv), conv);
+    readIfSeen();
     refreshList();
   });
   await api.on(api.EVENTS.conversationRemoved, (conv) => {
@@ -121,12 +138,29 @@ async function start() {
     if (convKey(conv) === state.currentKey) closeChat();
     refreshList();
   });
-  await api.on(api.EVENTS.conversationsReset, () => reloadConversations().catch((e) => toast(errorText(e))));
+  await api.on(api.EVENTS.conversationsReset, (reset) => {
+    reloadConversations().catch((e) => toast(errorText(e)));
+    // Lost events may include the open chat's messages.
+    if (reset && reset.reason === 'lagged') chat.resync();
+  });
   await api.on(api.EVENTS.messageReceived, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.messageUpdated, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.voicePlayback, (p) => { if (p.state === 'ended') chat.onPlaybackEnded(p.messageId); });
 
   $('chat-back').addEventListener('click', closeChat);
+  $('start-chat-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const targetId = $('start-chat-id').value.trim();
+    if (!targetId) return;
+    try {
+      const conv = await api.conversationStart({ conversationType: $('start-chat-type').value, targetId });
+      $('start-chat-id').value = '';
+      state.conversations.set(convKey(conv), conv);
+      await openConversation(conv);
+    } catch (err) {
+      toast(errorText(err));
+    }
+  });
   $('open-settings').addEventListener('click', openSettings);
   $('settings-back').addEventListener('click', () => setPage(state.currentKey ? 'chat' : 'list'));
 

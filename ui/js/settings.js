@@ -54,5 +54,15 @@ export function createSettings({ onLanguage, onClose }) {
     }
   });
 
+  $('logout').addEventListener('click', async () => {
+    try {
+      await api.sessionLogout($('logout-delete').checked);
+      $('logout-delete').checked = false;
+      onClose();
+    } catch (err) {
+      showError(errorText(err));
+    }
+  });
+
   return { load };
 }

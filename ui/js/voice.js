@@ -46,7 +46,8 @@ export function createRecorder({ button, currentConv }) {
     try {
       await api.voiceRecordStart(conv, (event) => {
         if (event.type === 'level') bar.style.width = `${Math.round(Math.min(1, event.level) * 100)}%`;
-        if (event.type === 'finished') finish();
+        // The 60 s limit (or a lost device) ends the clip: send what was recorded.
+        if (event.type === 'finished') stop(true);
       });
     } catch (e) {
       finish();

@@ -127,9 +127,17 @@ pub fn prepare(outgoing: Outgoing) -> Result<Prepared> {
     })
 }
 
-/// A JPEG thumbnail of at most 160 px per side, base64 without a `data:` prefix.
+/// A JPEG thumbnail of at most 160 px per side, base64 without a `data:` prefix, turned
+/// upright by the photo's EXIF orientation. Any format the image crate reads (JPEG, PNG,
+/// GIF's first frame, WebP) is taken, by its bytes rather than its file name.
 pub fn thumbnail(image_bytes: &[u8]) -> Result<(String, u32, u32)> {
-    let image = image::load_from_memory(image_bytes)?;
+    use image::ImageDecoder;
+    let mut decoder = image::ImageReader::new(Cursor::new(image_bytes))
+        .with_guessed_format()?
+        .into_decoder()?;
+    let orientation = decoder.orientation()?;
+    let mut image = image::DynamicImage::from_decoder(decoder)?;
+    image.apply_orientation(orientation);
     let thumb = image.thumbnail(THUMBNAIL_MAX, THUMBNAIL_MAX).to_rgb8();
     let (width, height) = thumb.dimensions();
     let mut jpeg = Cursor::new(Vec::new());
@@ -195,6 +203,50 @@ mod tests {
             .unwrap();
         assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "a JPEG");
         assert!(thumbnail(b"not an image").is_err());
+    }
+
+    /// `jpeg` with an EXIF APP1 segment saying "rotate 90° clockwise" (orientation 6).
+    fn with_exif_orientation_6(jpeg: &[u8]) -> Vec<u8> {
+        let tiff: &[u8] = &[
+            b'M', b'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF, IFD at 8
+            0, 1, // one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, // Orientation, SHORT, 1, value 6
+            0, 0, 0, 0, // no next IFD
+        ];
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(tiff);
+        let len = u16::try_from(app1.len() + 2).unwrap().to_be_bytes();
+        let mut out = jpeg[..2].to_vec(); // SOI
+        out.extend_from_slice(&[0xFF, 0xE1, len[0], len[1]]);
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn photo_thumbnails_follow_exif_orientation() {
+        let image = image::RgbImage::from_fn(320, 160, |x, _| image::Rgb([x as u8, 0, 0]));
+        let mut jpeg = Cursor::new(Vec::new());
+        image.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+        let (_, w, h) = thumbnail(&with_exif_orientation_6(jpeg.get_ref())).unwrap();
+        assert_eq!(
+            (w, h),
+            (80, 160),
+            "a landscape sensor image shown upright as portrait"
+        );
+    }
+
+    #[test]
+    fn gif_and_webp_images_get_thumbnails() {
+        let image =
+            image::RgbaImage::from_fn(200, 100, |x, y| image::Rgba([x as u8, y as u8, 0, 255]));
+        for format in [image::ImageFormat::Gif, image::ImageFormat::WebP] {
+            let mut bytes = Cursor::new(Vec::new());
+            image.write_to(&mut bytes, format).unwrap();
+            let (_, w, h) =
+                thumbnail(bytes.get_ref()).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+            assert_eq!((w, h), (160, 80), "{format:?}");
+        }
     }
 
     #[test]

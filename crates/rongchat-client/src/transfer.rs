@@ -163,21 +163,21 @@ pub(crate) async fn download(
     Ok(path)
 }
 
-/// A file name safe on every platform: letters, digits, `.`, `-`, `_`; no leading dot.
+/// A file name safe on every platform, in Unicode (我的报告.pdf stays 我的报告.pdf): path
+/// separators, control and reserved characters and Windows device names go (the
+/// `sanitize-filename` crate), as does a leading dot; at most 100 characters.
 pub fn sanitize_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(100)
-        .collect();
-    let cleaned = cleaned.trim_start_matches('.').to_owned();
-    if cleaned.is_empty() {
+    if name.trim().trim_matches('.').is_empty() {
+        return "file".into();
+    }
+    let options = sanitize_filename::Options {
+        windows: true,
+        truncate: true,
+        replacement: "_",
+    };
+    let cleaned = sanitize_filename::sanitize_with_options(name, options);
+    let cleaned: String = cleaned.trim_start_matches('.').chars().take(100).collect();
+    if cleaned.trim().is_empty() {
         "file".into()
     } else {
         cleaned
@@ -211,7 +211,14 @@ mod tests {
     #[test]
     fn names_are_sanitized() {
         assert_eq!(sanitize_file_name("../../etc/passwd"), "_.._etc_passwd");
-        assert_eq!(sanitize_file_name("我的 文件.txt"), "_____.txt");
+        assert_eq!(sanitize_file_name("我的报告.pdf"), "我的报告.pdf");
+        assert_eq!(sanitize_file_name("我的 文件.txt"), "我的 文件.txt");
+        assert_eq!(sanitize_file_name("a\\b:c*?.txt"), "a_b_c__.txt");
+        assert_ne!(
+            sanitize_file_name("CON.txt"),
+            "CON.txt",
+            "a Windows device name"
+        );
         assert_eq!(sanitize_file_name(""), "file");
         assert_eq!(sanitize_file_name("..."), "file");
     }

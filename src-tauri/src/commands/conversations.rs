@@ -3,7 +3,7 @@
 use crate::error::{Result, check_size};
 use crate::models::{ConvRef, ConversationDto};
 use crate::state::AppState;
-use rongchat_client::{Client, ConversationId};
+use rongchat_client::{Client, Conversation, ConversationId};
 use tauri::State;
 
 /// The longest draft we keep.
@@ -31,6 +31,28 @@ pub async fn conversation_open(
     session.client().mark_read(&id).await?;
     let row = session.client().conversation(&id)?;
     Ok(row.map(|c| session.view().conversation(&c)))
+}
+
+/// Starts a chat with a user or group by id: the stored row, or a new empty one (it is
+/// stored with the first message sent).
+#[tauri::command]
+pub async fn conversation_start(
+    state: State<'_, AppState>,
+    conv: ConvRef,
+) -> Result<ConversationDto> {
+    let session = state.session().await?;
+    let id = conv.validated()?;
+    let row = session.client().conversation(&id)?.unwrap_or(Conversation {
+        id,
+        last_message: None,
+        last_time: 0,
+        unread: 0,
+        read_time: 0,
+        draft: String::new(),
+        pinned: false,
+        muted: false,
+    });
+    Ok(session.view().conversation(&row))
 }
 
 /// Clears the unread count of an open chat when more messages arrive.

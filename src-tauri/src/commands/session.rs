@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::models::StatusDto;
 use crate::state::AppState;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 /// The current connection state and user.
 #[tauri::command]
@@ -16,4 +16,18 @@ pub fn session_get(state: State<'_, AppState>) -> StatusDto {
 pub async fn session_reconnect(state: State<'_, AppState>) -> Result<()> {
     state.session().await?.client().connect();
     Ok(())
+}
+
+/// Logs out: forgets the account and its token, deletes this account's local data when
+/// `delete_data`, and goes back to the embedded demo.
+#[tauri::command]
+pub async fn session_logout<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    delete_data: bool,
+) -> Result<()> {
+    crate::state::sign_out(&app, delete_data).await?;
+    let language = state.settings().load()?.language;
+    state.settings().apply(language, None)?;
+    crate::state::restart(app).await
 }

@@ -1,7 +1,7 @@
 //! Language and account settings. The token goes in, never comes back out.
 
 use crate::error::Result;
-use crate::settings::{AccountAddress, Language, Secret, Stored, validate_address};
+use crate::settings::{AccountAddress, Language, Secret};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
@@ -63,29 +63,16 @@ pub async fn settings_save<R: Runtime>(
     state: State<'_, AppState>,
     settings: SettingsForm,
 ) -> Result<()> {
-    let store = state.settings();
-    let old = store.load()?;
-    let account = match settings.account {
-        None => None,
-        Some(form) => {
-            let addr = AccountAddress {
-                app_key: form.app_key.trim().to_owned(),
-                navi_url: form.navi_url.trim().trim_end_matches('/').to_owned(),
-            };
-            validate_address(&addr)?;
-            match form.token.as_ref().map(|t| t.expose().trim()) {
-                Some(token) if !token.is_empty() => store.write_token(&Secret::new(token))?,
-                _ if store.has_token() => {}
-                _ => return Err(crate::error::Error::Invalid("the token is empty".into())),
-            }
-            Some(addr)
-        }
-    };
-    let account_changed = account != old.account;
-    store.save(&Stored {
-        language: settings.language,
-        account,
-    })?;
+    let account = settings.account.map(|form| {
+        (
+            AccountAddress {
+                app_key: form.app_key,
+                navi_url: form.navi_url,
+            },
+            form.token,
+        )
+    });
+    let account_changed = state.settings().apply(settings.language, account)?;
     if account_changed {
         crate::state::restart(app).await?;
     }
@@ -98,11 +85,8 @@ pub async fn settings_use_demo<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<()> {
-    let store = state.settings();
-    let mut stored = store.load()?;
-    stored.account = None;
-    store.save(&stored)?;
-    store.remove_token()?;
+    let language = state.settings().load()?.language;
+    state.settings().apply(language, None)?;
     crate::state::restart(app).await
 }
 

@@ -4,7 +4,6 @@
 use crate::error::{Error, Result};
 use crate::models::{ConvRef, MusicDto, RecordingDto};
 use crate::state::AppState;
-use rongchat_client::Outgoing;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
@@ -33,16 +32,8 @@ pub async fn voice_record_stop(state: State<'_, AppState>, send: bool) -> Result
     let Some(clip) = state.voice().stop_recording(send).await? else {
         return Ok(false);
     };
-    let outgoing = Outgoing::Voice {
-        amr: clip.amr,
-        duration: u64::from(clip.seconds),
-    };
-    state
-        .session()
-        .await?
-        .client()
-        .send(&clip.conv, outgoing)
-        .await?;
+    let session = state.session().await?;
+    crate::orphans::send_recorded(session.client(), &clip).await?;
     Ok(true)
 }
 

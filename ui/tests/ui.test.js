@@ -1,0 +1,95 @@
+// Unit tests of the UI's pure functions: `node --test ui/tests` (scripts/test.sh runs it).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatListTime, formatChatTime } from '../js/time.js';
+import { setLanguage, t } from '../js/i18n.js';
+import { createDraftSaver } from '../js/drafts.js';
+import { chatIsSeen } from '../js/reading.js';
+import { sortConversations, convKey } from '../js/list.js';
+import { upsertMessage } from '../js/order.js';
+
+/** A clock the test moves by hand. */
+function fakeTimers() {
+  let now = 0;
+  let next = 1;
+  const due = new Map();
+  return {
+    setTimeout(fn, ms) { const id = next++; due.set(id, { fn, at: now + ms }); return id; },
+    clearTimeout(id) { due.delete(id); },
+    advance(ms) {
+      now += ms;
+      for (const [id, { fn, at }] of [...due]) if (at <= now) { due.delete(id); fn(); }
+    },
+  };
+}
+
+test('list times: today, yesterday, weekday, date', () => {
+  setLanguage('zh');
+  const now = new Date(2026, 10, 25, 12, 0).getTime(); // a Wednesday
+  assert.equal(formatListTime(new Date(2026, 10, 25, 9, 5).getTime(), now), '09:05');
+  assert.equal(formatListTime(new Date(2026, 10, 24, 23, 59).getTime(), now), '昨天 23:59');
+  assert.equal(formatListTime(new Date(2026, 10, 22, 8, 0).getTime(), now), '星期日');
+  assert.equal(formatListTime(new Date(2026, 9, 1, 8, 0).getTime(), now), '2026/10/01');
+  assert.equal(formatListTime(0, now), '');
+  assert.equal(formatChatTime(new Date(2026, 9, 1, 8, 0).getTime(), now), '2026/10/01 08:00');
+  setLanguage('en');
+  assert.equal(formatListTime(new Date(2026, 10, 24, 7, 0).getTime(), now), 'Yesterday 07:00');
+  setLanguage('zh');
+});
+
+test('i18n: both languages have the same keys', async () => {
+  const { readFileSync } = await import('node:fs');
+  const source = readFileSync(new URL('../js/i18n.js', import.meta.url), 'utf8');
+  const [zh, en] = source.split(/^  en: \{/m);
+  const keys = (block) => new Set([...block.matchAll(/(\w+):/g)].map((m) => m[1]));
+  assert.deepEqual([...keys(zh.split(/^  zh: \{/m)[1])].filter((k) => !keys(en).has(k)), []);
+  setLanguage('en');
+  assert.equal(t('send'), 'Send');
+  setLanguage('zh');
+  assert.equal(t('send'), '发送');
+  assert.equal(t('no-such-key'), 'no-such-key');
+});
+
+test('conversations sort pinned first, then newest', () => {
+  const list = [
+    { targetId: 'a', conversationType: 'private', latestTime: 1, pinned: false },
+    { targetId: 'b', conversationType: 'private', latestTime: 3, pinned: false },
+    { targetId: 'c', conversationType: 'group', latestTime: 2, pinned: true },
+    { targetId: 'd', conversationType: { other: 9 }, latestTime: 0, pinned: false },
+  ];
+  assert.deepEqual(sortConversations(list).map((c) => c.targetId), ['c', 'b', 'a', 'd']);
+  assert.equal(convKey(list[3]), 'other-9:d');
+});
+
+test('a draft typed in one chat is saved to that chat after a quick switch', () => {
+  const timers = fakeTimers();
+  const saved = [];
+  const drafts = createDraftSaver((conv, text) => saved.push([conv.id, text]), 800, timers);
+  const a = { id: 'a' };
+  const b = { id: 'b' };
+  drafts.changed(a, 'hello A');
+  timers.advance(300);
+  drafts.flush(); // switching to b within the 800 ms
+  drafts.changed(b, 'hi B');
+  timers.advance(800);
+  assert.deepEqual(saved, [['a', 'hello A'], ['b', 'hi B']]);
+  drafts.changed(a, 'typed then sent');
+  drafts.drop();
+  timers.advance(1000);
+  assert.equal(saved.length, 2);
+});
+
+test('a chat counts as read only when focused, visible and on screen', () => {
+  assert.equal(chatIsSeen({ focused: true, visibility: 'visible', page: 'chat' }), true);
+  assert.equal(chatIsSeen({ focused: false, visibility: 'visible', page: 'chat' }), false);
+  assert.equal(chatIsSeen({ focused: true, visibility: 'hidden', page: 'chat' }), false);
+  assert.equal(chatIsSeen({ focused: true, visibility: 'visible', page: 'settings' }), false);
+});
+
+test('an updated message moves to its new place', () => {
+  const list = [{ id: '1', sentTime: 10 }, { id: '2', sentTime: 20 }];
+  upsertMessage(list, { id: '1', sentTime: 30 }); // the server's time after the ack
+  assert.deepEqual(list.map((m) => m.id), ['2', '1']);
+  upsertMessage(list, { id: '3', sentTime: 25 });
+  assert.deepEqual(list.map((m) => m.id), ['2', '3', '1']);
+});
