@@ -109,6 +109,9 @@ pub async fn serve(
             }
         });
     }
+    // Free the port at once: a restart on the same address must not wait for the
+    // connections still finishing.
+    drop(listener);
     let _ = stopping_tx.send(true);
     // Every connection task holds a receiver; wait (bounded by the caller) for them.
     stopping_tx.closed().await;
