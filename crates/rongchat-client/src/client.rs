@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::{Event, Snapshot};
 use crate::ids::{client_unique_id, device_id, now_ms, random_u64};
 use crate::model::{Conversation, ConversationId, Message};
-use crate::navi::Endpoint;
+use crate::navi::{self, Endpoint};
 use crate::session::{ConnectionStatus, SessionConfig};
 use crate::shared::Shared;
 use crate::store::Store;
@@ -43,6 +43,10 @@ pub struct ClientConfig {
     pub platform: Option<String>,
     /// Session timings and the jitter seed (a random seed when `None`).
     pub session: Option<SessionConfig>,
+    /// The largest file a download may fetch (512 MiB).
+    pub max_download_bytes: u64,
+    /// How long an HTTP transfer may go without a byte before it fails (30 s).
+    pub http_idle_timeout: Duration,
 }
 
 impl ClientConfig {
@@ -61,6 +65,8 @@ impl ClientConfig {
             ws_override: None,
             platform: None,
             session: None,
+            max_download_bytes: 512 * 1024 * 1024,
+            http_idle_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -108,12 +114,18 @@ impl Client {
             ws_override: config.ws_override.clone(),
             platform: config.platform.clone(),
         };
+        let http = reqwest::Client::builder()
+            .connect_timeout(navi::SOCKET_TIMEOUT)
+            .read_timeout(config.http_idle_timeout)
+            .build()?;
         let inner = Arc::new(Shared::new(
             endpoint,
             config.data_dir.clone(),
             store,
             user_id,
             commands.clone(),
+            http,
+            config.max_download_bytes,
         ));
         let session_config = config.session.clone().unwrap_or_else(|| SessionConfig {
             seed: random_u64(),
@@ -355,7 +367,8 @@ impl Client {
         cancel: Option<CancelToken>,
     ) -> Result<PathBuf> {
         let (http, dir) = (&self.inner.http, &self.inner.data_dir);
-        transfer::download(http, dir, url, file_name, progress, cancel).await
+        let max = self.inner.max_download_bytes;
+        transfer::download(http, dir, max, url, file_name, progress, cancel).await
     }
 
     /// Waits until connected, a final status, or the timeout.

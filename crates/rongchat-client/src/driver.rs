@@ -177,6 +177,10 @@ impl Driver {
             Some(Ok(WsMessage::Binary(bytes))) => {
                 self.feed(|e, now, s| e.handle_bytes(now, &bytes, s));
             }
+            Some(Err(tokio_tungstenite::tungstenite::Error::Capacity(_))) => {
+                self.socket = None;
+                self.feed(|e, now, s| e.reply_too_large(now, s));
+            }
             Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => {
                 self.socket = None;
                 self.feed(|e, now, s| e.transport_closed(now, s));

@@ -43,12 +43,27 @@ pub enum Event {
     },
     /// The offline messages were caught up after a connect (the first finished pull).
     SyncFinished,
-    /// Something failed in the background (the local store); also logged. Nothing was
-    /// acknowledged that was not stored, so no message is lost; the UI may say so.
+    /// Something failed in the background; also logged. Nothing acknowledged was lost;
+    /// the UI may say so.
     Problem {
+        /// What kind of trouble.
+        kind: ProblemKind,
         /// What failed, for a person.
         message: String,
     },
+}
+
+/// Background trouble the application may want to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// The local store failed.
+    Store,
+    /// The server sent a reply over the frame limit; the pull backs off and retries.
+    ReplyTooLarge,
+    /// The server sent a reply we could not decode; the pull backs off and retries.
+    BadReply,
 }
 
 /// The state at the moment of subscribing.

@@ -45,7 +45,7 @@ pub mod transfer;
 
 pub use client::{Client, ClientConfig};
 pub use compose::Outgoing;
-pub use events::{Event, Snapshot};
+pub use events::{Event, ProblemKind, Snapshot};
 pub use model::{
     Conversation, ConversationId, ConversationType, Direction, FileType, Message, SendFailure,
     SendStatus,

@@ -216,7 +216,12 @@ pub async fn open(
     };
     let url = websocket_url(endpoint, &navi);
     // Small frames, request/ack traffic: Nagle would add ~40 ms per round trip.
-    let connect = tokio_tungstenite::connect_async_with_config(url, None, true);
+    // A frame over the wire's limit is refused while it is read, so a hostile server
+    // cannot make us buffer more than that.
+    let limits = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(rongchat_proto::frame::MAX_FRAME_BYTES))
+        .max_frame_size(Some(rongchat_proto::frame::MAX_FRAME_BYTES));
+    let connect = tokio_tungstenite::connect_async_with_config(url, Some(limits), true);
     match tokio::time::timeout(SOCKET_TIMEOUT, connect).await {
         Ok(Ok((socket, _response))) => Ok((socket, navi)),
         Ok(Err(e)) => Err(OpenError::network(format!("websocket: {}", redact(&e)))),

@@ -20,6 +20,7 @@ pub(crate) struct Shared {
     pub(crate) endpoint: Endpoint,
     pub(crate) data_dir: PathBuf,
     pub(crate) http: reqwest::Client,
+    pub(crate) max_download_bytes: u64,
     store: Mutex<Store>,
     events: broadcast::Sender<Event>,
     status: watch::Sender<ConnectionStatus>,
@@ -41,12 +42,15 @@ impl Shared {
         store: Store,
         user_id: Option<String>,
         commands: mpsc::UnboundedSender<Command>,
+        http: reqwest::Client,
+        max_download_bytes: u64,
     ) -> Self {
         let (events, _) = broadcast::channel(4096);
         Self {
             endpoint,
             data_dir,
-            http: reqwest::Client::new(),
+            http,
+            max_download_bytes,
             store: Mutex::new(store),
             events,
             status: watch::Sender::new(ConnectionStatus::Disconnected),

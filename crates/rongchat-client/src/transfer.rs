@@ -124,12 +124,15 @@ pub(crate) fn failure_of(error: Error) -> SendFailure {
 
 /// Downloads `url` into `<data>/downloads/<hash>-<sanitized name>`; a cached file is
 /// returned without a request.
+/// At most `max_bytes` are fetched: a bigger announced length is refused before the body,
+/// a body that grows past it is cut off; a failed download leaves no partial file.
 pub(crate) async fn download(
     http: &reqwest::Client,
     data_dir: &std::path::Path,
+    max_bytes: u64,
     url: &str,
     file_name: &str,
-    mut progress: impl FnMut(u64, Option<u64>) + Send,
+    progress: impl FnMut(u64, Option<u64>) + Send,
     cancel: Option<CancelToken>,
 ) -> Result<PathBuf> {
     let dir = data_dir.join("downloads");
@@ -142,25 +145,56 @@ pub(crate) async fn download(
     if tokio::fs::try_exists(&path).await? {
         return Ok(path);
     }
+    let partial = path.with_extension("part");
+    let fetched = fetch_into(http, url, &partial, max_bytes, progress, cancel).await;
+    match fetched {
+        Ok(()) => {
+            tokio::fs::rename(&partial, &path).await?;
+            Ok(path)
+        }
+        Err(error) => {
+            if let Err(remove) = tokio::fs::remove_file(&partial).await
+                && remove.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(error = %remove, "partial download left behind");
+            }
+            Err(error)
+        }
+    }
+}
+
+async fn fetch_into(
+    http: &reqwest::Client,
+    url: &str,
+    partial: &std::path::Path,
+    max_bytes: u64,
+    mut progress: impl FnMut(u64, Option<u64>) + Send,
+    cancel: Option<CancelToken>,
+) -> Result<()> {
+    let too_large = |size: u64| Error::TooLarge {
+        size: usize::try_from(size).unwrap_or(usize::MAX),
+        limit: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+    };
     let mut response = http.get(url).send().await?.error_for_status()?;
     let total = response.content_length();
-    let partial = path.with_extension("part");
-    let mut file = tokio::fs::File::create(&partial).await?;
+    if let Some(total) = total.filter(|&t| t > max_bytes) {
+        return Err(too_large(total));
+    }
+    let mut file = tokio::fs::File::create(partial).await?;
     let mut done = 0u64;
     while let Some(chunk) = response.chunk().await? {
         if cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
-            drop(file);
-            let _ = tokio::fs::remove_file(&partial).await;
             return Err(Error::Cancelled);
         }
-        file.write_all(&chunk).await?;
         done += chunk.len() as u64;
+        if done > max_bytes {
+            return Err(too_large(done));
+        }
+        file.write_all(&chunk).await?;
         progress(done, total);
     }
     file.flush().await?;
-    drop(file);
-    tokio::fs::rename(&partial, &path).await?;
-    Ok(path)
+    Ok(())
 }
 
 /// A file name safe on every platform, in Unicode (我的报告.pdf stays 我的报告.pdf): path

@@ -27,7 +27,7 @@ mod tests;
 
 use crate::compose;
 use crate::error::Error;
-use crate::events::Event;
+use crate::events::{Event, ProblemKind};
 use crate::ids::client_unique_id;
 use crate::model::{ConversationId, FileType, SendFailure};
 use crate::session::{
@@ -114,6 +114,8 @@ pub struct Engine {
     upload_files: HashMap<i64, UploadFile>,
     reads: ReadSyncs,
     actions: VecDeque<Action>,
+    /// Undecodable frames seen, for the log.
+    undecodable: u64,
 }
 
 impl Engine {
@@ -136,6 +138,7 @@ impl Engine {
             upload_files: HashMap::new(),
             reads: ReadSyncs::default(),
             actions: VecDeque::new(),
+            undecodable: 0,
         }
     }
 
@@ -151,7 +154,10 @@ impl Engine {
 
     /// When [`Engine::handle_timeout`] should run next.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.session.poll_timeout()
+        match (self.session.poll_timeout(), self.pull.poll_timeout()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Connect (and keep reconnecting until a final status or `disconnect`).
@@ -192,12 +198,35 @@ impl Engine {
         self.with_session(now, store, |s| s.transport_closed(now));
     }
 
+    /// The server sent a message over the frame limit, which broke the link. A pull
+    /// waiting for its reply was the likely cause: the pull loop backs off before asking
+    /// again, so an oversized page costs one reconnect per back-off period, not a loop.
+    pub fn reply_too_large(&mut self, now: Instant, store: &mut Store) {
+        tracing::warn!("a server frame was over the limit; link closed");
+        self.pull.reply_too_large(now);
+        self.problem(
+            ProblemKind::ReplyTooLarge,
+            format!(
+                "the server sent a reply over {} bytes; retrying later",
+                rongchat_proto::frame::MAX_FRAME_BYTES
+            ),
+        );
+        self.transport_closed(now, store);
+    }
+
     /// One WebSocket binary message from the server. Bytes we cannot decode are logged
     /// and dropped; the link stays up (the SDK does the same).
     pub fn handle_bytes(&mut self, now: Instant, bytes: &[u8], store: &mut Store) {
         match Frame::decode(bytes, Side::Server, self.layout) {
             Ok(frame) => self.handle_frame(now, frame, store),
-            Err(error) => tracing::warn!(len = bytes.len(), %error, "undecodable frame dropped"),
+            Err(error) => {
+                self.undecodable += 1;
+                // A flood of garbage must not flood the log: the 1st, 2nd, 4th, 8th ...
+                if self.undecodable.is_power_of_two() {
+                    let count = self.undecodable;
+                    tracing::warn!(len = bytes.len(), count, %error, "undecodable frame dropped");
+                }
+            }
         }
     }
 
@@ -209,6 +238,10 @@ impl Engine {
     /// Time passed.
     pub fn handle_timeout(&mut self, now: Instant, store: &mut Store) {
         self.with_session(now, store, |s| s.handle_timeout(now));
+        if self.session.status() == ConnectionStatus::Connected && self.pull.handle_timeout(now) {
+            self.send_pull(now, store);
+            self.drain(now, store);
+        }
     }
 
     /// One session input, then whatever it set off.
@@ -377,7 +410,7 @@ impl Engine {
     // --- the pull loop ---
 
     fn request_pull(&mut self, now: Instant, store: &mut Store) {
-        if self.pull.request() {
+        if self.pull.request(now) {
             self.send_pull(now, store);
         }
     }
@@ -411,7 +444,7 @@ impl Engine {
             }
             Err(_) => PullResult::Lost,
         };
-        match self.pull.finished(outcome) {
+        match self.pull.finished(outcome, now) {
             PullNext::Pull => self.send_pull(now, store),
             PullNext::CaughtUp => self.actions.push_back(Action::Emit(Event::SyncFinished)),
             PullNext::Idle => {}
@@ -424,6 +457,7 @@ impl Engine {
             Ok(reply) => reply,
             Err(error) => {
                 tracing::warn!(%error, "undecodable pull reply");
+                self.problem(ProblemKind::BadReply, format!("bad pull reply: {error}"));
                 return PullResult::Failed;
             }
         };
@@ -784,9 +818,15 @@ impl Engine {
     /// A store failure in the background: logged and told, never silent.
     fn store_failed(&mut self, doing: &'static str, error: &Error) {
         tracing::error!(%error, "store failed while {doing}");
-        self.actions.push_back(Action::Emit(Event::Problem {
-            message: format!("local store failed while {doing}: {error}"),
-        }));
+        self.problem(
+            ProblemKind::Store,
+            format!("local store failed while {doing}: {error}"),
+        );
+    }
+
+    fn problem(&mut self, kind: ProblemKind, message: String) {
+        self.actions
+            .push_back(Action::Emit(Event::Problem { kind, message }));
     }
 }
 

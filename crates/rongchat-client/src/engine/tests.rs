@@ -2,6 +2,7 @@
 //! the test plays the server, frame by frame.
 
 use super::*;
+use crate::events::ProblemKind;
 use crate::model::{Direction, SendStatus};
 use crate::store::outbox::NewOutgoing;
 use rongchat_proto::frame::{ConnAck, PubAck, PubAckResult, Query, QueryAck};
@@ -391,6 +392,71 @@ fn an_undecodable_pull_reply_is_logged_and_does_not_spin() {
     // Garbage bytes on the socket are dropped; the link stays up.
     h.engine.handle_bytes(h.now, &[0xde, 0xad], &mut h.store);
     assert_eq!(h.engine.status(), ConnectionStatus::Connected);
+}
+
+#[test]
+fn a_reply_too_large_backs_the_pull_off_across_reconnects_while_sends_go_on() {
+    let (mut h, _first) = Harness::online();
+    h.engine.reply_too_large(h.now, &mut h.store);
+    h.collect();
+    assert!(h.emitted().iter().any(|e| matches!(
+        e,
+        Event::Problem {
+            kind: ProblemKind::ReplyTooLarge,
+            ..
+        }
+    )));
+    h.reconnect(None);
+    assert!(
+        h.queries(Topic::PullMessages).is_empty(),
+        "not at once on the new link"
+    );
+    // A flood of notifies during the back-off pulls nothing.
+    for _ in 0..100 {
+        h.notify();
+    }
+    assert!(h.queries(Topic::PullMessages).is_empty());
+    // Sends are not held up meanwhile.
+    h.enqueue_text("bob", "still here");
+    h.engine.outbox_changed(h.now, &mut h.store);
+    h.collect();
+    assert_eq!(h.publishes().len(), 1);
+    h.server(Body::PingResp);
+    h.advance(S);
+    let pulls = h.queries(Topic::PullMessages);
+    assert_eq!(pulls.len(), 1, "after the back-off, one pull");
+    h.answer(
+        pulls[0].msg_id,
+        AckStatus::Success,
+        page("bob", &[7], 7, true),
+    );
+    assert_eq!(h.store.message_count().unwrap(), 2);
+}
+
+#[test]
+fn undecodable_pull_replies_back_off_instead_of_spinning() {
+    let (mut h, first) = Harness::online();
+    h.answer(first.msg_id, AckStatus::Success, vec![0xff; 3]);
+    let mut asked = 0;
+    // Five minutes of a notify every second, every reply garbage.
+    for _ in 0..300 {
+        h.notify();
+        h.server(Body::PingResp);
+        h.advance(S);
+        for q in h.queries(Topic::PullMessages) {
+            asked += 1;
+            h.answer(q.msg_id, AckStatus::Success, vec![0xff; 3]);
+        }
+    }
+    // 1, 2, 4, ... 60 s: a handful in five minutes, not 300.
+    assert!((6..=10).contains(&asked), "{asked} pulls");
+    assert!(h.emitted().iter().any(|e| matches!(
+        e,
+        Event::Problem {
+            kind: ProblemKind::BadReply,
+            ..
+        }
+    )));
 }
 
 // --- the outbox ---

@@ -285,14 +285,14 @@ impl Session {
         target_id: &str,
         payload: Vec<u8>,
     ) -> Result<RequestId, RequestError> {
-        let msg_id = self.begin_request()?;
-        let frame = Frame::with_default_flags(Body::Query(Query {
-            topic: topic.to_owned(),
-            target_id: target_id.to_owned(),
-            msg_id,
-            payload,
-        }));
-        Ok(self.track(now, msg_id, frame))
+        self.request(now, |msg_id| {
+            Body::Query(Query {
+                topic: topic.to_owned(),
+                target_id: target_id.to_owned(),
+                msg_id,
+                payload,
+            })
+        })
     }
 
     /// Sends a PUBLISH (QoS 1); the PUBACK comes as a [`SessionEvent::Reply`].
@@ -303,14 +303,25 @@ impl Session {
         target_id: &str,
         payload: Vec<u8>,
     ) -> Result<RequestId, RequestError> {
+        self.request(now, |msg_id| {
+            Body::Publish(Publish {
+                date: None,
+                topic: topic.to_owned(),
+                target_id: target_id.to_owned(),
+                msg_id,
+                payload,
+            })
+        })
+    }
+
+    /// A request with a fresh msgId, tracked for its ack and its timeout.
+    fn request(
+        &mut self,
+        now: Instant,
+        body: impl FnOnce(u16) -> Body,
+    ) -> Result<RequestId, RequestError> {
         let msg_id = self.begin_request()?;
-        let frame = Frame::with_default_flags(Body::Publish(Publish {
-            date: None,
-            topic: topic.to_owned(),
-            target_id: target_id.to_owned(),
-            msg_id,
-            payload,
-        }));
+        let frame = Frame::with_default_flags(body(msg_id));
         Ok(self.track(now, msg_id, frame))
     }
 

@@ -48,6 +48,16 @@ impl Harness {
         self.drain()
     }
 
+    /// A `pullMsg` sent at `offset`, its frame drained.
+    fn pull_at(&mut self, offset: Duration) -> RequestId {
+        let id = self
+            .session
+            .query(self.at(offset), "pullMsg", "alice", vec![])
+            .unwrap();
+        self.drain();
+        id
+    }
+
     fn server(&mut self, offset: Duration, body: Body) {
         let now = self.at(offset);
         self.session
@@ -104,11 +114,7 @@ fn pings_right_after_connect_then_15s_after_each_reply() {
 fn other_traffic_does_not_satisfy_a_ping() {
     let mut h = Harness::new();
     h.connected();
-    let id = h
-        .session
-        .query(h.at(S), "pullMsg", "alice", vec![])
-        .unwrap();
-    h.drain();
+    let id = h.pull_at(S);
     h.server(
         2 * S,
         Body::QueryAck(rongchat_proto::frame::QueryAck {
@@ -258,11 +264,7 @@ fn assert_final(h: &mut Harness, expected: ConnectionStatus) {
 fn kicked_by_another_device_is_final() {
     let mut h = Harness::new();
     h.connected();
-    let pending = h
-        .session
-        .query(h.at(S), "pullMsg", "alice", vec![])
-        .unwrap();
-    h.drain();
+    let pending = h.pull_at(S);
     h.server(
         2 * S,
         Body::Disconnect(Disconnect {

@@ -152,16 +152,13 @@ fn outbox_lifecycle_survives_reopen() {
     let local_id = {
         let mut store = Store::open(&path).unwrap();
         let message = store
-            .enqueue(&NewOutgoing {
-                conversation: &bob,
-                sender_id: "alice",
-                object_name: "RC:TxtMsg",
-                content: r#"{"content":"hi"}"#,
-                now_ms: 100,
-                client_unique_id: 555,
-                counted: true,
-                upload: None,
-            })
+            .enqueue(&from_alice(
+                &bob,
+                "RC:TxtMsg",
+                r#"{"content":"hi"}"#,
+                555,
+                None,
+            ))
             .unwrap();
         assert_eq!(message.status, SendStatus::Sending);
         message.local_id
@@ -188,16 +185,7 @@ fn a_pull_may_confirm_a_local_echo_before_its_puback() {
     let mut store = Store::open_in_memory().unwrap();
     let bob = ConversationId::private("bob");
     let message = store
-        .enqueue(&NewOutgoing {
-            conversation: &bob,
-            sender_id: "alice",
-            object_name: "RC:TxtMsg",
-            content: "{}",
-            now_ms: 100,
-            client_unique_id: 1,
-            counted: true,
-            upload: None,
-        })
+        .enqueue(&from_alice(&bob, "RC:TxtMsg", "{}", 1, None))
         .unwrap();
     let mut echo = received("UID-1", "bob", 150, Some(1));
     echo.direction = Direction::Send;
@@ -219,16 +207,13 @@ fn failed_uploads_can_be_retried() {
     let mut store = Store::open_in_memory().unwrap();
     let bob = ConversationId::private("bob");
     let message = store
-        .enqueue(&NewOutgoing {
-            conversation: &bob,
-            sender_id: "alice",
-            object_name: "RC:FileMsg",
-            content: r#"{"name":"a.txt"}"#,
-            now_ms: 100,
-            client_unique_id: 2,
-            counted: true,
-            upload: Some(("/tmp/a.txt", crate::model::FileType::File)),
-        })
+        .enqueue(&from_alice(
+            &bob,
+            "RC:FileMsg",
+            r#"{"name":"a.txt"}"#,
+            2,
+            Some(("/tmp/a.txt", crate::model::FileType::File)),
+        ))
         .unwrap();
     assert_eq!(store.outbox(OutboxStage::Upload, 10).unwrap().len(), 1);
     let failed = store
@@ -312,4 +297,24 @@ fn queued_read_states_keep_the_newest_until_acked() {
     assert_eq!(store.pending_read_syncs().unwrap(), [(bob.clone(), 20)]);
     store.read_sync_done(&bob, 20).unwrap();
     assert!(store.pending_read_syncs().unwrap().is_empty());
+}
+
+/// A message alice queues at time 100.
+fn from_alice<'a>(
+    to: &'a ConversationId,
+    object_name: &'a str,
+    content: &'a str,
+    client_unique_id: i64,
+    upload: Option<(&'a str, crate::model::FileType)>,
+) -> NewOutgoing<'a> {
+    NewOutgoing {
+        conversation: to,
+        sender_id: "alice",
+        object_name,
+        content,
+        now_ms: 100,
+        client_unique_id,
+        counted: true,
+        upload,
+    }
 }

@@ -64,13 +64,7 @@ async fn a_restarted_server_is_reconnected_and_resume_skips_the_wait() {
     let alice = env.client("alice", "desk").await;
     let (_, mut events) = alice.subscribe().unwrap();
     env.restart_server().await;
-    wait_for(&mut events, TIMEOUT, |e| match e {
-        Event::Connection {
-            status: ConnectionStatus::Suspended { .. },
-        } => Some(()),
-        _ => None,
-    })
-    .await;
+    wait_suspended(&mut events).await;
     alice.wait_connected(TIMEOUT).await.unwrap();
     send_acked(
         &alice,
@@ -84,13 +78,7 @@ async fn a_restarted_server_is_reconnected_and_resume_skips_the_wait() {
     let addr = server.local_addr();
     server.shutdown().await;
     for _ in 0..3 {
-        wait_for(&mut events, TIMEOUT, |e| match e {
-            Event::Connection {
-                status: ConnectionStatus::Suspended { .. },
-            } => Some(()),
-            _ => None,
-        })
-        .await;
+        wait_suspended(&mut events).await;
     }
     let mut config = rongchat_server::Config::local(env.dir.path().join("server"));
     config.listen = addr;

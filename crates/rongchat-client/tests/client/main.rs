@@ -3,7 +3,7 @@
 mod cli;
 mod connection;
 mod faults;
-mod logs;
+mod hostile;
 mod messaging;
 mod support;
 mod unread;

@@ -103,6 +103,33 @@ pub async fn wait_for<T>(
     .expect("timed out waiting for an event")
 }
 
+/// Waits until `id`'s row shows `unread` messages.
+pub async fn wait_unread(
+    events: &mut broadcast::Receiver<Event>,
+    id: &ConversationId,
+    unread: i64,
+) {
+    wait_for(events, TIMEOUT, |e| match e {
+        Event::ConversationUpdated {
+            conversation: Some(c),
+            ..
+        } if &c.id == id && c.unread == unread => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+/// Waits until the link is lost (suspended, retrying).
+pub async fn wait_suspended(events: &mut broadcast::Receiver<Event>) {
+    wait_for(events, TIMEOUT, |e| match e {
+        Event::Connection {
+            status: rongchat_client::ConnectionStatus::Suspended { .. },
+        } => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
 /// Polls `check` until it holds or the deadline passes.
 pub async fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + timeout;

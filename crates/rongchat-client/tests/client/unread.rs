@@ -24,14 +24,7 @@ async fn unread_cleared_on_one_device_is_cleared_everywhere_and_after_restart() 
     let (_, mut phone_events) = bob_phone.subscribe().unwrap();
     bob_desk.mark_read(&from_alice).await.unwrap();
     assert_eq!(unread(&bob_desk), Some(0));
-    wait_for(&mut phone_events, TIMEOUT, |e| match e {
-        Event::ConversationUpdated {
-            conversation: Some(c),
-            ..
-        } if c.id == from_alice && c.unread == 0 => Some(()),
-        _ => None,
-    })
-    .await;
+    wait_unread(&mut phone_events, &from_alice, 0).await;
 
     // Restart both devices: still cleared, and a message after that counts again.
     drop(bob_desk);
@@ -132,12 +125,5 @@ async fn a_read_made_offline_reaches_the_other_devices_on_reconnect() {
     drop(bob_desk);
     let (_, mut phone_events) = bob_phone.subscribe().unwrap();
     let _bob_desk = connected(env.config("bob", "desk")).await;
-    wait_for(&mut phone_events, TIMEOUT, |e| match e {
-        Event::ConversationUpdated {
-            conversation: Some(c),
-            ..
-        } if c.id == from_alice && c.unread == 0 => Some(()),
-        _ => None,
-    })
-    .await;
+    wait_unread(&mut phone_events, &from_alice, 0).await;
 }

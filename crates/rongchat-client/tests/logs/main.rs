@@ -1,10 +1,18 @@
 //! What the client (and the server beside it) log: a full session at TRACE level says
 //! what happened, and never the token, the app secret or an upload token.
+//!
+//! A test binary of its own: tracing caches each call site's interest process-wide, so a
+//! capture next to other tests running in parallel could miss lines. Here the capture is
+//! the global subscriber and nothing else runs.
 
-use crate::support::*;
+#[path = "../client/support.rs"]
+#[allow(dead_code)]
+mod support;
+
 use rongchat_client::{Client, ConversationId, Error, Outgoing, SendStatus};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+use support::*;
 
 /// Collects every log line of this thread.
 #[derive(Clone, Default)]
@@ -27,8 +35,7 @@ impl Captured {
     }
 }
 
-// One thread: the client's driver, its transfers and the server all log into `captured`.
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_session_logs_no_secret() {
     let captured = Captured::default();
     let writer = captured.clone();
@@ -37,7 +44,7 @@ async fn a_full_session_logs_no_secret() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
 
     let env = Env::start().await;
     let config = env.config("alice", "desk");

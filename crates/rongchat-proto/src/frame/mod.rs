@@ -23,6 +23,10 @@ mod queryack;
 mod querycon;
 pub(crate) mod wire;
 
+/// The largest frame (one WebSocket message) either side accepts: 16 MiB. A server must
+/// page its replies below it; a peer that sends more is cut off.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
+
 pub use connack::{ConnAck, ConnAckInfo};
 pub use disconnect::Disconnect;
 pub use puback::{PubAck, PubAckResult};
