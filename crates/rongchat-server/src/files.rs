@@ -1,5 +1,11 @@
 //! Qiniu-compatible form upload (`POST /upload`) and download (`GET /files/<key>`, with
 //! Range). Keys are names, never paths.
+//!
+//! Uploads: the token comes in the query (`?token=`) or as the form's first field and is
+//! checked before a byte of the file is read; text fields are bounded; the temporary file
+//! goes away when the upload fails or is dropped mid-way, and at start-up. A keyless upload
+//! gets a random key. Downloads are never pages: `nosniff`, `CSP: sandbox`, attachments
+//! for anything but images and audio, and HTML, SVG, XML or scripts only as bytes.
 
 use crate::clock::{now_ms, random_hex};
 use crate::error::Error;
@@ -7,11 +13,12 @@ use crate::reply::json_error;
 use crate::shared::Shared;
 use crate::store::{FileRecord, files as file_store};
 use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use sha1::{Digest, Sha1};
+use std::collections::HashMap;
 use std::io::SeekFrom;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
@@ -20,6 +27,48 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 const MAX_KEY_LEN: usize = 200;
 /// Download chunk size.
 const CHUNK: usize = 64 * 1024;
+/// Longest text field of the upload form (token, key, ...).
+const MAX_TEXT_FIELD: usize = 4 * 1024;
+/// Prefix of temporary upload files in the files folder.
+const TEMP_PREFIX: &str = ".upload-";
+
+/// Removes temporary files an earlier run left behind (called at start-up).
+pub fn remove_stale_uploads(files_dir: &std::path::Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(files_dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// A temporary upload file, removed when dropped unless it was moved into place.
+struct TempFile(Option<std::path::PathBuf>);
+
+impl TempFile {
+    fn path(&self) -> &std::path::Path {
+        self.0.as_deref().unwrap_or(std::path::Path::new(""))
+    }
+
+    /// Moves it to `to`; it is no longer removed on drop.
+    async fn persist(&mut self, to: &std::path::Path) -> std::io::Result<()> {
+        tokio::fs::rename(self.path(), to).await?;
+        self.0 = None;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            // Also runs when the request is dropped mid-upload (client gone, timeout).
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
 
 /// Whether `key` is a plain file name we are willing to store: letters, digits and
 /// `. _ - = @ +`, not starting with a dot, no `..`.
@@ -34,15 +83,34 @@ pub fn valid_key(key: &str) -> bool {
 }
 
 struct Received {
-    temp: std::path::PathBuf,
+    temp: TempFile,
     size: u64,
     sha1: String,
     file_name: String,
     content_type: String,
 }
 
-pub async fn upload(State(shared): State<Arc<Shared>>, mut multipart: Multipart) -> Response {
-    let mut token = None;
+type Refusal = (StatusCode, String);
+
+fn unauthorized(e: Error) -> Refusal {
+    match e {
+        Error::TokenExpired => (StatusCode::UNAUTHORIZED, "token expired".to_owned()),
+        _ => (StatusCode::UNAUTHORIZED, "bad token".to_owned()),
+    }
+}
+
+pub async fn upload(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<HashMap<String, String>>,
+    mut multipart: Multipart,
+) -> Response {
+    let mut grant = None;
+    if let Some(token) = query.get("token") {
+        match shared.signer.check_upload(token, now_ms()) {
+            Ok(g) => grant = Some(g),
+            Err(e) => return refuse(unauthorized(e)),
+        }
+    }
     let mut key = None;
     let mut received: Option<Received> = None;
     let outcome = loop {
@@ -51,61 +119,84 @@ pub async fn upload(State(shared): State<Arc<Shared>>, mut multipart: Multipart)
             Ok(None) => break Ok(()),
             Err(e) => break Err((e.status(), e.body_text())),
         };
-        match field.name().unwrap_or_default() {
-            "token" => match field.text().await {
-                Ok(t) => token = Some(t),
-                Err(e) => break Err((e.status(), e.body_text())),
-            },
-            "key" => match field.text().await {
-                Ok(k) => key = Some(k),
-                Err(e) => break Err((e.status(), e.body_text())),
-            },
-            "file" => match receive_file(&shared, field).await {
-                Ok(r) => {
-                    if let Some(old) = received.replace(r) {
-                        let _ = tokio::fs::remove_file(old.temp).await;
-                    }
-                }
+        let name = field.name().unwrap_or_default().to_owned();
+        // Nothing but the token is read before the token is known good.
+        if grant.is_none() && name != "token" {
+            break Err((StatusCode::UNAUTHORIZED, "token missing".to_owned()));
+        }
+        match name.as_str() {
+            "token" => match bounded_text(field).await {
+                Ok(t) => match shared.signer.check_upload(&t, now_ms()) {
+                    Ok(g) => grant = Some(g),
+                    Err(e) => break Err(unauthorized(e)),
+                },
                 Err(e) => break Err(e),
             },
-            _ => {}
+            "key" => match bounded_text(field).await {
+                Ok(k) => key = Some(k),
+                Err(e) => break Err(e),
+            },
+            "file" => match receive_file(&shared, field).await {
+                Ok(r) => received = Some(r),
+                Err(e) => break Err(e),
+            },
+            _ => {
+                if let Err(e) = bounded_text(field).await {
+                    break Err(e);
+                }
+            }
         }
     };
-    let result = finish_upload(&shared, outcome, token, key, received.as_ref()).await;
-    if let Some(r) = &received {
-        // Gone already when it was moved into place.
-        let _ = tokio::fs::remove_file(&r.temp).await;
-    }
+    let result = match (outcome, grant) {
+        (Err(e), _) => Err(e),
+        (Ok(()), None) => Err((StatusCode::UNAUTHORIZED, "token missing".to_owned())),
+        (Ok(()), Some(grant)) => finish_upload(&shared, grant, key, received).await,
+    };
     match result {
         Ok(reply) => reply,
-        Err((status, message)) => {
-            tracing::info!(status = status.as_u16(), reason = %message, "upload refused");
-            json_error(status, u32::from(status.as_u16()), &message)
+        Err(refusal) => refuse(refusal),
+    }
+}
+
+fn refuse((status, message): Refusal) -> Response {
+    tracing::info!(status = status.as_u16(), reason = %message, "upload refused");
+    json_error(status, u32::from(status.as_u16()), &message)
+}
+
+/// A text field of at most `MAX_TEXT_FIELD` bytes.
+async fn bounded_text(mut field: axum::extract::multipart::Field<'_>) -> Result<String, Refusal> {
+    let mut text = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if text.len() + chunk.len() > MAX_TEXT_FIELD {
+                    return Err((
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "form field too large".to_owned(),
+                    ));
+                }
+                text.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => return Err((e.status(), e.body_text())),
         }
     }
+    String::from_utf8(text)
+        .map_err(|_| (StatusCode::BAD_REQUEST, "form field not UTF-8".to_owned()))
 }
 
 async fn finish_upload(
     shared: &Shared,
-    outcome: Result<(), (StatusCode, String)>,
-    token: Option<String>,
+    grant: crate::token::UploadGrant,
     key: Option<String>,
-    received: Option<&Received>,
-) -> Result<Response, (StatusCode, String)> {
-    outcome?;
-    let token = token.ok_or((StatusCode::UNAUTHORIZED, "token missing".to_owned()))?;
-    let grant = shared
-        .signer
-        .check_upload(&token, now_ms())
-        .map_err(|e| match e {
-            Error::TokenExpired => (StatusCode::UNAUTHORIZED, "token expired".to_owned()),
-            _ => (StatusCode::UNAUTHORIZED, "bad token".to_owned()),
-        })?;
-    let received = received.ok_or((StatusCode::BAD_REQUEST, "file missing".to_owned()))?;
+    received: Option<Received>,
+) -> Result<Response, Refusal> {
+    let mut received = received.ok_or((StatusCode::BAD_REQUEST, "file missing".to_owned()))?;
+    // A keyless upload gets a random key: names are not guessable from the content.
     let key = key
         .filter(|k| !k.is_empty())
         .or_else(|| grant.key.clone())
-        .unwrap_or_else(|| received.sha1.clone());
+        .unwrap_or_else(|| random_hex(16));
     if grant.key.as_ref().is_some_and(|k| *k != key) {
         return Err((StatusCode::FORBIDDEN, "token is for another key".to_owned()));
     }
@@ -132,7 +223,9 @@ async fn finish_upload(
             "key belongs to another user".to_owned(),
         ));
     }
-    tokio::fs::rename(&received.temp, shared.files_dir.join(&key))
+    received
+        .temp
+        .persist(&shared.files_dir.join(&key))
         .await
         .map_err(|e| internal(e.into()))?;
     shared
@@ -168,8 +261,12 @@ async fn receive_file(
         .content_type()
         .unwrap_or("application/octet-stream")
         .to_owned();
-    let temp = shared.files_dir.join(format!(".upload-{}", random_hex(8)));
-    let mut out = tokio::fs::File::create(&temp)
+    let temp = TempFile(Some(
+        shared
+            .files_dir
+            .join(format!("{TEMP_PREFIX}{}", random_hex(8))),
+    ));
+    let mut out = tokio::fs::File::create(temp.path())
         .await
         .map_err(|e| internal(e.into()))?;
     let mut size: u64 = 0;
@@ -193,10 +290,8 @@ async fn receive_file(
     };
     let flushed = out.flush().await;
     drop(out);
-    if let Err(e) = result.and(flushed.map_err(|e| internal(e.into()))) {
-        let _ = tokio::fs::remove_file(&temp).await;
-        return Err(e);
-    }
+    // On an error the temporary file goes with `temp`.
+    result.and(flushed.map_err(|e| internal(e.into())))?;
     Ok(Received {
         temp,
         size,
@@ -270,13 +365,25 @@ pub async fn download(
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let h = response.headers_mut();
-    let content_type = if record.content_type.is_empty() {
-        "application/octet-stream"
-    } else {
-        &record.content_type
-    };
+    let (content_type, inline) = served_type(&record.content_type);
     if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    if !inline
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "attachment; filename=\"{}\"",
+            safe_file_name(&record.file_name)
+        ))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
@@ -286,6 +393,41 @@ pub async fn download(
         h.insert(header::CONTENT_RANGE, v);
     }
     response
+}
+
+/// The type a file is served as, and whether it may be shown inline: images and audio
+/// keep their type and show inline; anything a browser could run as a page (HTML, SVG,
+/// XML, scripts) becomes bytes; everything else keeps its type as an attachment.
+fn served_type(stored: &str) -> (&str, bool) {
+    let t = stored.trim().to_ascii_lowercase();
+    let essence = t.split(';').next().unwrap_or_default().trim();
+    let active = essence.is_empty()
+        || essence.contains("html")
+        || essence.contains("xml")
+        || essence.contains("svg")
+        || essence.contains("script")
+        || !essence.contains('/');
+    if active {
+        return ("application/octet-stream", false);
+    }
+    let inline = essence.starts_with("image/") || essence.starts_with("audio/");
+    (stored, inline)
+}
+
+/// A file name safe inside a quoted header parameter: ASCII letters, digits and `._-`.
+fn safe_file_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.is_empty() { "file".into() } else { safe }
 }
 
 /// A single `bytes=` range as inclusive `(start, end)` within `total`; `None` when it
@@ -327,6 +469,28 @@ mod tests {
         ] {
             assert!(!valid_key(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn only_images_and_audio_inline_and_never_pages() {
+        assert_eq!(served_type("image/png"), ("image/png", true));
+        assert_eq!(served_type("audio/amr"), ("audio/amr", true));
+        assert_eq!(served_type("text/plain"), ("text/plain", false));
+        for active in [
+            "text/html",
+            "image/svg+xml",
+            "application/xhtml+xml",
+            "text/javascript",
+            "",
+            "nonsense",
+        ] {
+            assert_eq!(
+                served_type(active),
+                ("application/octet-stream", false),
+                "{active}"
+            );
+        }
+        assert_eq!(safe_file_name("a\"b\r\n.txt"), "a_b__.txt");
     }
 
     #[test]

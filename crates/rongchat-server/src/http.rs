@@ -239,6 +239,10 @@ async fn cors(request: Request, next: Next) -> Response {
         .headers()
         .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
         .cloned();
+    // Files are fetched as plain resources: no page on another origin may read them.
+    if request.uri().path().starts_with("/files/") {
+        return next.run(request).await;
+    }
     let mut response = if request.method() == Method::OPTIONS {
         StatusCode::NO_CONTENT.into_response()
     } else {

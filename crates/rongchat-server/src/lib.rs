@@ -81,6 +81,10 @@ impl Server {
         std::fs::create_dir_all(&config.data_dir)?;
         let files_dir = config.data_dir.join("files");
         std::fs::create_dir_all(&files_dir)?;
+        let stale = files::remove_stale_uploads(&files_dir)?;
+        if stale > 0 {
+            tracing::info!(stale, "removed unfinished uploads of an earlier run");
+        }
         let db_path = config.data_dir.join("rongchat-server.sqlite");
         let store = tokio::task::spawn_blocking(move || Store::open(&db_path))
             .await

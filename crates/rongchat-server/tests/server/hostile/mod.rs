@@ -1,6 +1,7 @@
 //! The hostile-peer suite: each attack of issue 14 against the real server, with the figure
 //! it asks for printed, and a well-behaved client served throughout.
 
+mod files;
 mod process;
 mod replies;
 mod slowloris;
