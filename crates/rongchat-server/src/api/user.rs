@@ -38,8 +38,15 @@ pub async fn get_token(shared: &Arc<Shared>, p: &Params) -> Outcome {
 /// `user/refresh`: name and/or portrait of an existing user (what `user/info` then reads).
 pub async fn refresh(shared: &Arc<Shared>, p: &Params) -> Outcome {
     let user_id = p.id("userId")?.to_owned();
-    let name = p.text("name", MAX_NAME)?.map(str::to_owned);
-    let portrait = p.text("portraitUri", MAX_PORTRAIT)?.map(str::to_owned);
+    // The SDKs send empty defaults for fields not being changed.
+    let name = p
+        .text("name", MAX_NAME)?
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned);
+    let portrait = p
+        .text("portraitUri", MAX_PORTRAIT)?
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned);
     let found = shared
         .store
         .run(move |c| accounts::refresh_user(c, &user_id, name.as_deref(), portrait.as_deref()))

@@ -14,6 +14,8 @@ mod logging;
 mod messaging;
 mod navi;
 mod restart;
+mod sdk;
 mod server_api;
+mod server_api_bad_input;
 mod support;
 mod upload;
