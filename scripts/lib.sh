@@ -89,6 +89,18 @@ ensure_cargo_tool() {
     || die "cargo install $crate failed"
 }
 
+# ensure_python_sdk: RongCloud's official Python Server SDK (rc-server-sdk, pinned) in a venv
+# under .tools/py-sdk; tests/server/sdk.rs runs tests/sdk/drive.py with it.
+ensure_python_sdk() {
+  local venv="$ROOT/.tools/py-sdk"
+  export RONGCHAT_PY_SDK="$venv/bin/python"
+  "$RONGCHAT_PY_SDK" -c 'import rongcloud, jinja2' 2>/dev/null && return 0
+  say "installing rc-server-sdk in $venv"
+  python3 -m venv "$venv" || die "python3 -m venv failed (install python3-venv)"
+  # The SDK imports jinja2 without declaring it.
+  "$venv/bin/pip" install --quiet rc-server-sdk==3.2.0 jinja2==3.1.4 || die "pip install rc-server-sdk failed"
+}
+
 # Prints how long a phase took.
 timed() {
   local name=$1; shift

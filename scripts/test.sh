@@ -7,6 +7,7 @@ cd "$ROOT"
 ensure_rust
 timed "packages" ensure_packages build oracle audio app
 timed "oracle" ensure_oracle
+timed "python sdk" ensure_python_sdk
 # The app's E2E tests drive its window through tauri-driver (+ WebKitWebDriver).
 timed "tauri-driver" ensure_cargo_tool tauri-driver tauri-driver "^2"
 export CARGO_TERM_COLOR=never
