@@ -2,6 +2,7 @@
 //! it asks for printed, and a well-behaved client served throughout.
 
 mod files;
+mod power_cut;
 mod process;
 mod replies;
 mod slowloris;
