@@ -232,15 +232,19 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// Answers preflights and adds the CORS headers to every response, errors included: the
-/// SDK calls navi and upload from a page on another origin.
+/// Answers preflights and adds the CORS headers, errors included, to what the SDK calls
+/// from a page on another origin: navigation and upload. Nothing else gets them: the
+/// Server API mints tokens (a web page must not reach it), and files are fetched as
+/// plain resources that no other origin may read.
 async fn cors(request: Request, next: Next) -> Response {
     let requested = request
         .headers()
         .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
         .cloned();
-    // Files are fetched as plain resources: no page on another origin may read them.
-    if request.uri().path().starts_with("/files/") {
+    if !matches!(
+        request.uri().path(),
+        "/v2/navi.json" | "/navi.json" | "/upload"
+    ) {
         return next.run(request).await;
     }
     let mut response = if request.method() == Method::OPTIONS {

@@ -119,6 +119,15 @@ fn serve(args: ServeArgs) -> rongchat_server::Result<()> {
     if let Some(secret) = args.app_secret {
         config.app_secret = secret;
     }
+    // The default secret is public: anyone who can reach the Server API could mint tokens.
+    if config.app_secret == rongchat_server::config::LOCAL_APP_SECRET
+        && !config.listen.ip().is_loopback()
+    {
+        return Err(rongchat_server::Error::InvalidInput(format!(
+            "listening on {} needs --app-secret: the default secret is public",
+            config.listen
+        )));
+    }
     config.public_url = args.public_url;
     if let Some(max) = args.max_upload_bytes {
         config.max_upload_bytes = max;

@@ -77,3 +77,18 @@ fn serve_prints_one_listening_line_and_token_prints_a_token() {
     };
     assert!(status.success(), "exit status {status}");
 }
+
+#[test]
+fn serve_refuses_a_public_address_with_the_default_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = env!("CARGO_BIN_EXE_rongchat-server");
+    let refused = Command::new(exe)
+        .args(["serve", "--listen", "0.0.0.0:0", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("--app-secret"), "{said}");
+    assert!(refused.stdout.is_empty(), "it never listened");
+}
