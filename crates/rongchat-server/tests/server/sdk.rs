@@ -1,6 +1,7 @@
 //! The official Python Server SDK (`rc-server-sdk`, installed by `ensure_python_sdk` in
 //! scripts/lib.sh) drives the server (tests/sdk/drive.py); this side checks what a
-//! connected client then sees. Skipped, with a note, when that Python is not installed.
+//! connected client then sees. Outside CI it is skipped, with a note, when that Python is not
+//! installed; under CI (where scripts/test.sh installs it) a missing venv fails.
 
 use crate::support::{Fixture, text_of};
 use std::path::PathBuf;
@@ -20,6 +21,11 @@ fn sdk_python() -> Option<PathBuf> {
 #[tokio::test]
 async fn the_official_python_server_sdk_works_unchanged() {
     let Some(python) = sdk_python() else {
+        // The README's test command installs it: there a missing venv is a failure.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no rc-server-sdk venv under CI: scripts/test.sh must install it"
+        );
         eprintln!(
             "skipped: no rc-server-sdk venv (run `source scripts/lib.sh && ensure_python_sdk`)"
         );
