@@ -557,11 +557,7 @@ impl Engine {
         if room == 0 {
             return;
         }
-        let entries = match store.outbox(OutboxStage::Publish, self.window.scan(room)) {
-            Ok(entries) => entries,
-            Err(error) => return self.store_failed("reading the outbox", &error),
-        };
-        for entry in entries {
+        for entry in self.queued(store, OutboxStage::Publish, self.window.scan(room)) {
             let local_id = entry.message.local_id;
             if self.window.is_in_flight(local_id) {
                 continue;
@@ -613,6 +609,15 @@ impl Engine {
         self.pump_outbox(now, false, store);
     }
 
+    /// Up to `limit` queued messages at `stage`, oldest first (none, reported, if the store
+    /// fails).
+    fn queued(&mut self, store: &mut Store, stage: OutboxStage, limit: usize) -> Vec<OutboxEntry> {
+        store.outbox(stage, limit).unwrap_or_else(|error| {
+            self.store_failed("reading the outbox", &error);
+            Vec::new()
+        })
+    }
+
     /// Marks a queued message failed and tells the application.
     fn fail(&mut self, local_id: i64, failure: SendFailure, store: &mut Store) {
         self.uploads.drop_job(local_id);
@@ -644,11 +649,7 @@ impl Engine {
 
     /// Starts a job for every queued message whose file still has to go up.
     fn start_uploads(&mut self, now: Instant, store: &mut Store) {
-        let entries = match store.outbox(OutboxStage::Upload, usize::MAX >> 1) {
-            Ok(entries) => entries,
-            Err(error) => return self.store_failed("reading the upload queue", &error),
-        };
-        for entry in entries {
+        for entry in self.queued(store, OutboxStage::Upload, usize::MAX >> 1) {
             let local_id = entry.message.local_id;
             if self.uploads.contains(local_id) {
                 continue;

@@ -172,6 +172,15 @@ impl Harness {
         }));
     }
 
+    /// Answers a pull with a page of `times` from `from`.
+    fn answer_page(&mut self, msg_id: u16, from: &str, times: &[i64], sync: i64, finished: bool) {
+        self.answer(
+            msg_id,
+            AckStatus::Success,
+            page(from, times, sync, finished),
+        );
+    }
+
     fn puback(&mut self, msg_id: u16, status: AckStatus) {
         self.next_uid += 1;
         self.server(Body::PubAck(PubAck {
@@ -275,11 +284,7 @@ fn connect_pulls_pages_until_finished_then_reports_caught_up() {
     assert_eq!(pulls.len(), 1, "one pull right after the CONNACK");
     assert_eq!(sync_time(&pulls[0]), 0);
 
-    h.answer(
-        pulls[0].msg_id,
-        AckStatus::Success,
-        page("bob", &[10, 20], 20, false),
-    );
+    h.answer_page(pulls[0].msg_id, "bob", &[10, 20], 20, false);
     assert_eq!(h.store.message_count().unwrap(), 2);
     let pulls = h.queries(Topic::PullMessages);
     assert_eq!(pulls.len(), 1, "not finished: the next page at once");
@@ -290,11 +295,7 @@ fn connect_pulls_pages_until_finished_then_reports_caught_up() {
     );
     assert!(!h.emitted().contains(&&Event::SyncFinished));
 
-    h.answer(
-        pulls[0].msg_id,
-        AckStatus::Success,
-        page("bob", &[30], 30, true),
-    );
+    h.answer_page(pulls[0].msg_id, "bob", &[30], 30, true);
     assert!(h.queries(Topic::PullMessages).is_empty());
     let received = h
         .emitted()
@@ -315,18 +316,10 @@ fn a_notify_during_a_pull_waits_for_it_then_pulls_once_more() {
         h.queries(Topic::PullMessages).is_empty(),
         "one pull at a time"
     );
-    h.answer(
-        first.msg_id,
-        AckStatus::Success,
-        page("bob", &[10], 10, true),
-    );
+    h.answer_page(first.msg_id, "bob", &[10], 10, true);
     let again = h.queries(Topic::PullMessages);
     assert_eq!(again.len(), 1, "two notifies, one more pull");
-    h.answer(
-        again[0].msg_id,
-        AckStatus::Success,
-        page("bob", &[], 10, true),
-    );
+    h.answer_page(again[0].msg_id, "bob", &[], 10, true);
     assert!(h.queries(Topic::PullMessages).is_empty());
 }
 
@@ -342,24 +335,16 @@ fn a_lost_pull_reply_times_out_and_is_asked_again() {
     assert_ne!(again[0].msg_id, first.msg_id);
     assert_eq!(sync_time(&again[0]), 0);
     // The late answer to the first is ignored; the second lands.
-    h.answer(first.msg_id, AckStatus::Success, page("bob", &[5], 5, true));
+    h.answer_page(first.msg_id, "bob", &[5], 5, true);
     assert_eq!(h.store.message_count().unwrap(), 0);
-    h.answer(
-        again[0].msg_id,
-        AckStatus::Success,
-        page("bob", &[5], 5, true),
-    );
+    h.answer_page(again[0].msg_id, "bob", &[5], 5, true);
     assert_eq!(h.store.message_count().unwrap(), 1);
 }
 
 #[test]
 fn a_reconnect_in_the_middle_of_a_pull_resumes_from_the_stored_cursor() {
     let (mut h, first) = Harness::online();
-    h.answer(
-        first.msg_id,
-        AckStatus::Success,
-        page("bob", &[10], 10, false),
-    );
+    h.answer_page(first.msg_id, "bob", &[10], 10, false);
     let second = h.queries(Topic::PullMessages).remove(0);
     assert_eq!(sync_time(&second), 10);
     // The link drops with the second page in flight.
@@ -368,17 +353,9 @@ fn a_reconnect_in_the_middle_of_a_pull_resumes_from_the_stored_cursor() {
     assert_eq!(resumed.len(), 1);
     assert_eq!(sync_time(&resumed[0]), 10, "where the stored page left off");
     // The answer to the lost request, should it arrive now, is not taken for this one.
-    h.answer(
-        second.msg_id,
-        AckStatus::Success,
-        page("bob", &[99], 99, true),
-    );
+    h.answer_page(second.msg_id, "bob", &[99], 99, true);
     assert_eq!(h.store.cursors().unwrap().inbox, 10);
-    h.answer(
-        resumed[0].msg_id,
-        AckStatus::Success,
-        page("bob", &[20], 20, true),
-    );
+    h.answer_page(resumed[0].msg_id, "bob", &[20], 20, true);
     assert_eq!(h.store.cursors().unwrap().inbox, 20);
     assert_eq!(h.store.message_count().unwrap(), 2);
 }
@@ -425,11 +402,7 @@ fn a_reply_too_large_backs_the_pull_off_across_reconnects_while_sends_go_on() {
     h.advance(S);
     let pulls = h.queries(Topic::PullMessages);
     assert_eq!(pulls.len(), 1, "after the back-off, one pull");
-    h.answer(
-        pulls[0].msg_id,
-        AckStatus::Success,
-        page("bob", &[7], 7, true),
-    );
+    h.answer_page(pulls[0].msg_id, "bob", &[7], 7, true);
     assert_eq!(h.store.message_count().unwrap(), 2);
 }
 

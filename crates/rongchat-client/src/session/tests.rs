@@ -74,6 +74,18 @@ fn ping() -> Output {
     Output::Transmit(Frame::new(Flags::NONE, Body::PingReq))
 }
 
+/// What a session says when it closes with one request in flight.
+fn closed_failing(request: RequestId, s: ConnectionStatus) -> [Output; 3] {
+    [
+        Output::Close,
+        Output::Event(SessionEvent::Reply {
+            request,
+            result: Err(RequestError::ConnectionLost),
+        }),
+        status(s),
+    ]
+}
+
 fn status(s: ConnectionStatus) -> Output {
     Output::Event(SessionEvent::Status(s))
 }
@@ -271,17 +283,7 @@ fn kicked_by_another_device_is_final() {
             status: DisconnectStatus::Kicked,
         }),
     );
-    assert_eq!(
-        h.drain(),
-        [
-            Output::Close,
-            Output::Event(SessionEvent::Reply {
-                request: pending,
-                result: Err(RequestError::ConnectionLost)
-            }),
-            status(ConnectionStatus::Kicked)
-        ]
-    );
+    assert_eq!(h.drain(), closed_failing(pending, ConnectionStatus::Kicked));
     h.session.transport_closed(h.at(2 * S));
     assert_final(&mut h, ConnectionStatus::Kicked);
 }
@@ -516,14 +518,7 @@ fn disconnect_by_the_app_fails_in_flight_and_stays_down() {
     h.session.disconnect(h.at(S));
     assert_eq!(
         h.drain(),
-        [
-            Output::Close,
-            Output::Event(SessionEvent::Reply {
-                request: id,
-                result: Err(RequestError::ConnectionLost)
-            }),
-            status(ConnectionStatus::Disconnected)
-        ]
+        closed_failing(id, ConnectionStatus::Disconnected)
     );
     h.session.transport_closed(h.at(S));
     assert!(h.drain().is_empty());

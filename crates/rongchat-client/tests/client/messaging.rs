@@ -239,15 +239,7 @@ async fn offline_messages_are_caught_up_in_pages_and_history_pages_back() {
         );
     }
     let last = last.unwrap();
-    wait_for(&mut events, TIMEOUT, |e| match e {
-        Event::MessageUpdated { message }
-            if message.local_id == last.local_id && message.status == SendStatus::Sent =>
-        {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    wait_status(&mut events, last.local_id, SendStatus::Sent).await;
 
     // Bob was never online: the first connect catches everything up.
     let bob = rongchat_client::Client::open(env.config("bob", "desk")).unwrap();

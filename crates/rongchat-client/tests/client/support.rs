@@ -103,6 +103,23 @@ pub async fn wait_for<T>(
     .expect("timed out waiting for an event")
 }
 
+/// Waits until the message `local_id` reaches `status`; returns it as it stands then.
+pub async fn wait_status(
+    events: &mut broadcast::Receiver<Event>,
+    local_id: i64,
+    status: SendStatus,
+) -> Message {
+    wait_for(events, TIMEOUT, |e| match e {
+        Event::MessageUpdated { message }
+            if message.local_id == local_id && message.status == status =>
+        {
+            Some(message.clone())
+        }
+        _ => None,
+    })
+    .await
+}
+
 /// Waits until `id`'s row shows `unread` messages.
 pub async fn wait_unread(
     events: &mut broadcast::Receiver<Event>,

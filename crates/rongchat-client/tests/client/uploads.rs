@@ -28,15 +28,7 @@ async fn a_failed_upload_is_marked_failed_and_a_retry_sends_it() {
         .send(&to_bob, Outgoing::File(big.clone()))
         .await
         .unwrap();
-    let failed = wait_for(&mut alice_events, TIMEOUT, |e| match e {
-        Event::MessageUpdated { message }
-            if message.local_id == queued.local_id && message.status == SendStatus::Failed =>
-        {
-            Some(message.clone())
-        }
-        _ => None,
-    })
-    .await;
+    let failed = wait_status(&mut alice_events, queued.local_id, SendStatus::Failed).await;
     let reason = failed.failure.unwrap().to_string();
     assert!(reason.contains("413"), "{reason}");
     assert_eq!(
@@ -50,15 +42,7 @@ async fn a_failed_upload_is_marked_failed_and_a_retry_sends_it() {
     alice.wait_connected(TIMEOUT).await.unwrap();
     let (_, mut bob_events) = bob.subscribe().unwrap();
     alice.retry(queued.local_id).unwrap().unwrap();
-    wait_for(&mut alice_events, TIMEOUT, |e| match e {
-        Event::MessageUpdated { message }
-            if message.local_id == queued.local_id && message.status == SendStatus::Sent =>
-        {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    wait_status(&mut alice_events, queued.local_id, SendStatus::Sent).await;
     let got = wait_for(&mut bob_events, TIMEOUT, |e| match e {
         Event::MessageReceived { message } => Some(message.clone()),
         _ => None,
@@ -103,27 +87,11 @@ async fn a_cancelled_upload_fails_and_can_be_retried() {
         .unwrap();
     alice.cancel_upload(queued.local_id);
     alice.connect();
-    let failed = wait_for(&mut events, TIMEOUT, |e| match e {
-        Event::MessageUpdated { message }
-            if message.local_id == queued.local_id && message.status == SendStatus::Failed =>
-        {
-            Some(message.clone())
-        }
-        _ => None,
-    })
-    .await;
+    let failed = wait_status(&mut events, queued.local_id, SendStatus::Failed).await;
     assert_eq!(
         failed.failure,
         Some(rongchat_client::SendFailure::Cancelled)
     );
     alice.retry(queued.local_id).unwrap();
-    wait_for(&mut events, TIMEOUT, |e| match e {
-        Event::MessageUpdated { message }
-            if message.local_id == queued.local_id && message.status == SendStatus::Sent =>
-        {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    wait_status(&mut events, queued.local_id, SendStatus::Sent).await;
 }
