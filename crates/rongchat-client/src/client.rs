@@ -3,6 +3,7 @@
 
 use crate::command::Command;
 use crate::compose::{self, Outgoing};
+pub use crate::config::ClientConfig;
 use crate::driver::Driver;
 use crate::engine::{Engine, requests};
 use crate::error::{Error, Result};
@@ -25,60 +26,6 @@ use tokio::sync::{broadcast, mpsc};
 
 /// Longest user or group id the wire carries (RongCloud's limit is 64 bytes).
 const MAX_ID_LEN: usize = 64;
-
-/// How to reach the server and where to keep data. Its `Debug` leaves the token out.
-#[derive(Clone)]
-pub struct ClientConfig {
-    /// Navigation base URL (`http://host:port`).
-    pub navi_url: String,
-    /// App key.
-    pub app_key: String,
-    /// User token.
-    pub token: String,
-    /// Directory for the database and downloads.
-    pub data_dir: PathBuf,
-    /// Connect the WebSocket here instead of navigation's `server` (`host:port`).
-    pub ws_override: Option<String>,
-    /// The `platform` sent when connecting (the server keeps one login per platform).
-    pub platform: Option<String>,
-    /// Session timings and the jitter seed (a random seed when `None`).
-    pub session: Option<SessionConfig>,
-    /// The largest file a download may fetch (512 MiB).
-    pub max_download_bytes: u64,
-    /// How long an HTTP transfer may go without a byte before it fails (30 s).
-    pub http_idle_timeout: Duration,
-}
-
-impl ClientConfig {
-    /// A config with the defaults.
-    pub fn new(
-        navi_url: impl Into<String>,
-        app_key: impl Into<String>,
-        token: impl Into<String>,
-        data_dir: impl Into<PathBuf>,
-    ) -> Self {
-        Self {
-            navi_url: navi_url.into(),
-            app_key: app_key.into(),
-            token: token.into(),
-            data_dir: data_dir.into(),
-            ws_override: None,
-            platform: None,
-            session: None,
-            max_download_bytes: 512 * 1024 * 1024,
-            http_idle_timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-impl std::fmt::Debug for ClientConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientConfig")
-            .field("navi_url", &self.navi_url)
-            .field("data_dir", &self.data_dir)
-            .finish_non_exhaustive()
-    }
-}
 
 /// Stops the driver when the last handle goes away.
 #[derive(Debug)]
@@ -107,12 +54,8 @@ impl Client {
         let user_id = std::fs::read_to_string(config.data_dir.join("user_id")).ok();
         let (commands, receiver) = mpsc::unbounded_channel();
         let endpoint = Endpoint {
-            navi_url: config.navi_url.clone(),
-            app_key: config.app_key.clone(),
-            token: config.token.clone(),
+            config: config.clone(),
             device_id,
-            ws_override: config.ws_override.clone(),
-            platform: config.platform.clone(),
         };
         let http = reqwest::Client::builder()
             .connect_timeout(navi::SOCKET_TIMEOUT)

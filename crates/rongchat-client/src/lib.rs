@@ -29,6 +29,7 @@
 mod client;
 mod command;
 pub mod compose;
+mod config;
 mod driver;
 pub mod engine;
 pub mod error;

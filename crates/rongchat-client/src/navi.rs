@@ -1,6 +1,7 @@
 //! Navigation (the HTTP POST that says where the WebSocket server is) and opening the
 //! WebSocket (fact sheet §1, §2).
 
+use crate::config::ClientConfig;
 use crate::session::OpenFailure;
 use rongchat_proto::Layout;
 use std::time::Duration;
@@ -28,33 +29,14 @@ pub struct NaviInfo {
     pub layout: Layout,
 }
 
-/// Where and who. Its `Debug` leaves the token out.
-#[derive(Clone)]
+/// Where and who: the client's configuration (its `Debug` leaves the token out) and this
+/// install's device id.
+#[derive(Debug, Clone)]
 pub struct Endpoint {
-    /// Navigation base URL, e.g. `http://127.0.0.1:9100`.
-    pub navi_url: String,
-    /// App key.
-    pub app_key: String,
-    /// User token (never logged).
-    pub token: String,
+    /// Navigation URL, app key, token, overrides.
+    pub config: ClientConfig,
     /// This install's device id.
     pub device_id: String,
-    /// Replaces navigation's `server` (a proxy in tests, a fixed gateway in deployments).
-    pub ws_override: Option<String>,
-    /// The `platform` query parameter: one login per user and platform is kept.
-    pub platform: Option<String>,
-}
-
-impl std::fmt::Debug for Endpoint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Endpoint")
-            .field("navi_url", &self.navi_url)
-            .field("app_key", &self.app_key)
-            .field("device_id", &self.device_id)
-            .field("ws_override", &self.ws_override)
-            .field("platform", &self.platform)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Why opening failed, with a line for logs (no token in it).
@@ -79,16 +61,16 @@ impl OpenError {
 pub async fn navigate(http: &reqwest::Client, endpoint: &Endpoint) -> Result<NaviInfo, OpenError> {
     let url = format!(
         "{}/v2/navi.json?cloud=0",
-        endpoint.navi_url.trim_end_matches('/')
+        endpoint.config.navi_url.trim_end_matches('/')
     );
-    let https = endpoint.navi_url.starts_with("https:");
+    let https = endpoint.config.navi_url.starts_with("https:");
     let body = format!(
         "token={}&v={SDK_VERSION}&platfrom=browser",
-        form_encode(&endpoint.token)
+        form_encode(&endpoint.config.token)
     );
     let response = http
         .post(&url)
-        .header("RC-Appkey", &endpoint.app_key)
+        .header("RC-Appkey", &endpoint.config.app_key)
         .header(
             "RC-Negotiate",
             if https {
@@ -180,8 +162,12 @@ fn http_status_error(status: u16) -> OpenError {
 
 /// The WebSocket URL of §2.
 pub fn websocket_url(endpoint: &Endpoint, navi: &NaviInfo) -> String {
-    let host = endpoint.ws_override.as_deref().unwrap_or(&navi.server);
-    let scheme = if endpoint.navi_url.starts_with("https:") {
+    let host = endpoint
+        .config
+        .ws_override
+        .as_deref()
+        .unwrap_or(&navi.server);
+    let scheme = if endpoint.config.navi_url.starts_with("https:") {
         "wss"
     } else {
         "ws"
@@ -191,14 +177,15 @@ pub fn websocket_url(endpoint: &Endpoint, navi: &NaviInfo) -> String {
         Layout::V4 => 4,
     };
     let platform = endpoint
+        .config
         .platform
         .as_deref()
         .map(|p| format!("&platform={}", form_encode(p)))
         .unwrap_or_default();
     format!(
         "{scheme}://{host}/websocket?appId={}&token={}&sdkVer={SDK_VERSION}&pid=&deviceId={}&apiVer={}{platform}&protocolVer={version}",
-        form_encode(&endpoint.app_key),
-        form_encode(&endpoint.token),
+        form_encode(&endpoint.config.app_key),
+        form_encode(&endpoint.config.token),
         form_encode(&endpoint.device_id),
         form_encode("rust|rongchat|0.1.0"),
     )
@@ -291,12 +278,8 @@ mod tests {
     #[test]
     fn websocket_url_has_the_sdk_query() {
         let endpoint = Endpoint {
-            navi_url: "http://n".into(),
-            app_key: "key".into(),
-            token: "a+b/c=@x".into(),
+            config: ClientConfig::new("http://n", "key", "a+b/c=@x", "/tmp"),
             device_id: "dev".into(),
-            ws_override: None,
-            platform: None,
         };
         let navi = NaviInfo {
             server: "h:1".into(),
