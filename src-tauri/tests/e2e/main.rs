@@ -9,3 +9,4 @@ mod bench;
 mod flow;
 mod harness;
 mod peer;
+mod voice;
