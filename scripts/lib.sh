@@ -101,6 +101,20 @@ ensure_python_sdk() {
   "$venv/bin/pip" install --quiet rc-server-sdk==3.2.0 jinja2==3.1.4 || die "pip install rc-server-sdk failed"
 }
 
+# ensure_tauri_cli: the Tauri CLI (npm @tauri-apps/cli, a prebuilt binary) from
+# tools/tauri's lockfile, on PATH. `npm ci` again only when the lockfile changed.
+ensure_tauri_cli() {
+  local dir="$ROOT/tools/tauri"
+  command -v npm >/dev/null || die "npm not found (Node.js is needed for the Tauri CLI)"
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.rongchat-lock" \
+     || [ ! -x "$dir/node_modules/.bin/tauri" ]; then
+    say "installing the Tauri CLI in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $dir"
+    cp "$dir/package-lock.json" "$dir/node_modules/.rongchat-lock"
+  fi
+  export PATH="$dir/node_modules/.bin:$PATH"
+}
+
 # Prints how long a phase took.
 timed() {
   local name=$1; shift

@@ -19,5 +19,6 @@ ensure_packages build app
 [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] \
   || die "no display: run this in a desktop session (or under xvfb-run -a)"
 say "building the app"
-cargo build --quiet --release -p rongchat
+# The production build, as `tauri build` (scripts/deb.sh) makes it: not Tauri's dev mode.
+cargo build --quiet --release -p rongchat --features tauri/custom-protocol
 exec "$ROOT/target/release/rongchat" "$@"

@@ -5,12 +5,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 ensure_rust
-timed "packages" ensure_packages build oracle audio app
+timed "packages" ensure_packages build oracle audio app desktop
 timed "oracle" ensure_oracle
 timed "python sdk" ensure_python_sdk
 # The app's E2E tests drive its window through tauri-driver (+ WebKitWebDriver).
 timed "tauri-driver" ensure_cargo_tool tauri-driver tauri-driver "^2"
 export CARGO_TERM_COLOR=never
+# The installed app: the .deb from `tauri build`, installed with apt; the E2E starts it from
+# its desktop entry's command (tests/e2e/installed.rs).
+deb=$(timed "deb" bash scripts/deb.sh)
+timed "deb install" as_root apt-get install -y -qq --reinstall "$deb" >/dev/null
+export RONGCHAT_INSTALLED_DESKTOP=/usr/share/applications/RongChat.desktop
 
 timed "fmt" cargo fmt --all -- --check
 # The UI's pure functions (time formats, i18n, list order, drafts): Node's own runner.

@@ -1,13 +1,13 @@
 //! Writes the app's command list (`commands.list`, the one place commands are named) into
 //! what needs it: tauri-build's app manifest (one `allow-<command>` permission each), the
-//! main window's capability (the hand-written part in `capabilities/default.json` plus one
-//! grant per command), and `$OUT_DIR/commands.rs` with `COMMANDS` and the `handler!`
+//! main window's capabilities (the hand-written parts in `capabilities/*.json`, one per
+//! platform group, plus one grant per command in each), and `$OUT_DIR/commands.rs` with `COMMANDS` and the `handler!`
 //! macro that `lib.rs` hands to `invoke_handler`. A command not listed cannot be invoked.
 
 use std::path::Path;
 
 const LIST: &str = "commands.list";
-const CAPABILITY: &str = "capabilities/default.json";
+const CAPABILITIES: &str = "capabilities";
 
 /// `(module, command)` pairs, in file order.
 fn read_list() -> Vec<(String, String)> {
@@ -33,8 +33,8 @@ fn write_if_changed(path: &Path, text: &str) {
 }
 
 /// The capability with a grant for every listed command appended.
-fn capability(commands: &[(String, String)]) -> String {
-    let text = std::fs::read_to_string(CAPABILITY).expect("read the capability");
+fn capability(path: &Path, commands: &[(String, String)]) -> String {
+    let text = std::fs::read_to_string(path).expect("read the capability");
     let mut json: serde_json::Value = serde_json::from_str(&text).expect("capability JSON");
     let permissions = json["permissions"]
         .as_array_mut()
@@ -65,13 +65,19 @@ fn commands_rs(commands: &[(String, String)]) -> String {
 
 fn main() {
     println!("cargo:rerun-if-changed={LIST}");
-    println!("cargo:rerun-if-changed={CAPABILITY}");
+    println!("cargo:rerun-if-changed={CAPABILITIES}");
     let commands = read_list();
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     write_if_changed(&out.join("commands.rs"), &commands_rs(&commands));
     let caps = out.join("capabilities");
     std::fs::create_dir_all(&caps).expect("create OUT_DIR/capabilities");
-    write_if_changed(&caps.join("default.json"), &capability(&commands));
+    for entry in std::fs::read_dir(CAPABILITIES).expect("read capabilities/") {
+        let path = entry.expect("capabilities/ entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path.file_name().expect("a file name");
+            write_if_changed(&caps.join(name), &capability(&path, &commands));
+        }
+    }
 
     // tauri-build wants 'static strings; a build script runs once, so leaking is fine.
     let names: Vec<&'static str> = commands

@@ -95,8 +95,14 @@ fn the_page_invokes_exactly_the_listed_commands() {
 }
 
 #[test]
-fn the_capability_grants_only_the_listed_commands() {
-    let path = Path::new(env!("OUT_DIR")).join("capabilities/default.json");
+fn the_capabilities_grant_only_the_listed_commands() {
+    for name in ["default.json", "mobile.json"] {
+        capability_grants_only_the_listed_commands(name);
+    }
+}
+
+fn capability_grants_only_the_listed_commands(name: &str) {
+    let path = Path::new(env!("OUT_DIR")).join("capabilities").join(name);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let granted: BTreeSet<&str> = json["permissions"]

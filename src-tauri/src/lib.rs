@@ -30,6 +30,7 @@ pub mod paths;
 pub mod progress;
 pub mod session;
 pub mod settings;
+pub mod shell;
 pub mod state;
 pub mod status;
 
@@ -40,7 +41,7 @@ use tauri::{Manager, Runtime};
 
 /// Adds the app's plugins, state and commands to a builder.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder
+    shell::plugins(builder)
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let paths = match std::env::var_os("RONGCHAT_DATA_DIR") {
@@ -51,11 +52,20 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     logs: app.path().app_log_dir()?,
                 },
             };
+            let id = &app.config().identifier;
+            let dirs = [&*paths.data, &*paths.config, &*paths.logs];
+            let moved = shell::migrate::from_old_identifier(&dirs, id, shell::migrate::OLD_IDENTIFIER);
             match logging::init(&paths.logs) {
                 Ok(file) => tracing::info!(log = %file.display(), data = %paths.data.display(), "RongChat starting"),
                 Err(e) => eprintln!("rongchat: no log file in {}: {e}", paths.logs.display()),
             }
+            match moved {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(entries = n, "moved the old identifier's data"),
+                Err(e) => tracing::error!("cannot move the old identifier's data: {e}"),
+            }
             app.manage(state::AppState::new(paths));
+            shell::start(app.handle())?;
             state::start(app.handle().clone());
             Ok(())
         })

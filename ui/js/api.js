@@ -13,6 +13,7 @@ export const EVENTS = Object.freeze({
   messageReceived: 'message-received',
   messageUpdated: 'message-updated',
   voicePlayback: 'voice-playback',
+  openConversation: 'open-conversation',
 });
 
 /** Errors arrive as {kind, message}; keep them as real Errors with the kind attached. */
@@ -73,6 +74,9 @@ export const voiceStop = () => call('voice_stop');
 // music
 export const musicList = () => call('music_list');
 export const musicPlay = (id) => call('music_play', { id });
+
+// the app outside the page (window title, tray), read back by the E2E
+export const shellBadge = () => call('shell_badge');
 
 // settings
 export const settingsGet = () => call('settings_get');

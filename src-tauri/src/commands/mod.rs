@@ -9,6 +9,7 @@ pub mod files;
 pub mod messages;
 pub mod session;
 pub mod settings;
+pub mod shell;
 pub mod voice;
 
 include!(concat!(env!("OUT_DIR"), "/commands.rs"));

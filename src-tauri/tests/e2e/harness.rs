@@ -54,6 +54,11 @@ pub struct App {
 impl App {
     /// Starts tauri-driver and the app with `env` set, and waits for the page to be ready.
     pub async fn launch(env: &[(&str, &str)]) -> App {
+        App::launch_binary(&app_binary(), env).await
+    }
+
+    /// The same for another build of the app (the installed one).
+    pub async fn launch_binary(binary: &Path, env: &[(&str, &str)]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the E2E tests need an X display: run them under `xvfb-run -a` (scripts/test.sh does)"
@@ -81,7 +86,7 @@ impl App {
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": app_binary() }),
+            serde_json::json!({ "application": binary }),
         );
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + WAIT;
@@ -240,3 +245,88 @@ pub const LOG_FILTER: (&str, &str) = (
     "RONGCHAT_LOG",
     "info,rongchat_app=debug,rongchat_client=debug,rongchat_server=debug",
 );
+
+impl App {
+    /// The app's process: the `rongchat` under tauri-driver's WebKitWebDriver.
+    pub fn app_pid(&self) -> u32 {
+        let driver = self.driver.as_ref().expect("running").id();
+        let parent_of = |pid: u32| -> Option<u32> {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
+            stat.rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()
+        };
+        let descends = |mut pid: u32| {
+            while let Some(p) = parent_of(pid) {
+                if p == driver {
+                    return true;
+                }
+                if p <= 1 {
+                    return false;
+                }
+                pid = p;
+            }
+            false
+        };
+        std::fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .find(|&pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|c| c.trim() == "rongchat")
+                    && descends(pid)
+            })
+            .expect("the app's process under tauri-driver")
+    }
+
+    /// Asks the window to close, as a window manager's close button does (Xvfb has none).
+    pub fn close_window(&self) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/wm_close.py");
+        let status = Command::new("python3")
+            .arg(script)
+            .arg(self.app_pid().to_string())
+            .status()
+            .expect("python3 (with python3-xlib) for wm_close.py");
+        assert!(status.success(), "no window of the app to close");
+    }
+
+    /// What the app shows outside the page (`shell_badge`: unread total, window title and
+    /// visibility, tray tooltip).
+    pub async fn badge(&self) -> serde_json::Value {
+        let out = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI__.core.invoke('shell_badge').then(done, (e) => done({error: String(e)}));",
+                vec![],
+            )
+            .await
+            .expect("shell_badge");
+        assert!(out.get("error").is_none(), "shell_badge: {out}");
+        out
+    }
+
+    /// Polls the badge until `ok` holds.
+    pub async fn wait_badge(
+        &self,
+        what: &str,
+        ok: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let badge = self.badge().await;
+            if ok(&badge) {
+                return badge;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {badge}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

@@ -5,8 +5,10 @@
 //! (`RONGCHAT_DATA_DIR`) and writes `embedded.json` there (server URL, app key, its user),
 //! so a second client in the test can reach the same server as another user.
 
+mod background;
 mod bench;
+mod dbus;
 mod flow;
 mod harness;
+mod installed;
 mod peer;
-mod voice;

@@ -1,0 +1,96 @@
+//! The app's life outside the page: the unread total in the window title and the tray,
+//! notifications, closing to the tray, a single instance, the window's size and place kept
+//! across restarts, and the move from the old identifier's folders. The tray, the single
+//! instance and the window state are desktop only.
+
+pub mod migrate;
+pub mod network;
+pub mod notify;
+#[cfg(desktop)]
+pub mod tray;
+pub mod unread;
+pub mod window;
+
+use tauri::{AppHandle, Builder, Manager, Runtime};
+
+/// Adds the plugins. The single-instance plugin goes first, so a second launch stops
+/// before anything else starts (its embedded server above all).
+pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    #[cfg(desktop)]
+    let builder = {
+        use tauri_plugin_window_state::StateFlags;
+        builder
+            .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+                tracing::info!("second launch: showing the window");
+                window::show(app)
+            }))
+            .plugin(
+                tauri_plugin_window_state::Builder::new()
+                    // Not VISIBLE: a window closed to the tray opens again at the next launch.
+                    .with_state_flags(
+                        StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED,
+                    )
+                    .build(),
+            )
+    };
+    builder
+        .plugin(tauri_plugin_notification::init())
+        .on_window_event(window::on_event)
+}
+
+/// Starts following the session (after `AppState` is managed).
+pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    #[cfg(desktop)]
+    {
+        let lang = app
+            .state::<crate::state::AppState>()
+            .settings()
+            .load()
+            .map(|s| s.language)
+            .unwrap_or_default();
+        tray::create(app, lang)?;
+    }
+    unread::follow(app, shown);
+    notify::follow(app);
+    network::watch(app);
+    Ok(())
+}
+
+/// Shows a new unread total.
+fn shown<R: Runtime>(app: &AppHandle<R>, total: u32) {
+    if let Some(w) = app.get_webview_window(window::MAIN) {
+        let _ = w.set_title(&unread::title(total));
+    }
+    #[cfg(desktop)]
+    tray::set_unread(app, total);
+}
+
+/// What the E2E reads back: the total, the native window's title and visibility, the tray's
+/// tooltip.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Badge {
+    /// Unread messages outside muted conversations.
+    pub unread: u32,
+    /// The window's title as the window system has it.
+    pub window_title: String,
+    /// Whether the window is shown (not closed to the tray).
+    pub window_visible: bool,
+    /// The tray's tooltip (empty on mobile).
+    pub tray: String,
+}
+
+/// The badge now.
+pub fn badge<R: Runtime>(app: &AppHandle<R>) -> Badge {
+    let unread = app.state::<unread::Unread>().total();
+    let w = app.get_webview_window(window::MAIN);
+    Badge {
+        unread,
+        window_title: w.as_ref().and_then(|w| w.title().ok()).unwrap_or_default(),
+        window_visible: w.is_some_and(|w| w.is_visible().unwrap_or(false)),
+        #[cfg(desktop)]
+        tray: tray::tooltip(unread),
+        #[cfg(mobile)]
+        tray: String::new(),
+    }
+}

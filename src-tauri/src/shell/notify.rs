@@ -1,0 +1,315 @@
+//! Notifications for new messages while the window is not in front: sender and preview,
+//! never for muted conversations or our own messages from another device, nor for the
+//! backlog caught up at launch. Messages close together are shown together: one arrives
+//! alone as itself, a burst as one summary. Activating one opens its chat.
+
+use crate::events;
+use crate::models::ConvRef;
+use crate::settings::Language;
+use crate::state::AppState;
+use serde_json::Value;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use tauri::{AppHandle, Emitter, Listener, Manager, Runtime};
+use tauri_plugin_notification::NotificationExt;
+
+/// A burst ends once nothing arrived for this long ...
+const QUIET: Duration = Duration::from_millis(400);
+/// ... or after this long in all, so a steady stream still shows something.
+const LONGEST: Duration = Duration::from_secs(3);
+/// Messages sent this long before launch are backlog (the unread count shows them).
+const BACKLOG_SLACK_MS: i64 = 60_000;
+/// Previews are cut to this many characters.
+const PREVIEW_CHARS: usize = 100;
+
+/// One message worth telling the user about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Its conversation.
+    pub conv: ConvRef,
+    /// Who sent it.
+    pub sender: String,
+    /// What it says.
+    pub preview: String,
+}
+
+/// What one notification shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    /// Its title.
+    pub title: String,
+    /// Its body.
+    pub body: String,
+    /// The chat it opens, when all of it is one chat.
+    pub conv: Option<ConvRef>,
+}
+
+/// Whether a received message (DTO JSON) is one to notify about.
+pub fn wants(msg: &Value, muted: bool, window_in_front: bool, started_ms: i64) -> bool {
+    msg["direction"] == "receive"
+        && !muted
+        && !window_in_front
+        && msg["sentTime"].as_i64().unwrap_or(0) >= started_ms - BACKLOG_SLACK_MS
+}
+
+/// The preview line of a message (DTO JSON).
+pub fn preview(msg: &Value, lang: Language) -> String {
+    let zh = lang == Language::Zh;
+    let label = |zh_text: &str, en: &str| if zh { zh_text } else { en }.to_owned();
+    let text = match msg["kind"].as_str().unwrap_or_default() {
+        "text" => msg["text"].as_str().unwrap_or_default().to_owned(),
+        "image" => label("[图片]", "[Photo]"),
+        "voice" => label("[语音]", "[Voice]"),
+        "file" => format!(
+            "{} {}",
+            label("[文件]", "[File]"),
+            msg["fileName"].as_str().unwrap_or_default()
+        ),
+        "music" => format!(
+            "{} {}",
+            label("[音乐]", "[Music]"),
+            msg["musicName"].as_str().unwrap_or_default()
+        ),
+        _ => label("[消息]", "[Message]"),
+    };
+    let text = text.trim();
+    match text.char_indices().nth(PREVIEW_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// One notification for a burst.
+pub fn summarize(items: &[Item], lang: Language) -> Option<Shown> {
+    let first = items.first()?;
+    if items.len() == 1 {
+        return Some(Shown {
+            title: first.sender.clone(),
+            body: first.preview.clone(),
+            conv: Some(first.conv.clone()),
+        });
+    }
+    let mut chats: Vec<&ConvRef> = items.iter().map(|i| &i.conv).collect();
+    chats.sort_by(|a, b| a.target_id.cmp(&b.target_id));
+    chats.dedup();
+    let n = items.len();
+    let (title, body) = match (lang, chats.len()) {
+        (Language::Zh, 1) => (first.sender.clone(), format!("{n} 条新消息")),
+        (Language::Zh, c) => (
+            "RongChat".to_owned(),
+            format!("{c} 个会话中有 {n} 条新消息"),
+        ),
+        (_, 1) => (first.sender.clone(), format!("{n} new messages")),
+        (_, c) => (
+            "RongChat".to_owned(),
+            format!("{n} new messages in {c} chats"),
+        ),
+    };
+    Some(Shown {
+        title,
+        body,
+        conv: (chats.len() == 1).then(|| first.conv.clone()),
+    })
+}
+
+/// The burst being gathered.
+#[derive(Debug, Default)]
+struct Burst {
+    items: Vec<Item>,
+    first: Option<Instant>,
+    last: Option<Instant>,
+}
+
+/// Managed state: when the app started, and the burst in progress.
+#[derive(Debug)]
+struct Notifier {
+    started_ms: i64,
+    burst: Arc<Mutex<Burst>>,
+}
+
+fn window_in_front<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.get_webview_window("main").is_some_and(|w| {
+        w.is_visible().unwrap_or(false)
+            && w.is_focused().unwrap_or(false)
+            && !w.is_minimized().unwrap_or(false)
+    })
+}
+
+fn language<R: Runtime>(app: &AppHandle<R>) -> Language {
+    app.state::<AppState>()
+        .settings()
+        .load()
+        .map(|s| s.language)
+        .unwrap_or(Language::Zh)
+}
+
+/// Shows notifications for received messages; activating one opens its chat in the page.
+pub fn follow<R: Runtime>(app: &AppHandle<R>) {
+    app.manage(Notifier {
+        started_ms: crate::clock::now_ms(),
+        burst: Arc::default(),
+    });
+    let handle = app.clone();
+    // Registered before the first notification, so clicks on every one are reported.
+    let _ = app.notification().on_action(move |action| {
+        super::window::show(&handle);
+        let conv = action.notification().and_then(|n| {
+            let extra = n.extra();
+            serde_json::from_value::<ConvRef>(serde_json::json!({
+                "conversationType": extra.get("conversationType")?,
+                "targetId": extra.get("targetId")?,
+            }))
+            .ok()
+        });
+        if let Some(conv) = conv {
+            let _ = handle.emit(events::OPEN_CONVERSATION, conv);
+        }
+    });
+    let handle = app.clone();
+    app.listen_any(events::MESSAGE_RECEIVED, move |event| {
+        if let Ok(msg) = serde_json::from_str::<Value>(event.payload()) {
+            let app = handle.clone();
+            tauri::async_runtime::spawn(async move { received(&app, msg).await });
+        }
+    });
+}
+
+async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
+    let Ok(conv) = serde_json::from_value::<ConvRef>(msg.clone()) else {
+        return;
+    };
+    let muted = match (
+        app.state::<AppState>().session().await,
+        conv.clone().validated(),
+    ) {
+        (Ok(session), Ok(id)) => session
+            .client()
+            .conversation(&id)
+            .ok()
+            .flatten()
+            .is_some_and(|c| c.muted),
+        _ => false,
+    };
+    let notifier = app.state::<Notifier>();
+    if !wants(&msg, muted, window_in_front(app), notifier.started_ms) {
+        return;
+    }
+    let lang = language(app);
+    let item = Item {
+        sender: msg["senderName"]
+            .as_str()
+            .or(msg["senderId"].as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        preview: preview(&msg, lang),
+        conv,
+    };
+    let now = Instant::now();
+    let starts = {
+        let mut burst = notifier
+            .burst
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let starts = burst.first.is_none();
+        burst.items.push(item);
+        burst.first.get_or_insert(now);
+        burst.last = Some(now);
+        starts
+    };
+    if starts {
+        let burst = notifier.burst.clone();
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move { flush_when_quiet(&app, &burst, lang).await });
+    }
+}
+
+/// Waits for the burst to end, then shows it.
+async fn flush_when_quiet<R: Runtime>(app: &AppHandle<R>, burst: &Mutex<Burst>, lang: Language) {
+    let items = loop {
+        tokio::time::sleep(QUIET).await;
+        let mut b = burst.lock().unwrap_or_else(PoisonError::into_inner);
+        let quiet = b.last.is_none_or(|t| t.elapsed() >= QUIET);
+        let long = b.first.is_none_or(|t| t.elapsed() >= LONGEST);
+        if quiet || long {
+            break std::mem::take(&mut *b).items;
+        }
+    };
+    let Some(shown) = summarize(&items, lang) else {
+        return;
+    };
+    let mut builder = app
+        .notification()
+        .builder()
+        .title(shown.title)
+        .body(shown.body);
+    if let Some(conv) = shown.conv {
+        builder = builder
+            .extra("conversationType", conv.conversation_type)
+            .extra("targetId", conv.target_id);
+    }
+    if let Err(e) = builder.show() {
+        tracing::warn!("notification not shown: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rongchat_proto::vocab::ConversationType;
+    use serde_json::json;
+
+    fn item(target: &str, sender: &str) -> Item {
+        Item {
+            conv: ConvRef {
+                conversation_type: ConversationType::Private,
+                target_id: target.into(),
+            },
+            sender: sender.into(),
+            preview: "hi".into(),
+        }
+    }
+
+    #[test]
+    fn one_message_shows_sender_and_preview_a_burst_a_summary() {
+        let one = summarize(&[item("a", "Alice")], Language::En).unwrap();
+        assert_eq!((one.title.as_str(), one.body.as_str()), ("Alice", "hi"));
+        assert!(one.conv.is_some());
+        let burst: Vec<Item> = (0..50).map(|_| item("a", "Alice")).collect();
+        let s = summarize(&burst, Language::En).unwrap();
+        assert_eq!(s.body, "50 new messages");
+        assert_eq!(s.conv, Some(burst[0].conv.clone()));
+        let mixed = [item("a", "Alice"), item("b", "Bob"), item("a", "Alice")];
+        let s = summarize(&mixed, Language::Zh).unwrap();
+        assert_eq!(s.body, "2 个会话中有 3 条新消息");
+        assert_eq!(s.conv, None);
+        assert_eq!(summarize(&[], Language::En), None);
+    }
+
+    #[test]
+    fn only_fresh_messages_from_others_to_a_window_not_in_front() {
+        let msg =
+            json!({"direction": "receive", "sentTime": 1_000_000, "kind": "text", "text": "yo"});
+        assert!(wants(&msg, false, false, 1_000_000));
+        assert!(!wants(&msg, true, false, 1_000_000), "muted");
+        assert!(!wants(&msg, false, true, 1_000_000), "window in front");
+        assert!(
+            !wants(&msg, false, false, 1_000_000 + BACKLOG_SLACK_MS + 1),
+            "backlog"
+        );
+        let ours = json!({"direction": "send", "sentTime": 1_000_000});
+        assert!(
+            !wants(&ours, false, false, 1_000_000),
+            "ours from another device"
+        );
+    }
+
+    #[test]
+    fn previews_by_kind_and_cut() {
+        let long = "长".repeat(300);
+        let p = preview(&json!({"kind": "text", "text": long}), Language::Zh);
+        assert_eq!(p.chars().count(), PREVIEW_CHARS + 1);
+        let f = json!({"kind": "file", "fileName": "a.pdf"});
+        assert_eq!(preview(&f, Language::En), "[File] a.pdf");
+        assert_eq!(preview(&json!({"kind": "voice"}), Language::Zh), "[语音]");
+    }
+}

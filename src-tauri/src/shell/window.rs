@@ -1,0 +1,47 @@
+//! The main window's life: closing hides it (the app keeps receiving in the tray), focusing
+//! it tells the client to check its connection now, and anything that wants the user's
+//! attention (tray, second launch, a clicked notification) brings it back to the front.
+
+use crate::state::AppState;
+use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
+
+/// The window every page lives in.
+pub const MAIN: &str = "main";
+
+/// Shows, restores and focuses the main window.
+pub fn show<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(w) = app.get_webview_window(MAIN) {
+        let _ = w.show();
+        let _ = w.unminimize();
+        let _ = w.set_focus();
+    }
+}
+
+/// Tells the client its network may have changed, so a dead link is noticed at once
+/// instead of at the next heartbeat.
+pub fn network_hint<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Ok(session) = app.state::<AppState>().session().await {
+            session.client().network_hint();
+        }
+    });
+}
+
+/// For `Builder::on_window_event`.
+pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
+    if window.label() != MAIN {
+        return;
+    }
+    match event {
+        // Desktop only: on a phone the system owns the window's life.
+        #[cfg(desktop)]
+        WindowEvent::CloseRequested { api, .. } => {
+            api.prevent_close();
+            let _ = window.hide();
+            tracing::info!("window closed: still running in the tray");
+        }
+        WindowEvent::Focused(true) => network_hint(window.app_handle()),
+        _ => {}
+    }
+}
