@@ -76,7 +76,8 @@ async function openConversation(conv) {
   refreshList();
   try {
     // Opening reads the conversation: the unread count goes to zero here and on the server.
-    const updated = await api.conversationOpen(conv);
+    // A chat started by id has nothing to read (and no row yet: reading it would remove it).
+    const updated = conv.latestTime ? await api.conversationOpen(conv) : null;
     if (updated) state.conversations.set(convKey(updated), updated);
   } catch (e) {
     toast(errorText(e));
@@ -104,7 +105,12 @@ async function reloadConversations() {
     if (e.kind === 'notSignedIn') return;
     throw e;
   }
+  const open = state.conversations.get(state.currentKey);
   state.conversations = new Map(list.map((c) => [convKey(c), c]));
+  // A chat started by id is stored with its first message: keep it open until then.
+  if (open && !open.latestTime && !state.conversations.has(state.currentKey)) {
+    state.conversations.set(state.currentKey, open);
+  }
   if (state.currentKey && !state.conversations.has(state.currentKey)) closeChat();
   refreshList();
   if (synced) state.listSynced = true;

@@ -38,6 +38,7 @@ export function createRecorder({ button, currentConv }) {
     startedAt = Date.now();
     setCancelPending(false);
     bar.style.width = '0';
+    button.dataset.elapsed = '0'; // seconds of audio so far (from the levels; the E2E reads it)
     showCountdown();
     overlay.hidden = false;
     button.classList.add('active');
@@ -45,7 +46,10 @@ export function createRecorder({ button, currentConv }) {
     timer = setInterval(showCountdown, 250);
     try {
       await api.voiceRecordStart(conv, (event) => {
-        if (event.type === 'level') bar.style.width = `${Math.round(Math.min(1, event.level) * 100)}%`;
+        if (event.type === 'level') {
+          bar.style.width = `${Math.round(Math.min(1, event.level) * 100)}%`;
+          button.dataset.elapsed = String(event.elapsed);
+        }
         // The 60 s limit (or a lost device) ends the clip: send what was recorded.
         if (event.type === 'finished') stop(true);
       });
@@ -79,7 +83,9 @@ export function createRecorder({ button, currentConv }) {
     if (recording) { stop(true); return; } // second click of click-to-start
     pressedAt = Date.now();
     holding = true;
-    button.setPointerCapture?.(e.pointerId);
+    // Capture keeps the release on the button; a webview that refuses it (an automated or
+    // already released pointer throws) must not stop the recording from starting.
+    try { button.setPointerCapture?.(e.pointerId); } catch { /* hold still works without it */ }
     start();
   });
   button.addEventListener('pointermove', (e) => {

@@ -12,3 +12,4 @@ mod flow;
 mod harness;
 mod installed;
 mod peer;
+mod voice;

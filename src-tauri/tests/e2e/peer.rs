@@ -53,6 +53,7 @@ impl Embedded {
 pub enum Received {
     Text(String),
     File { name: String, bytes: Vec<u8> },
+    Voice { amr: Vec<u8>, duration: u64 },
     Other(String),
 }
 
@@ -222,6 +223,15 @@ impl Peer {
                     Received::File {
                         name: f.name,
                         bytes: std::fs::read(path).expect("read the download"),
+                    }
+                }
+                Content::Voice(v) => {
+                    use base64::Engine;
+                    Received::Voice {
+                        amr: base64::engine::general_purpose::STANDARD
+                            .decode(v.content.as_bytes())
+                            .expect("a voice clip is base64"),
+                        duration: v.duration,
                     }
                 }
                 other => Received::Other(other.object_name().to_owned()),
