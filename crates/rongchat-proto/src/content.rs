@@ -31,6 +31,8 @@ pub mod object_name {
     pub const READ_RECEIPT: &str = "RC:ReadNtf";
     /// Recall command.
     pub const RECALL: &str = "RC:RcCmd";
+    /// What a recalled message becomes: the recall notice.
+    pub const RECALL_NOTICE: &str = "RC:RcNtf";
 }
 
 /// Why a content could not be parsed.
@@ -271,9 +273,61 @@ pub struct Recall {
     /// Its send time, ms.
     #[serde(default, deserialize_with = "lenient_i64_or_zero")]
     pub sent_time: i64,
+    /// The ultra-group channel (the SDK sends "" otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Recalled by an administrator.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_admin: bool,
+    /// Delete instead of leaving a notice.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_delete: bool,
     /// Common fields.
     #[serde(flatten)]
     pub common: Common,
+}
+
+impl Recall {
+    /// The notice this command turns its message into, as the SDK builds it: the
+    /// recalled message's send time, the command's own send time and its sender.
+    pub fn notice(&self, operator_id: &str, action_time: i64) -> RecallNotice {
+        RecallNotice {
+            operator_id: operator_id.to_owned(),
+            recall_time: self.sent_time,
+            recall_action_time: action_time,
+            admin: self.is_admin,
+            delete: self.is_delete,
+            is_delete: self.is_delete,
+            extra: self.common.extra.clone(),
+        }
+    }
+}
+
+/// `RC:RcNtf`: what a recalled message shows instead of its content.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallNotice {
+    /// Who recalled it.
+    #[serde(default, deserialize_with = "lenient_string_or_empty")]
+    pub operator_id: String,
+    /// The recalled message's send time, ms.
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    pub recall_time: i64,
+    /// When it was recalled, ms.
+    #[serde(default, deserialize_with = "lenient_i64_or_zero")]
+    pub recall_action_time: i64,
+    /// Recalled by an administrator.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub admin: bool,
+    /// Deleted rather than noticed (`delete` and `isDelete` both carry it).
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub delete: bool,
+    /// Same as `delete`.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_delete: bool,
+    /// The command's `extra`.
+    #[serde(default)]
+    pub extra: Option<Value>,
 }
 
 /// A message content, by object name.
@@ -298,6 +352,8 @@ pub enum Content {
     ReadReceipt(ReadReceipt),
     /// `RC:RcCmd`.
     Recall(Recall),
+    /// `RC:RcNtf`.
+    RecallNotice(RecallNotice),
     /// Any other object name, with its raw JSON kept (a string when it was not JSON).
     Unknown {
         /// The object name.
@@ -350,6 +406,7 @@ impl Content {
             on::SYNC_READ_STATUS => Self::SyncReadStatus(serde_json::from_str(json).map_err(err)?),
             on::READ_RECEIPT => Self::ReadReceipt(serde_json::from_str(json).map_err(err)?),
             on::RECALL => Self::Recall(serde_json::from_str(json).map_err(err)?),
+            on::RECALL_NOTICE => Self::RecallNotice(serde_json::from_str(json).map_err(err)?),
             other => Self::Unknown {
                 object_name: other.to_owned(),
                 raw: serde_json::from_str(json).unwrap_or_else(|_| Value::String(json.to_owned())),
@@ -379,6 +436,7 @@ impl Content {
             Self::SyncReadStatus(_) => on::SYNC_READ_STATUS,
             Self::ReadReceipt(_) => on::READ_RECEIPT,
             Self::Recall(_) => on::RECALL,
+            Self::RecallNotice(_) => on::RECALL_NOTICE,
             Self::Unknown { object_name, .. } => object_name,
         }
     }
@@ -395,6 +453,7 @@ impl Content {
             Self::SyncReadStatus(c) => serde_json::to_value(c),
             Self::ReadReceipt(c) => serde_json::to_value(c),
             Self::Recall(c) => serde_json::to_value(c),
+            Self::RecallNotice(c) => serde_json::to_value(c),
             Self::Unknown {
                 raw: Value::String(s),
                 ..
@@ -431,7 +490,7 @@ pub fn persistence_of(object_name: &str) -> Persistence {
         | "RC:ProfileNtf"
         | "RC:CmdNtf"
         | "RC:GrpNtf"
-        | "RC:RcNtf" => Persistence {
+        | on::RECALL_NOTICE => Persistence {
             persisted: true,
             counted: false,
         },
@@ -481,6 +540,16 @@ fn lenient_u64_or_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D:
     lenient_u64(d).map(Option::unwrap_or_default)
 }
 
+/// A boolean, also as 0/1 or "true"/"false" (other clients' habits); anything else false.
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => b,
+        Value::Number(n) => n.as_i64().is_some_and(|n| n != 0),
+        Value::String(s) => s == "true" || s == "1",
+        _ => false,
+    })
+}
+
 fn lenient_i64_or_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let value = Value::deserialize(d)?;
     Ok(number(&value)
@@ -493,6 +562,59 @@ fn lenient_i64_or_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D:
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn recall_command_as_the_sdk_sends_it() {
+        let json = r#"{"conversationType":1,"targetId":"u2","messageUId":"BQ3G-0000-0001",
+            "sentTime":1700000000123,"channelId":"","isDelete":false,"isAdmin":false,"extra":"x"}"#;
+        let Content::Recall(cmd) = Content::parse("RC:RcCmd", json).unwrap() else {
+            panic!("not a recall")
+        };
+        assert_eq!(cmd.message_uid, "BQ3G-0000-0001");
+        assert_eq!((cmd.conversation_type, cmd.target_id.as_str()), (1, "u2"));
+        assert_eq!(cmd.sent_time, 1_700_000_000_123);
+        assert!(!cmd.is_admin && !cmd.is_delete);
+        let p = Content::Recall(cmd.clone()).persistence();
+        assert!(p.persisted && !p.counted);
+        // The notice the SDK derives from it.
+        let notice = cmd.notice("u1", 1_700_000_000_999);
+        assert_eq!(notice.recall_time, 1_700_000_000_123);
+        assert_eq!(notice.recall_action_time, 1_700_000_000_999);
+        assert_eq!(notice.operator_id, "u1");
+        assert_eq!(notice.extra, Some(json!("x")));
+        let text = Content::RecallNotice(notice.clone()).to_json();
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["recallTime"], 1_700_000_000_123_i64);
+        assert_eq!(back["isDelete"], false);
+        assert_eq!(
+            Content::parse("RC:RcNtf", &text).unwrap(),
+            Content::RecallNotice(notice)
+        );
+    }
+
+    #[test]
+    fn recall_notice_is_lenient_and_typed() {
+        // Flags as numbers, times as strings: other clients' habits.
+        let c = Content::parse(
+            "RC:RcNtf",
+            r#"{"operatorId":"u9","recallTime":"5","recallActionTime":6,"admin":1,"delete":0}"#,
+        )
+        .unwrap();
+        let Content::RecallNotice(n) = &c else {
+            panic!("not a notice")
+        };
+        assert_eq!((n.recall_time, n.recall_action_time), (5, 6));
+        assert!(n.admin && !n.delete);
+        assert_eq!(c.object_name(), "RC:RcNtf");
+        let p = c.persistence();
+        assert!(p.persisted && !p.counted);
+        // Not JSON at all: a typed error, and lenient parsing keeps it.
+        assert!(Content::parse("RC:RcNtf", "not json").is_err());
+        assert!(matches!(
+            Content::parse_lenient("RC:RcCmd", "[1,"),
+            Content::Unknown { .. }
+        ));
+    }
 
     #[test]
     fn text_round_trips() {
