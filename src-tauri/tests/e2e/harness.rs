@@ -286,7 +286,8 @@ impl App {
     /// Asks the window to close, as a window manager's close button does (Xvfb has none).
     pub fn close_window(&self) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/wm_close.py");
-        let status = Command::new("python3")
+        // Debian's python3, where the python3-xlib package is (not a pyenv on PATH).
+        let status = Command::new("/usr/bin/python3")
             .arg(script)
             .arg(self.app_pid().to_string())
             .status()
