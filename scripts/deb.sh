@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds the Debian package with the Tauri CLI and prints its path. `tauri build` is the
 # production build: tauri's custom-protocol feature on, the UI embedded, no dev server.
-# Usage: bash scripts/deb.sh
+# Usage: bash scripts/deb.sh            release profile (what users install)
+#        bash scripts/deb.sh --debug    dev profile, most crates shared with the tests (CI)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_packages build app
 ensure_tauri_cli
-(cd src-tauri && tauri build --bundles deb --ci) >&2 || die "tauri build failed"
-deb=$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}"/release/bundle/deb/*.deb 2>/dev/null | head -1)
+(cd src-tauri && tauri build --bundles deb --ci "$@") >&2 || die "tauri build failed"
+profile=release
+[ "${1:-}" = "--debug" ] && profile=debug
+deb=$(ls -t "${CARGO_TARGET_DIR:-$ROOT/target}/$profile"/bundle/deb/*.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || die "tauri build made no .deb"
 echo "$deb"
