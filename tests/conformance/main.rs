@@ -6,6 +6,7 @@
 mod common;
 mod exchange;
 mod group;
+mod recall;
 mod restart;
 mod session;
 mod unread;

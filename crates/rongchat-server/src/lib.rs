@@ -44,6 +44,7 @@ mod http;
 pub mod hub;
 mod login;
 mod navi;
+mod recall;
 mod reply;
 mod routing;
 mod shared;

@@ -2,10 +2,9 @@
 
 use super::params::Params;
 use super::{ApiError, Outcome};
-use crate::clock::now_ms;
+use crate::recall::RecallError;
 use crate::routing::{self, MAX_CONTENT_BYTES, Options, Outbound, Refused};
 use crate::shared::Shared;
-use crate::store::recall;
 use rongchat_proto::{ConversationType, pb};
 use serde_json::json;
 use std::sync::Arc;
@@ -16,8 +15,6 @@ const MAX_SYSTEM_TARGETS: usize = 100;
 const MAX_GROUP_TARGETS: usize = 3;
 /// objectName: at most 32 characters.
 const MAX_OBJECT_NAME: usize = 32;
-/// The recall command the clients receive.
-const RECALL_COMMAND: &str = "RC:RcCmd";
 /// UpStreamMessage.sessionId bit: an @ message.
 const MENTIONED: i32 = 4;
 
@@ -177,70 +174,21 @@ pub async fn recall(shared: &Arc<Shared>, p: &Params) -> Outcome {
     let extra = p.text("extra", MAX_CONTENT_BYTES / 2)?.map(str::to_owned);
     p.flag("disablePush", false)?;
 
-    let lookup = uid.clone();
-    let found = shared
-        .store
-        .run(move |c| recall::find(c, &lookup))
-        .await?
-        .ok_or(ApiError::Param("messageUID"))?;
-    if found.from_user != from
-        || found.channel_type != conversation
-        || found.target_id != target
-        || found.data_time != sent_time
-    {
-        return Err(ApiError::Param("messageUID"));
-    }
-    if found.classname == recall::RECALL_NOTICE {
-        return Err(ApiError::Recall);
-    }
-    let action_time = now_ms();
-    let notice = json!({
-        "operatorId": from,
-        "recallTime": sent_time,
-        "recallActionTime": action_time,
-        "admin": is_admin,
-        "delete": is_delete,
-        "isDelete": is_delete,
-        "extra": extra,
-    })
-    .to_string();
-    let stored = found.clone();
-    shared
-        .store
-        .run(move |c| recall::replace(c, &stored, &notice))
-        .await?;
-    let command = json!({
-        "conversationType": conversation.code(),
-        "targetId": target,
-        "messageUId": uid,
-        "sentTime": sent_time,
-        "isAdmin": is_admin,
-        "isDelete": is_delete,
-        "extra": extra,
-    })
-    .to_string();
-    let out = Outbound {
+    let req = crate::recall::Request {
         from,
         conversation,
         target,
-        message: pb::UpStreamMessage {
-            // Not persisted: reaches pulls, never history or the conversation list.
-            session_id: 0,
-            classname: RECALL_COMMAND.to_owned(),
-            content: command,
-            ..Default::default()
-        },
-        origin: None,
-        notify_sender: true,
+        uid,
+        sent_time,
+        is_admin,
+        is_delete,
+        extra: extra.map(serde_json::Value::String),
     };
-    let opts = Options {
-        skip_blacklist: true,
-        notice: true,
-        ..Options::default()
-    };
-    routing::send_with(shared, out, &opts)
-        .await
-        .map_err(refused)?;
-    tracing::info!(seq = found.seq, "message recalled");
+    match crate::recall::recall(shared, req).await {
+        Ok(_) => {}
+        Err(RecallError::NotFound) => return Err(ApiError::Param("messageUID")),
+        Err(RecallError::AlreadyRecalled) => return Err(ApiError::Recall),
+        Err(RecallError::Refused(e)) => return Err(refused(e)),
+    }
     Ok(json!({}))
 }

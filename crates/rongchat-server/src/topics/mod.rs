@@ -5,6 +5,7 @@ mod connect_queries;
 mod conversations;
 mod history;
 mod messages;
+mod recall;
 mod reply;
 mod sync;
 mod upload;
@@ -63,7 +64,11 @@ async fn dispatch(conn: &mut Connection, topic: &Topic, p: &[u8]) -> Reply {
 
 pub async fn publish(conn: &mut Connection, p: Publish) -> Frame {
     let topic = Topic::parse(&p.topic);
-    match messages::publish(conn, &topic, &p).await {
+    let sent = match topic {
+        Topic::Recall => recall::publish(conn, &p).await,
+        _ => messages::publish(conn, &topic, &p).await,
+    };
+    match sent {
         Ok(sent) => puback(p.msg_id, AckStatus::Success, sent.data_time, sent.uid),
         Err(status) => {
             tracing::info!(user = %conn.user_id, %topic, status = status.code(), "publish refused");
