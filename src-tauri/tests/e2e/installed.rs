@@ -3,7 +3,7 @@
 //! its icons are where the desktop looks; the entry's command starts the app in a fresh
 //! home holding an older install's data (moved to the new identifier's folder); the window
 //! shows the seeded list; a second launch only brings the first window back (no second
-//! embedded server); the window's place is kept for the next start.
+//! embedded server).
 
 use crate::dbus::Bus;
 use crate::harness::{App, WAIT, artifacts_dir};
@@ -67,6 +67,8 @@ async fn installed_package_starts_from_its_menu_entry() {
     let home = tempfile::tempdir().expect("home");
     let share = home.path().join(".local/share");
     let config = home.path().join(".config");
+    // (Window state across restarts is not checked yet: the plugin wrote no file on a close
+    // to the tray, and tauri-driver's SIGTERM skips the save at exit.)
     std::fs::create_dir_all(share.join(OLD_ID)).expect("old data dir");
     std::fs::write(share.join(OLD_ID).join("from-the-old-install.txt"), b"kept").expect("old file");
     let bus = Bus::start();
