@@ -176,6 +176,21 @@ impl Client {
         Ok(message)
     }
 
+    /// Recalls a message this user sent: the server replaces it by an `RC:RcNtf` notice
+    /// for every device of both sides, this one included (it arrives by the normal pull).
+    pub async fn recall(&self, message: &Message) -> Result<()> {
+        let me = self.user_id().unwrap_or_default();
+        if message.direction != crate::model::Direction::Send || message.sender_id != me {
+            return Err(Error::InvalidArgument(
+                "only one's own messages can be recalled".into(),
+            ));
+        }
+        let (topic, payload) = requests::recall(message, client_unique_id())
+            .ok_or_else(|| Error::InvalidArgument("the message was never sent".into()))?;
+        self.inner.publish(topic, me, payload).await?;
+        Ok(())
+    }
+
     /// How many messages are still queued to send (uploading or waiting for an ack).
     pub fn pending_sends(&self) -> Result<usize> {
         self.inner.with_store(|s| s.outbox_len())

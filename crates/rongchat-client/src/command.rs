@@ -27,6 +27,13 @@ pub(crate) enum Command {
         payload: Vec<u8>,
         reply: QueryReply,
     },
+    /// A PUBLISH for the application (a recall); answered with the messageUId.
+    Publish {
+        topic: Topic,
+        target: String,
+        payload: Vec<u8>,
+        reply: QueryReply,
+    },
     /// A transfer task ended.
     UploadFinished {
         local_id: i64,

@@ -206,10 +206,17 @@ impl Driver {
                 payload,
                 reply,
             } => {
-                self.next_ticket += 1;
-                let ticket = self.next_ticket;
-                self.tickets.insert(ticket, reply);
+                let ticket = self.ticket(reply);
                 self.feed(|e, now, s| e.query(now, ticket, &topic, target, payload, s));
+            }
+            Command::Publish {
+                topic,
+                target,
+                payload,
+                reply,
+            } => {
+                let ticket = self.ticket(reply);
+                self.feed(|e, now, s| e.publish(now, ticket, &topic, &target, payload, s));
             }
             Command::UploadFinished { local_id, result } => {
                 self.uploads.remove(&local_id);
@@ -217,6 +224,13 @@ impl Driver {
             }
             Command::Shutdown => {}
         }
+    }
+
+    /// A ticket for an answer the engine will give.
+    fn ticket(&mut self, reply: QueryReply) -> Ticket {
+        self.next_ticket += 1;
+        self.tickets.insert(self.next_ticket, reply);
+        self.next_ticket
     }
 
     /// Runs an upload as a plain HTTP task that reports back with a command.

@@ -130,6 +130,25 @@ impl Shared {
         Ok(answer.await.map_err(|_| Error::Closed)??)
     }
 
+    /// A PUBLISH through the driver; answers the messageUId's bytes.
+    pub(crate) async fn publish(
+        &self,
+        topic: Topic,
+        target: String,
+        payload: Vec<u8>,
+    ) -> Result<Vec<u8>> {
+        let (reply, answer) = oneshot::channel();
+        if !self.command(Command::Publish {
+            topic,
+            target,
+            payload,
+            reply,
+        }) {
+            return Err(Error::Closed);
+        }
+        Ok(answer.await.map_err(|_| Error::Closed)??)
+    }
+
     /// Waits until connected, or fails if the status is final or `timeout` passes.
     pub(crate) async fn wait_connected(&self, timeout: Duration) -> Result<()> {
         let mut status = self.status.subscribe();

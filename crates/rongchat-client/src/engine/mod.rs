@@ -250,6 +250,28 @@ impl Engine {
         self.drain(now, store);
     }
 
+    /// An application PUBLISH (a recall ...): the answer is the PUBACK's messageUId.
+    pub fn publish(
+        &mut self,
+        now: Instant,
+        ticket: Ticket,
+        topic: &Topic,
+        target: &str,
+        payload: Vec<u8>,
+        store: &mut Store,
+    ) {
+        match self.session.publish(now, topic.as_str(), target, payload) {
+            Ok(id) => {
+                self.waiters.insert(id, Waiter::Application(ticket));
+            }
+            Err(error) => self.actions.push_back(Action::Answer {
+                ticket,
+                result: Err(error),
+            }),
+        }
+        self.drain(now, store);
+    }
+
     /// An application QUERY (`target` `None` = this user, as the SDK does).
     pub fn query(
         &mut self,
@@ -523,7 +545,7 @@ impl Engine {
                 Stored::New(message) => self
                     .actions
                     .push_back(Action::Emit(Event::MessageReceived { message })),
-                Stored::Confirmed(message) => self
+                Stored::Confirmed(message) | Stored::Recalled(message) => self
                     .actions
                     .push_back(Action::Emit(Event::MessageUpdated { message })),
                 Stored::Duplicate | Stored::Transient => {}

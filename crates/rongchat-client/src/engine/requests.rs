@@ -36,6 +36,22 @@ pub fn read_sync(
     (conversation.kind.publish_topic(), up.encode_to_vec())
 }
 
+/// The `RC:RcCmd` recalling `message` (sent by this user): a PUBLISH on `recallMsg`
+/// whose target is the sender's own id, as the SDK sends it.
+pub fn recall(message: &crate::model::Message, client_unique_id: i64) -> Option<(Topic, Vec<u8>)> {
+    let uid = message.uid.clone()?;
+    let content = Content::Recall(rongchat_proto::content::Recall {
+        message_uid: uid,
+        conversation_type: i64::from(message.conversation.kind.code()),
+        target_id: message.conversation.target_id.clone(),
+        sent_time: message.sent_time,
+        channel_id: Some(String::new()),
+        ..Default::default()
+    });
+    let up = compose::upstream(object_name::RECALL, &content.to_json(), client_unique_id);
+    Some((Topic::Recall, up.encode_to_vec()))
+}
+
 /// `qnTkn` for a file of `size` bytes stored under `key`.
 pub fn upload_token(kind: FileType, key: &str, size: u64) -> (Topic, Vec<u8>) {
     let request = pb::GetQNupTokenInput {

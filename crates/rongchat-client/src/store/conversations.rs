@@ -190,7 +190,7 @@ pub(super) fn touch(tx: &Transaction<'_>, message: &Message, count_unread: bool)
     Ok(())
 }
 
-fn recount_unread(tx: &Transaction<'_>, id: &ConversationId) -> Result<()> {
+pub(super) fn recount_unread(tx: &Transaction<'_>, id: &ConversationId) -> Result<()> {
     tx.execute(
         "UPDATE conversations SET unread = (
              SELECT COUNT(*) FROM messages m

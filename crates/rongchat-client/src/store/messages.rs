@@ -4,7 +4,38 @@
 use super::{Cursors, MESSAGE_COLUMNS, Store, message_from_row, write_cursors};
 use crate::error::Result;
 use crate::model::{ConversationId, Direction, Incoming, Message, SendStatus};
+use rongchat_proto::content::{Content, object_name};
 use rusqlite::{OptionalExtension, Transaction, params};
+
+/// A recall replaces the message it names by the notice, in place: its content is gone,
+/// it no longer counts as unread, and the conversation's row follows. A recall of a
+/// message we never held changes nothing (the notice comes with history if asked).
+fn apply_recall(tx: &Transaction<'_>, m: &Incoming) -> Result<Stored> {
+    let Ok(Content::Recall(recall)) = Content::parse(&m.object_name, &m.content) else {
+        tracing::warn!("undecodable recall ignored");
+        return Ok(Stored::Transient);
+    };
+    let notice = recall.notice(&m.sender_id, m.sent_time);
+    let updated = tx.execute(
+        "UPDATE messages SET object_name = ?2, content = ?3, counted = 0, local_path = NULL
+         WHERE uid = ?1",
+        params![
+            recall.message_uid,
+            object_name::RECALL_NOTICE,
+            Content::RecallNotice(notice).to_json()
+        ],
+    )?;
+    if updated == 0 {
+        return Ok(Stored::Transient);
+    }
+    let message = tx.query_row(
+        &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE uid = ?1"),
+        params![recall.message_uid],
+        message_from_row,
+    )?;
+    super::conversations::recount_unread(tx, &message.conversation)?;
+    Ok(Stored::Recalled(message))
+}
 
 /// What storing one incoming message did.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +48,8 @@ pub enum Stored {
     Duplicate,
     /// Not persisted by type (status messages, read syncs): handled, not stored.
     Transient,
+    /// A recall (`RC:RcCmd`): the message it names now holds the `RC:RcNtf` notice.
+    Recalled(Message),
 }
 
 /// The result of committing a batch.
@@ -106,6 +139,9 @@ fn push_unique(list: &mut Vec<ConversationId>, id: &ConversationId) {
 /// Inserts one message unless it is held already (by messageUId, or by sender plus
 /// clientUniqueId: a resend the server stored twice). Updates the conversation row.
 fn insert_incoming(tx: &Transaction<'_>, m: &Incoming, count_unread: bool) -> Result<Stored> {
+    if m.object_name == object_name::RECALL {
+        return apply_recall(tx, m);
+    }
     if !m.persisted {
         return Ok(Stored::Transient);
     }

@@ -5,6 +5,7 @@ mod connection;
 mod faults;
 mod hostile;
 mod messaging;
+mod recall;
 mod support;
 mod unread;
 mod uploads;
