@@ -8,3 +8,4 @@
 mod exchange;
 mod fixtures;
 mod group_offline;
+mod recall;
