@@ -142,6 +142,7 @@ fn body_of(content: &Content) -> (Kind, Body) {
             body.music_author = Some(c.author.clone());
             Kind::Music
         }
+        Content::RecallNotice(_) => Kind::Recalled,
         _ => Kind::Unsupported,
     };
     (kind, body)

@@ -88,6 +88,8 @@ pub enum Kind {
     File,
     /// `seal:music`.
     Music,
+    /// `RC:RcNtf`: a recalled message, shown as a notice line.
+    Recalled,
     /// Anything else: shown as "unsupported" with its object name.
     Unsupported,
 }

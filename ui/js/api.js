@@ -57,6 +57,7 @@ export const messageHistory = (conv, before) => call('message_history', { conv, 
 export const messageSendText = (conv, text) => call('message_send_text', { conv, text });
 export const messageSendMusic = (conv, musicId) => call('message_send_music', { conv, musicId });
 export const messageResend = (id) => call('message_resend', { id });
+export const messageRecall = (id) => call('message_recall', { id });
 
 // files: the Rust side shows the picker, so the page never hands a path to the backend.
 export const fileSendPicked = (conv, kind, onProgress) =>

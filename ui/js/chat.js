@@ -51,6 +51,13 @@ export function createChat(state, onChange) {
         toast(errorText(e));
       }
     },
+    recall: async (msg) => {
+      try {
+        await api.messageRecall(msg.id);
+      } catch (e) {
+        toast(errorText(e));
+      }
+    },
   };
 
   /** Stops what plays when it is `msg`, else starts `msg` with `play`. */

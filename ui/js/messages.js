@@ -72,12 +72,22 @@ function unsupportedBubble(msg) {
   return el('div', { class: 'bubble unsupported', text: `${t('unsupported')}: ${msg.objectName ?? ''}` });
 }
 
+/** A recalled message: a notice line instead of its content (which is gone). */
+function recalledNotice(msg) {
+  return el('span', { class: 'notice', text: t(msg.direction === 'send' ? 'recalledByMe' : 'recalledByPeer') });
+}
+
 const RENDERERS = {
   text: textBubble, image: imageBubble, voice: voiceBubble, file: fileCard, music: musicCard,
+  recalled: recalledNotice,
 };
 
 function statusLine(msg, ctx) {
-  if (msg.direction !== 'send') return null;
+  if (msg.direction !== 'send' || msg.kind === 'recalled') return null;
+  if (msg.status === 'sent' && ctx.recall) {
+    return el('div', { class: 'message-status sent' },
+      el('button', { class: 'recall', type: 'button', text: t('recall'), onclick: () => ctx.recall(msg) }));
+  }
   if (msg.status === 'failed') {
     // The failure's kind says why (a refusal carries the server's code).
     return el('div', { class: 'message-status failed', title: msg.failure ? errorText(msg.failure) : '' },

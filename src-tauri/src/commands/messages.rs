@@ -79,6 +79,15 @@ async fn send(
     Ok(session.view().message(&m))
 }
 
+/// Recalls a message this user sent; it turns into a notice on every device by event.
+#[tauri::command]
+pub async fn message_recall(state: State<'_, AppState>, id: String) -> Result<()> {
+    let session = state.session().await?;
+    let m = session.message(&id)?;
+    session.client().recall(&m).await?;
+    Ok(())
+}
+
 /// Sends a failed message again.
 #[tauri::command]
 pub async fn message_resend(state: State<'_, AppState>, id: String) -> Result<()> {
