@@ -51,7 +51,16 @@ impl Client {
         std::fs::create_dir_all(&config.data_dir)?;
         let store = Store::open(&config.data_dir.join("rongchat.sqlite3"))?;
         let device_id = device_id(&config.data_dir)?;
-        let user_id = std::fs::read_to_string(config.data_dir.join("user_id")).ok();
+        // No file yet is the first start; any other failure is said, and the id is
+        // learned again at the next connect.
+        let user_id = match std::fs::read_to_string(config.data_dir.join("user_id")) {
+            Ok(id) => Some(id),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the kept user id");
+                None
+            }
+        };
         let (commands, receiver) = mpsc::unbounded_channel();
         let endpoint = Endpoint {
             config: config.clone(),

@@ -1,7 +1,7 @@
 //! State shared by the public handles and the driver task: the store, the event stream,
 //! the status, who we are, and the command channel into the driver.
 
-use crate::command::Command;
+use crate::command::{Command, QueryReply};
 use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::model::ConversationId;
@@ -118,16 +118,13 @@ impl Shared {
         payload: Vec<u8>,
         target: Option<String>,
     ) -> Result<Vec<u8>> {
-        let (reply, answer) = oneshot::channel();
-        if !self.command(Command::Query {
+        self.ask(|reply| Command::Query {
             topic,
             target,
             payload,
             reply,
-        }) {
-            return Err(Error::Closed);
-        }
-        Ok(answer.await.map_err(|_| Error::Closed)??)
+        })
+        .await
     }
 
     /// A PUBLISH through the driver; answers the messageUId's bytes.
@@ -137,13 +134,19 @@ impl Shared {
         target: String,
         payload: Vec<u8>,
     ) -> Result<Vec<u8>> {
-        let (reply, answer) = oneshot::channel();
-        if !self.command(Command::Publish {
+        self.ask(|reply| Command::Publish {
             topic,
             target,
             payload,
             reply,
-        }) {
+        })
+        .await
+    }
+
+    /// Sends the command `make` builds around a reply slot and waits for the answer.
+    async fn ask(&self, make: impl FnOnce(QueryReply) -> Command) -> Result<Vec<u8>> {
+        let (reply, answer) = oneshot::channel();
+        if !self.command(make(reply)) {
             return Err(Error::Closed);
         }
         Ok(answer.await.map_err(|_| Error::Closed)??)

@@ -13,14 +13,14 @@ pub const LOCAL_APP_SECRET: &str = "rongchat-local-dev-secret";
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
 
 /// The most bytes one reply (`pullMsg`, `qryPMsg`/`qryGMsg`, the conversation list) may
-/// carry: 2 MiB, an eighth of the 16 MiB frame limit of clients built on tungstenite's
-/// defaults (ours, `rongchat-client`'s navi.rs) and far below the official SDK's. A page cut
+/// carry: 2 MiB, an eighth of the wire's 16 MiB frame limit
+/// (`rongchat_proto::frame::MAX_FRAME_BYTES`) and far below the official SDK's. A page cut
 /// by this budget says `finished: false` / `hasMsg: 1` and the next one starts exactly after
 /// the last message sent. With the per-message limits below, a page always holds at least
 /// 12 messages of the largest size, so every page makes progress.
 pub const MAX_REPLY_BYTES: usize = 2 * 1024 * 1024;
-/// Largest message content (RongCloud's limit).
-pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
+/// Largest message content (RongCloud's limit, shared with the client).
+pub use rongchat_proto::content::MAX_CONTENT_BYTES;
 /// Largest `extraContent` (message expansion).
 pub const MAX_EXTRA_BYTES: usize = 16 * 1024;
 /// Largest `pushText`.

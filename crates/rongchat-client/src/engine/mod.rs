@@ -260,16 +260,8 @@ impl Engine {
         payload: Vec<u8>,
         store: &mut Store,
     ) {
-        match self.session.publish(now, topic.as_str(), target, payload) {
-            Ok(id) => {
-                self.waiters.insert(id, Waiter::Application(ticket));
-            }
-            Err(error) => self.actions.push_back(Action::Answer {
-                ticket,
-                result: Err(error),
-            }),
-        }
-        self.drain(now, store);
+        let sent = self.session.publish(now, topic.as_str(), target, payload);
+        self.application_sent(now, ticket, sent, store);
     }
 
     /// An application QUERY (`target` `None` = this user, as the SDK does).
@@ -283,7 +275,19 @@ impl Engine {
         store: &mut Store,
     ) {
         let target = target.unwrap_or_else(|| self.me.clone());
-        match self.session.query(now, topic.as_str(), &target, payload) {
+        let sent = self.session.query(now, topic.as_str(), &target, payload);
+        self.application_sent(now, ticket, sent, store);
+    }
+
+    /// An application request went out (its answer follows) or could not (answered now).
+    fn application_sent(
+        &mut self,
+        now: Instant,
+        ticket: Ticket,
+        sent: Result<RequestId, RequestError>,
+        store: &mut Store,
+    ) {
+        match sent {
             Ok(id) => {
                 self.waiters.insert(id, Waiter::Application(ticket));
             }

@@ -78,22 +78,54 @@ pub async fn publish(shared: &Arc<Shared>, p: &Params, conversation: Conversatio
         ..Options::default()
     };
     let notify_sender = p.flag("isIncludeSender", false)?;
-    for target in targets {
-        let out = Outbound {
-            from: from.clone(),
-            conversation,
-            target,
-            message: message.clone(),
-            origin: None,
-            notify_sender,
-        };
-        match routing::send_with(shared, out, &opts).await {
-            // verifyBlacklist: RongCloud drops the message for that recipient, still 200.
-            Ok(_) | Err(Refused::Blacklisted) => {}
-            Err(e) => return Err(refused(e)),
+    let sending = Sending {
+        from,
+        conversation,
+        message,
+        notify_sender,
+        opts,
+        stored: true,
+    };
+    sending.deliver(shared, targets).await
+}
+
+/// One API message on its way to each of its targets.
+struct Sending {
+    from: String,
+    conversation: ConversationType,
+    message: pb::UpStreamMessage,
+    notify_sender: bool,
+    opts: Options,
+    /// Stored and pulled; `false`: a status message relayed to online devices only.
+    stored: bool,
+}
+
+impl Sending {
+    async fn deliver(self, shared: &Arc<Shared>, targets: Vec<String>) -> Outcome {
+        for target in targets {
+            let out = Outbound {
+                from: self.from.clone(),
+                conversation: self.conversation,
+                target,
+                message: self.message.clone(),
+                origin: None,
+                notify_sender: self.notify_sender,
+            };
+            let sent = if self.stored {
+                routing::send_with(shared, out, &self.opts).await.map(drop)
+            } else {
+                routing::relay_status_with(shared, out, &self.opts)
+                    .await
+                    .map(drop)
+            };
+            match sent {
+                // verifyBlacklist: RongCloud drops the message for that recipient, still 200.
+                Ok(()) | Err(Refused::Blacklisted) => {}
+                Err(e) => return Err(refused(e)),
+            }
         }
+        Ok(json!({}))
     }
-    Ok(json!({}))
 }
 
 /// The conversations a publish goes to, and a directed group message's members.
@@ -136,21 +168,15 @@ pub async fn publish_status(
         ..Options::default()
     };
     let notify_sender = p.flag("isIncludeSender", false)?;
-    for target in targets {
-        let out = Outbound {
-            from: from.clone(),
-            conversation,
-            target,
-            message: message.clone(),
-            origin: None,
-            notify_sender,
-        };
-        match routing::relay_status_with(shared, out, &opts).await {
-            Ok(_) | Err(Refused::Blacklisted) => {}
-            Err(e) => return Err(refused(e)),
-        }
-    }
-    Ok(json!({}))
+    let sending = Sending {
+        from,
+        conversation,
+        message,
+        notify_sender,
+        opts,
+        stored: false,
+    };
+    sending.deliver(shared, targets).await
 }
 
 /// `message/recall`: the stored message becomes an `RC:RcNtf` for everyone (history and

@@ -1,5 +1,5 @@
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use crate::hostile::process::ServerProcess;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[test]
@@ -16,28 +16,8 @@ fn serve_prints_one_listening_line_and_token_prints_a_token() {
     let token = String::from_utf8(token.stdout).unwrap();
     assert_eq!(token.trim().split('.').count(), 3);
 
-    let mut child = Command::new(exe)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let _ = tx.send(line.unwrap_or_default());
-        }
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(20))
-        .expect("no listening line");
-    let url = line
-        .strip_prefix("listening http://")
-        .expect(&line)
-        .to_owned();
-    let addr: std::net::SocketAddr = url.parse().unwrap();
+    let mut server = ServerProcess::start(dir.path(), &[]);
+    let addr = server.addr;
     assert_ne!(addr.port(), 0);
 
     // The server accepts connections and the CLI token works on navi.
@@ -58,18 +38,18 @@ fn serve_prints_one_listening_line_and_token_prints_a_token() {
     // Nothing else on stdout.
     let deadline = Instant::now() + Duration::from_millis(200);
     while Instant::now() < deadline {
-        assert!(rx.try_recv().is_err(), "extra stdout output");
+        assert!(server.lines.try_recv().is_err(), "extra stdout output");
         std::thread::yield_now();
     }
     // SIGTERM stops it cleanly.
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
         assert!(Instant::now() < deadline, "server did not stop on SIGTERM");

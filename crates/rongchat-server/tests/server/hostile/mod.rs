@@ -3,7 +3,7 @@
 
 mod files;
 mod power_cut;
-mod process;
+pub(crate) mod process;
 mod replies;
 mod slowloris;
 mod stalled;

@@ -25,6 +25,8 @@ pub fn token(dir: &Path, user: &str) -> String {
 pub struct ServerProcess {
     pub child: Child,
     pub addr: SocketAddr,
+    /// Its stdout after the listening line, a line at a time.
+    pub lines: std::sync::mpsc::Receiver<String>,
 }
 
 impl ServerProcess {
@@ -52,7 +54,11 @@ impl ServerProcess {
             .expect(&line)
             .parse()
             .unwrap();
-        Self { child, addr }
+        Self {
+            child,
+            addr,
+            lines: rx,
+        }
     }
 
     /// Resident memory in bytes (`VmRSS` of /proc/<pid>/status).
