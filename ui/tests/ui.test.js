@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatListTime, formatChatTime } from '../js/time.js';
-import { setLanguage, t } from '../js/i18n.js';
+import { LABELS, setLanguage, t } from '../js/i18n.js';
 import { createDraftSaver } from '../js/drafts.js';
 import { chatIsSeen } from '../js/reading.js';
 import { sortConversations, convKey } from '../js/list.js';
@@ -37,12 +37,23 @@ test('list times: today, yesterday, weekday, date', () => {
   setLanguage('zh');
 });
 
-test('i18n: both languages have the same keys', async () => {
-  const { readFileSync } = await import('node:fs');
-  const source = readFileSync(new URL('../js/i18n.js', import.meta.url), 'utf8');
-  const [zh, en] = source.split(/^  en: \{/m);
-  const keys = (block) => new Set([...block.matchAll(/(\w+):/g)].map((m) => m[1]));
-  assert.deepEqual([...keys(zh.split(/^  zh: \{/m)[1])].filter((k) => !keys(en).has(k)), []);
+test('i18n: every label has both languages, and every label the UI asks for exists', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  for (const [key, entry] of Object.entries(LABELS)) {
+    assert.equal(entry.length, 2, key);
+    assert.ok(entry.every((value) => value !== undefined), key);
+  }
+  const ui = new URL('../', import.meta.url);
+  const sources = [
+    readFileSync(new URL('index.html', ui), 'utf8'),
+    ...readdirSync(new URL('js/', ui)).map((f) => readFileSync(new URL(`js/${f}`, ui), 'utf8')),
+  ].join('\n');
+  const asked = [
+    ...sources.matchAll(/\bt\('(\w+)'/g),
+    ...sources.matchAll(/data-i18n(?:-title|-placeholder)?="(\w+)"/g),
+  ].map((m) => m[1]);
+  assert.ok(asked.length > 20, `${asked.length} labels found`);
+  assert.deepEqual(asked.filter((key) => !(key in LABELS)), []);
   setLanguage('en');
   assert.equal(t('send'), 'Send');
   setLanguage('zh');
