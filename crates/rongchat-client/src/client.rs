@@ -5,7 +5,7 @@ use crate::command::Command;
 use crate::compose::{self, Outgoing};
 pub use crate::config::ClientConfig;
 use crate::driver::Driver;
-use crate::engine::{Engine, requests};
+use crate::engine::{AppRequest, Engine, requests};
 use crate::error::{Error, Result};
 use crate::events::{Event, Snapshot};
 use crate::ids::{client_unique_id, device_id, now_ms, random_u64};
@@ -196,7 +196,7 @@ impl Client {
         }
         let (topic, payload) = requests::recall(message, client_unique_id())
             .ok_or_else(|| Error::InvalidArgument("the message was never sent".into()))?;
-        self.inner.publish(topic, me, payload).await?;
+        self.inner.ask(AppRequest::publish(topic, payload)).await?;
         Ok(())
     }
 
@@ -247,7 +247,7 @@ impl Client {
         let oldest = page.first().map(|m| m.sent_time).or(cursor.map(|c| c.0));
         let before = oldest.unwrap_or(0);
         let (topic, payload) = requests::history(conversation, before, count - page.len());
-        let reply = self.inner.query(topic, payload, None).await;
+        let reply = self.inner.ask(AppRequest::query(topic, payload)).await;
         let payload = match reply {
             Ok(payload) => payload,
             // The local page is still an answer; the next scroll asks again.
@@ -299,7 +299,7 @@ impl Client {
             id: conversation.clone(),
         });
         let (topic, payload) = requests::delete_conversation(conversation);
-        self.inner.query(topic, payload, None).await?;
+        self.inner.ask(AppRequest::query(topic, payload)).await?;
         Ok(())
     }
 

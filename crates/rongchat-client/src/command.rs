@@ -1,8 +1,8 @@
 //! What the handles (and the driver's own transfer tasks) ask of the driver task.
 
+use crate::engine::AppRequest;
 use crate::model::SendFailure;
 use crate::session::RequestError;
-use rongchat_proto::Topic;
 use tokio::sync::oneshot;
 
 /// Where a query's answer goes.
@@ -20,18 +20,9 @@ pub(crate) enum Command {
     ReadsChanged,
     /// Stop a queued message's upload.
     CancelUpload(i64),
-    /// A QUERY (target `None` = this user, as the SDK does).
-    Query {
-        topic: Topic,
-        target: Option<String>,
-        payload: Vec<u8>,
-        reply: QueryReply,
-    },
-    /// A PUBLISH for the application (a recall); answered with the messageUId.
-    Publish {
-        topic: Topic,
-        target: String,
-        payload: Vec<u8>,
+    /// A request of the application's own.
+    Ask {
+        request: AppRequest,
         reply: QueryReply,
     },
     /// A transfer task ended.

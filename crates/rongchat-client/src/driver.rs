@@ -200,23 +200,9 @@ impl Driver {
             Command::CancelUpload(local_id) => {
                 self.feed(|e, now, s| e.cancel_upload(now, local_id, s));
             }
-            Command::Query {
-                topic,
-                target,
-                payload,
-                reply,
-            } => {
+            Command::Ask { request, reply } => {
                 let ticket = self.ticket(reply);
-                self.feed(|e, now, s| e.query(now, ticket, &topic, target, payload, s));
-            }
-            Command::Publish {
-                topic,
-                target,
-                payload,
-                reply,
-            } => {
-                let ticket = self.ticket(reply);
-                self.feed(|e, now, s| e.publish(now, ticket, &topic, &target, payload, s));
+                self.feed(|e, now, s| e.ask(now, ticket, request, s));
             }
             Command::UploadFinished { local_id, result } => {
                 self.uploads.remove(&local_id);

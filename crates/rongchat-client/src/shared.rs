@@ -1,14 +1,14 @@
 //! State shared by the public handles and the driver task: the store, the event stream,
 //! the status, who we are, and the command channel into the driver.
 
-use crate::command::{Command, QueryReply};
+use crate::command::Command;
+use crate::engine::AppRequest;
 use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::model::ConversationId;
 use crate::navi::Endpoint;
 use crate::session::{ConnectionStatus, RequestError};
 use crate::store::Store;
-use rongchat_proto::Topic;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -111,42 +111,11 @@ impl Shared {
         }
     }
 
-    /// A QUERY through the driver; fails fast when not connected.
-    pub(crate) async fn query(
-        &self,
-        topic: Topic,
-        payload: Vec<u8>,
-        target: Option<String>,
-    ) -> Result<Vec<u8>> {
-        self.ask(|reply| Command::Query {
-            topic,
-            target,
-            payload,
-            reply,
-        })
-        .await
-    }
-
-    /// A PUBLISH through the driver; answers the messageUId's bytes.
-    pub(crate) async fn publish(
-        &self,
-        topic: Topic,
-        target: String,
-        payload: Vec<u8>,
-    ) -> Result<Vec<u8>> {
-        self.ask(|reply| Command::Publish {
-            topic,
-            target,
-            payload,
-            reply,
-        })
-        .await
-    }
-
-    /// Sends the command `make` builds around a reply slot and waits for the answer.
-    async fn ask(&self, make: impl FnOnce(QueryReply) -> Command) -> Result<Vec<u8>> {
+    /// A request of the application's own through the driver; answers the reply's payload
+    /// (a PUBACK's: the messageUId's bytes).
+    pub(crate) async fn ask(&self, request: AppRequest) -> Result<Vec<u8>> {
         let (reply, answer) = oneshot::channel();
-        if !self.command(make(reply)) {
+        if !self.command(Command::Ask { request, reply }) {
             return Err(Error::Closed);
         }
         Ok(answer.await.map_err(|_| Error::Closed)??)

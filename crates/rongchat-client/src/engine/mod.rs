@@ -31,8 +31,8 @@ use crate::events::{Event, ProblemKind};
 use crate::ids::client_unique_id;
 use crate::model::{ConversationId, FileType, SendFailure};
 use crate::session::{
-    ConnectionStatus, OpenFailure, Output, Reply, RequestError, RequestId, Session, SessionConfig,
-    SessionEvent,
+    ConnectionStatus, OpenFailure, Output, Reply, RequestError, RequestId, RequestKind, Session,
+    SessionConfig, SessionEvent,
 };
 use crate::store::messages::{Applied, Stored};
 use crate::store::{OutboxEntry, OutboxStage, Store};
@@ -51,6 +51,37 @@ use window::{AckOutcome, OutboxWindow};
 
 /// Identifies an application query, for its answer.
 pub type Ticket = u64;
+
+/// A request of the application's own (a history page, a recall...), answered with the
+/// QUERYACK's payload or the PUBACK's messageUId.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppRequest {
+    pub kind: RequestKind,
+    pub topic: Topic,
+    /// `None`: this user, as the SDK names itself.
+    pub target: Option<String>,
+    pub payload: Vec<u8>,
+}
+
+impl AppRequest {
+    /// A QUERY addressed to this user.
+    pub fn query(topic: Topic, payload: Vec<u8>) -> Self {
+        Self {
+            kind: RequestKind::Query,
+            topic,
+            target: None,
+            payload,
+        }
+    }
+
+    /// A PUBLISH addressed to this user.
+    pub fn publish(topic: Topic, payload: Vec<u8>) -> Self {
+        Self {
+            kind: RequestKind::Publish,
+            ..Self::query(topic, payload)
+        }
+    }
+}
 
 /// What the driver must do, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -250,32 +281,16 @@ impl Engine {
         self.drain(now, store);
     }
 
-    /// An application PUBLISH (a recall ...): the answer is the PUBACK's messageUId.
-    pub fn publish(
-        &mut self,
-        now: Instant,
-        ticket: Ticket,
-        topic: &Topic,
-        target: &str,
-        payload: Vec<u8>,
-        store: &mut Store,
-    ) {
-        let sent = self.session.publish(now, topic.as_str(), target, payload);
-        self.application_sent(now, ticket, sent, store);
-    }
-
-    /// An application QUERY (`target` `None` = this user, as the SDK does).
-    pub fn query(
-        &mut self,
-        now: Instant,
-        ticket: Ticket,
-        topic: &Topic,
-        target: Option<String>,
-        payload: Vec<u8>,
-        store: &mut Store,
-    ) {
-        let target = target.unwrap_or_else(|| self.me.clone());
-        let sent = self.session.query(now, topic.as_str(), &target, payload);
+    /// A request of the application's own; its answer comes as an [`Action::Answer`].
+    pub fn ask(&mut self, now: Instant, ticket: Ticket, request: AppRequest, store: &mut Store) {
+        let target = request.target.unwrap_or_else(|| self.me.clone());
+        let sent = self.session.ask(
+            request.kind,
+            now,
+            request.topic.as_str(),
+            &target,
+            request.payload,
+        );
         self.application_sent(now, ticket, sent, store);
     }
 
@@ -447,10 +462,13 @@ impl Engine {
             Err(error) => return self.store_failed("reading the pull cursors", &error),
         };
         let payload = sync::pull_request(cursors).encode_to_vec();
-        match self
-            .session
-            .query(now, Topic::PullMessages.as_str(), &self.me, payload)
-        {
+        match self.session.ask(
+            RequestKind::Query,
+            now,
+            Topic::PullMessages.as_str(),
+            &self.me,
+            payload,
+        ) {
             Ok(id) => {
                 self.waiters.insert(id, Waiter::Pull);
                 self.pull.started(id);
@@ -595,7 +613,8 @@ impl Engine {
             );
             let conversation = &entry.message.conversation;
             let topic = conversation.kind.publish_topic();
-            match self.session.publish(
+            match self.session.ask(
+                RequestKind::Publish,
                 now,
                 topic.as_str(),
                 &conversation.target_id,
@@ -708,7 +727,10 @@ impl Engine {
                 }
                 Ask::Url => requests::download_url(file.kind, &file.key, &file.file_name),
             };
-            match self.session.query(now, topic.as_str(), &self.me, payload) {
+            match self
+                .session
+                .ask(RequestKind::Query, now, topic.as_str(), &self.me, payload)
+            {
                 Ok(id) => {
                     self.waiters.insert(id, Waiter::Upload(local_id, ask));
                     self.uploads.asked(local_id, id);
@@ -801,7 +823,10 @@ impl Engine {
         };
         for (conversation, time) in self.reads.start(queued) {
             let (topic, payload) = requests::read_time(&conversation, time);
-            match self.session.query(now, topic.as_str(), &self.me, payload) {
+            match self
+                .session
+                .ask(RequestKind::Query, now, topic.as_str(), &self.me, payload)
+            {
                 Ok(id) => {
                     self.waiters
                         .insert(id, Waiter::ReadTime(conversation, time));
@@ -816,10 +841,13 @@ impl Engine {
 
     fn publish_read_sync(&mut self, now: Instant, conversation: ConversationId, time: i64) {
         let (topic, payload) = requests::read_sync(&conversation, time, client_unique_id());
-        match self
-            .session
-            .publish(now, topic.as_str(), &conversation.target_id, payload)
-        {
+        match self.session.ask(
+            RequestKind::Publish,
+            now,
+            topic.as_str(),
+            &conversation.target_id,
+            payload,
+        ) {
             Ok(id) => {
                 self.waiters
                     .insert(id, Waiter::ReadSync(conversation, time));

@@ -696,14 +696,8 @@ fn an_upload_survives_a_lost_link_and_a_cancel_fails_it_at_once() {
 #[test]
 fn application_queries_get_their_answers_and_fail_fast_offline() {
     let mut h = Harness::new();
-    h.engine.query(
-        h.now,
-        1,
-        &Topic::Conversations,
-        None,
-        Vec::new(),
-        &mut h.store,
-    );
+    let ask = |payload| AppRequest::query(Topic::Conversations, payload);
+    h.engine.ask(h.now, 1, ask(Vec::new()), &mut h.store);
     h.collect();
     assert_eq!(
         h.take_actions(),
@@ -714,8 +708,7 @@ fn application_queries_get_their_answers_and_fail_fast_offline() {
     );
     h.connect();
     let _ = h.take_actions();
-    h.engine
-        .query(h.now, 2, &Topic::Conversations, None, vec![1], &mut h.store);
+    h.engine.ask(h.now, 2, ask(vec![1]), &mut h.store);
     h.collect();
     let q = h.queries(Topic::Conversations).remove(0);
     assert_eq!(q.target_id, "alice", "the SDK names itself");

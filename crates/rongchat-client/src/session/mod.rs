@@ -112,6 +112,15 @@ pub enum Reply {
     Publish(PubAckResult),
 }
 
+/// Which frame a request goes as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// A QUERY, answered by a QUERYACK.
+    Query,
+    /// A PUBLISH at QoS 1, answered by a PUBACK.
+    Publish,
+}
+
 /// Why a request got no successful answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -277,40 +286,31 @@ impl Session {
         }
     }
 
-    /// Sends a QUERY; the answer comes as a [`SessionEvent::Reply`].
-    pub fn query(
+    /// Sends a QUERY or a PUBLISH (QoS 1); its QUERYACK or PUBACK comes as a
+    /// [`SessionEvent::Reply`].
+    pub fn ask(
         &mut self,
+        kind: RequestKind,
         now: Instant,
         topic: &str,
         target_id: &str,
         payload: Vec<u8>,
     ) -> Result<RequestId, RequestError> {
-        self.request(now, |msg_id| {
-            Body::Query(Query {
-                topic: topic.to_owned(),
-                target_id: target_id.to_owned(),
+        let (topic, target_id) = (topic.to_owned(), target_id.to_owned());
+        self.request(now, |msg_id| match kind {
+            RequestKind::Query => Body::Query(Query {
+                topic,
+                target_id,
                 msg_id,
                 payload,
-            })
-        })
-    }
-
-    /// Sends a PUBLISH (QoS 1); the PUBACK comes as a [`SessionEvent::Reply`].
-    pub fn publish(
-        &mut self,
-        now: Instant,
-        topic: &str,
-        target_id: &str,
-        payload: Vec<u8>,
-    ) -> Result<RequestId, RequestError> {
-        self.request(now, |msg_id| {
-            Body::Publish(Publish {
+            }),
+            RequestKind::Publish => Body::Publish(Publish {
                 date: None,
-                topic: topic.to_owned(),
-                target_id: target_id.to_owned(),
+                topic,
+                target_id,
                 msg_id,
                 payload,
-            })
+            }),
         })
     }
 

@@ -52,7 +52,23 @@ impl Harness {
     fn pull_at(&mut self, offset: Duration) -> RequestId {
         let id = self
             .session
-            .query(self.at(offset), "pullMsg", "alice", vec![])
+            .ask(
+                RequestKind::Query,
+                self.at(offset),
+                "pullMsg",
+                "alice",
+                vec![],
+            )
+            .unwrap();
+        self.drain();
+        id
+    }
+
+    /// A `ppMsgP` to bob sent at the start, its frame drained.
+    fn publish_to_bob(&mut self) -> RequestId {
+        let id = self
+            .session
+            .ask(RequestKind::Publish, self.start, "ppMsgP", "bob", vec![])
             .unwrap();
         self.drain();
         id
@@ -267,7 +283,7 @@ fn assert_final(h: &mut Harness, expected: ConnectionStatus) {
     }
     // Nothing is sent either.
     assert_eq!(
-        h.session.query(h.at(S), "x", "y", vec![]),
+        h.session.ask(RequestKind::Query, h.at(S), "x", "y", vec![]),
         Err(RequestError::NotConnected)
     );
 }
@@ -342,7 +358,10 @@ fn server_unavailable_and_connect_timeout_retry() {
 fn requests_time_out_after_30s_and_ids_skip_pending_ones() {
     let mut h = Harness::new();
     h.connected();
-    let first = h.session.query(h.start, "a", "b", vec![]).unwrap();
+    let first = h
+        .session
+        .ask(RequestKind::Query, h.start, "a", "b", vec![])
+        .unwrap();
     let Some(Output::Transmit(frame)) = h.drain().pop() else {
         panic!("no frame")
     };
@@ -354,7 +373,7 @@ fn requests_time_out_after_30s_and_ids_skip_pending_ones() {
     h.drain();
     let second = h
         .session
-        .publish(h.at(10 * S), "ppMsgP", "bob", vec![])
+        .ask(RequestKind::Publish, h.at(10 * S), "ppMsgP", "bob", vec![])
         .unwrap();
     h.drain();
     assert_eq!(
@@ -396,10 +415,14 @@ fn requests_time_out_after_30s_and_ids_skip_pending_ones() {
     // Wrap-around skips 0 and ids still pending.
     let mut h = Harness::new();
     h.connected();
-    h.session.query(h.start, "keep", "x", vec![]).unwrap(); // id 1 stays pending
+    h.session
+        .ask(RequestKind::Query, h.start, "keep", "x", vec![])
+        .unwrap(); // id 1 stays pending
     let mut seen = Vec::new();
     for _ in 0..u16::MAX {
-        h.session.query(h.start, "t", "x", vec![]).unwrap();
+        h.session
+            .ask(RequestKind::Query, h.start, "t", "x", vec![])
+            .unwrap();
         if let Some(Output::Transmit(Frame {
             body: Body::Query(q),
             ..
@@ -425,8 +448,7 @@ fn requests_time_out_after_30s_and_ids_skip_pending_ones() {
 fn refused_acks_carry_the_status() {
     let mut h = Harness::new();
     h.connected();
-    let id = h.session.publish(h.start, "ppMsgP", "bob", vec![]).unwrap();
-    h.drain();
+    let id = h.publish_to_bob();
     h.server(
         S,
         Body::PubAck(PubAck {
@@ -513,8 +535,7 @@ fn pushes_are_acked_and_echoes_wait_for_their_puback() {
 fn disconnect_by_the_app_fails_in_flight_and_stays_down() {
     let mut h = Harness::new();
     h.connected();
-    let id = h.session.publish(h.start, "ppMsgP", "bob", vec![]).unwrap();
-    h.drain();
+    let id = h.publish_to_bob();
     h.session.disconnect(h.at(S));
     assert_eq!(
         h.drain(),
@@ -542,7 +563,7 @@ fn v4_connack_sets_the_first_msg_id_and_qos1_queryacks_are_confirmed() {
     h.server(S, Body::ConnAck(ack));
     h.drain();
     h.session
-        .query(h.at(S), "pullMsg", "alice", vec![])
+        .ask(RequestKind::Query, h.at(S), "pullMsg", "alice", vec![])
         .unwrap();
     let Some(Output::Transmit(Frame {
         body: Body::Query(q),

@@ -4,7 +4,7 @@
 //! - server: date u32 (unix seconds), then the same.
 
 use super::Side;
-use super::wire::{Reader, put_string, put_u16, put_u32};
+use super::wire::{AddressNames, Addressed, Reader, put_addressed, put_u32};
 use crate::error::{DecodeResult, EncodeError};
 
 /// A PUBLISH in either direction.
@@ -22,18 +22,21 @@ pub struct Publish {
     pub payload: Vec<u8>,
 }
 
+const NAMES: AddressNames = ["publish topic", "publish targetId", "publish msgId"];
+
 impl Publish {
     pub(super) fn read(r: &mut Reader<'_>, from: Side) -> DecodeResult<Self> {
         let date = match from {
             Side::Server => Some(r.u32("publish date")?),
             Side::Client => None,
         };
+        let a = Addressed::read(r, NAMES)?;
         Ok(Self {
             date,
-            topic: r.string("publish topic")?,
-            target_id: r.string("publish targetId")?,
-            msg_id: r.u16("publish msgId")?,
-            payload: r.rest().to_vec(),
+            topic: a.topic,
+            target_id: a.target_id,
+            msg_id: a.msg_id,
+            payload: a.payload,
         })
     }
 
@@ -41,11 +44,14 @@ impl Publish {
         if let Some(date) = self.date {
             put_u32(out, date);
         }
-        put_string(out, &self.topic, "publish topic")?;
-        put_string(out, &self.target_id, "publish targetId")?;
-        put_u16(out, self.msg_id);
-        out.extend_from_slice(&self.payload);
-        Ok(())
+        put_addressed(
+            out,
+            NAMES,
+            &self.topic,
+            &self.target_id,
+            self.msg_id,
+            &self.payload,
+        )
     }
 }
 

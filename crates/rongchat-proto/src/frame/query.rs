@@ -1,7 +1,7 @@
 //! QUERY (command 5), client to server: topic UTF, targetId UTF, msgId u16, protobuf (rest).
 //! Answered by a QUERYACK with the same msgId. The SDK puts its own user id in targetId.
 
-use super::wire::{Reader, put_string, put_u16};
+use super::wire::{AddressNames, Addressed, Reader, put_addressed};
 use crate::error::{DecodeResult, EncodeError};
 
 /// A QUERY.
@@ -17,22 +17,32 @@ pub struct Query {
     pub payload: Vec<u8>,
 }
 
+const NAMES: AddressNames = ["query topic", "query targetId", "query msgId"];
+
 impl Query {
     pub(super) fn read(r: &mut Reader<'_>) -> DecodeResult<Self> {
+        let Addressed {
+            topic,
+            target_id,
+            msg_id,
+            payload,
+        } = Addressed::read(r, NAMES)?;
         Ok(Self {
-            topic: r.string("query topic")?,
-            target_id: r.string("query targetId")?,
-            msg_id: r.u16("query msgId")?,
-            payload: r.rest().to_vec(),
+            topic,
+            target_id,
+            msg_id,
+            payload,
         })
     }
 
     pub(super) fn write(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        put_string(out, &self.topic, "query topic")?;
-        put_string(out, &self.target_id, "query targetId")?;
-        put_u16(out, self.msg_id);
-        out.extend_from_slice(&self.payload);
-        Ok(())
+        let Self {
+            topic,
+            target_id,
+            msg_id,
+            payload,
+        } = self;
+        put_addressed(out, NAMES, topic, target_id, *msg_id, payload)
     }
 }
 

@@ -114,6 +114,45 @@ pub(crate) fn put_string(
     Ok(())
 }
 
+/// How PUBLISH and QUERY address what they carry: topic UTF, targetId UTF, msgId u16, then
+/// the protobuf payload to the end of the frame.
+pub(crate) struct Addressed {
+    pub topic: String,
+    pub target_id: String,
+    pub msg_id: u16,
+    pub payload: Vec<u8>,
+}
+
+/// Field names for errors: topic, targetId, msgId.
+pub(crate) type AddressNames = [&'static str; 3];
+
+impl Addressed {
+    pub(crate) fn read(r: &mut Reader<'_>, names: AddressNames) -> DecodeResult<Self> {
+        Ok(Self {
+            topic: r.string(names[0])?,
+            target_id: r.string(names[1])?,
+            msg_id: r.u16(names[2])?,
+            payload: r.rest().to_vec(),
+        })
+    }
+}
+
+/// Writes the fields [`Addressed::read`] reads.
+pub(crate) fn put_addressed(
+    out: &mut Vec<u8>,
+    names: AddressNames,
+    topic: &str,
+    target_id: &str,
+    msg_id: u16,
+    payload: &[u8],
+) -> Result<(), EncodeError> {
+    put_string(out, topic, names[0])?;
+    put_string(out, target_id, names[1])?;
+    put_u16(out, msg_id);
+    out.extend_from_slice(payload);
+    Ok(())
+}
+
 /// Modified UTF-8: characters outside the BMP are written as two 3-byte surrogate sequences.
 pub fn encode_utf(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len() + s.len() / 2);

@@ -72,20 +72,7 @@ pub async fn publish(shared: &Arc<Shared>, p: &Params, conversation: Conversatio
     let from = p.id("fromUserId")?.to_owned();
     let (targets, only) = targets(p, conversation)?;
     let message = api_message(p)?;
-    let opts = Options {
-        skip_blacklist: !p.flag("verifyBlacklist", false)?,
-        only,
-        ..Options::default()
-    };
-    let notify_sender = p.flag("isIncludeSender", false)?;
-    let sending = Sending {
-        from,
-        conversation,
-        message,
-        notify_sender,
-        opts,
-        stored: true,
-    };
+    let sending = Sending::read(p, from, conversation, message, only, true)?;
     sending.deliver(shared, targets).await
 }
 
@@ -101,6 +88,30 @@ struct Sending {
 }
 
 impl Sending {
+    /// The options every publish reads alike: `verifyBlacklist` and `isIncludeSender`.
+    fn read(
+        p: &Params,
+        from: String,
+        conversation: ConversationType,
+        message: pb::UpStreamMessage,
+        only: Option<Vec<String>>,
+        stored: bool,
+    ) -> Result<Self, ApiError> {
+        let opts = Options {
+            skip_blacklist: !p.flag("verifyBlacklist", false)?,
+            only,
+            ..Options::default()
+        };
+        Ok(Self {
+            from,
+            conversation,
+            message,
+            notify_sender: p.flag("isIncludeSender", false)?,
+            opts,
+            stored,
+        })
+    }
+
     async fn deliver(self, shared: &Arc<Shared>, targets: Vec<String>) -> Outcome {
         for target in targets {
             let out = Outbound {
@@ -163,19 +174,7 @@ pub async fn publish_status(
     };
     let mut message = api_message(p)?;
     message.session_id = 0;
-    let opts = Options {
-        skip_blacklist: !p.flag("verifyBlacklist", false)?,
-        ..Options::default()
-    };
-    let notify_sender = p.flag("isIncludeSender", false)?;
-    let sending = Sending {
-        from,
-        conversation,
-        message,
-        notify_sender,
-        opts,
-        stored: false,
-    };
+    let sending = Sending::read(p, from, conversation, message, None, false)?;
     sending.deliver(shared, targets).await
 }
 

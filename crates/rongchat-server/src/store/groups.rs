@@ -1,7 +1,27 @@
 //! Groups and their members.
 
 use crate::error::Result;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+/// Creates the group, or renames it when `name` is not empty.
+fn upsert_group(tx: &Transaction<'_>, group_id: &str, name: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO groups (group_id, name, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(group_id) DO UPDATE SET
+           name = CASE WHEN excluded.name = '' THEN groups.name ELSE excluded.name END",
+        params![group_id, name, now],
+    )?;
+    Ok(())
+}
+
+/// Adds one member (already one: unchanged).
+fn add_member(tx: &Transaction<'_>, group_id: &str, user_id: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO group_members (group_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
+        params![group_id, user_id, now],
+    )?;
+    Ok(())
+}
 
 /// Creates the group if needed (renaming it when `name` is not empty) and adds `members`.
 pub fn join(
@@ -12,17 +32,9 @@ pub fn join(
     now: i64,
 ) -> Result<()> {
     let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO groups (group_id, name, created_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT(group_id) DO UPDATE SET
-           name = CASE WHEN excluded.name = '' THEN groups.name ELSE excluded.name END",
-        params![group_id, name, now],
-    )?;
+    upsert_group(&tx, group_id, name, now)?;
     for member in members {
-        tx.execute(
-            "INSERT OR IGNORE INTO group_members (group_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
-            params![group_id, member, now],
-        )?;
+        add_member(&tx, group_id, member, now)?;
     }
     tx.commit()?;
     Ok(())
@@ -116,16 +128,8 @@ pub fn sync(
         )?;
     }
     for (id, name) in groups {
-        tx.execute(
-            "INSERT INTO groups (group_id, name, created_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT(group_id) DO UPDATE SET
-               name = CASE WHEN excluded.name = '' THEN groups.name ELSE excluded.name END",
-            params![id, name, now],
-        )?;
-        tx.execute(
-            "INSERT OR IGNORE INTO group_members (group_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
-            params![id, user_id, now],
-        )?;
+        upsert_group(&tx, id, name, now)?;
+        add_member(&tx, id, user_id, now)?;
     }
     tx.commit()?;
     Ok(())

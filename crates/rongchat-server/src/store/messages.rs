@@ -308,32 +308,23 @@ pub fn pull(
     let mut stmt = conn.prepare_cached(&sql)?;
     let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
     let size = |m: &MessageRow| wire_size(&m.message);
-    let (mut all, mut more) = bounded(
-        stmt.query_map(
-            params![
-                user_id,
-                direction_number(Direction::Receive),
-                inbox_after,
-                fetch
-            ],
-            message_with_direction,
-        )?,
-        size,
-        limit,
-        max_bytes,
-    )?;
-    if let Some(after) = outbox_after {
-        // Each box stops at its first row past the budget, so the merged prefix within the
-        // budget never skips a row that either box left unread.
-        let (sent, sent_more) = bounded(
+    // One box (received or sent) after its cursor, within the limits.
+    let mut read_box = |direction: Direction, after: i64| {
+        bounded(
             stmt.query_map(
-                params![user_id, direction_number(Direction::Send), after, fetch],
+                params![user_id, direction_number(direction), after, fetch],
                 message_with_direction,
             )?,
             size,
             limit,
             max_bytes,
-        )?;
+        )
+    };
+    let (mut all, mut more) = read_box(Direction::Receive, inbox_after)?;
+    if let Some(after) = outbox_after {
+        // Each box stops at its first row past the budget, so the merged prefix within the
+        // budget never skips a row that either box left unread.
+        let (sent, sent_more) = read_box(Direction::Send, after)?;
         more |= sent_more;
         all.extend(sent);
         all.sort_by_key(|m| (m.message.data_time, direction_number(m.direction)));
