@@ -138,39 +138,36 @@ async fn every_message_type_arrives_intact_and_history_and_unread_agree() {
             );
         };
         let what = format!("{object_name} {uid}");
-        ensure_both(
-            theirs["messageType"] == *object_name,
-            format!("{what}: received as {}", theirs["messageType"]),
-            &user1,
-            &user2,
-        );
-        ensure_both(
-            theirs["content"] == mine["content"],
-            format!(
-                "{what}: content {} != sent {}",
-                theirs["content"], mine["content"]
+        let checks = [
+            (
+                theirs["messageType"] == *object_name,
+                format!("{what}: received as {}", theirs["messageType"]),
             ),
-            &user1,
-            &user2,
-        );
-        ensure_both(
-            theirs["senderUserId"] == "user1"
-                && theirs["targetId"] == "user1"
-                && theirs["conversationType"] == PRIVATE
-                && theirs["messageDirection"] == 2,
-            format!("{what}: wrong sender, target or direction"),
-            &user1,
-            &user2,
-        );
-        ensure_both(
-            theirs["sentTime"] == mine["sentTime"],
-            format!(
-                "{what}: sentTime {} != acked {}",
-                theirs["sentTime"], mine["sentTime"]
+            (
+                theirs["content"] == mine["content"],
+                format!(
+                    "{what}: content {} != sent {}",
+                    theirs["content"], mine["content"]
+                ),
             ),
-            &user1,
-            &user2,
-        );
+            (
+                theirs["senderUserId"] == "user1"
+                    && theirs["targetId"] == "user1"
+                    && theirs["conversationType"] == PRIVATE
+                    && theirs["messageDirection"] == 2,
+                format!("{what}: wrong sender, target or direction"),
+            ),
+            (
+                theirs["sentTime"] == mine["sentTime"],
+                format!(
+                    "{what}: sentTime {} != acked {}",
+                    theirs["sentTime"], mine["sentTime"]
+                ),
+            ),
+        ];
+        for (holds, why) in checks {
+            ensure_both(holds, why, &user1, &user2);
+        }
     }
     let wait = user2.step("waitMessages");
     user2.ensure(

@@ -14,8 +14,8 @@ use rongchat_tests::{OracleReport, TestServer, http};
 use serde_json::{Value, json};
 
 use crate::fixtures::{
-    OURS, OurFiles, SDK, ensure_same_fields, our_json, our_sends, parsed_as_its_type,
-    register_music, sdk_sends,
+    OURS, OurFiles, SDK, ensure_same_content, ensure_same_fields, our_json, our_sends,
+    parsed_as_its_type, register_music, sdk_sends,
 };
 
 /// Bounded waits: for a connect, for messages between the two, for the whole SDK run.
@@ -176,13 +176,7 @@ async fn sdk_and_our_client_exchange_every_type_both_ways() {
             theirs["messageType"] == mine.object_name.as_str(),
             format!("{what}: the SDK saw {}", theirs["messageType"]),
         );
-        ensure_same_fields(
-            &sdk,
-            &what,
-            &mine.object_name,
-            &theirs["content"],
-            &our_json(mine),
-        );
+        ensure_same_content(&sdk, &what, mine, theirs);
         sdk.ensure(
             theirs["sentTime"].as_i64() == Some(mine.sent_time)
                 && theirs["targetId"] == OURS
@@ -225,12 +219,11 @@ async fn sdk_and_our_client_exchange_every_type_both_ways() {
     for mine in &sent {
         let uid = mine.uid.as_deref().unwrap_or_default();
         if let Some(h) = sdk_history.iter().find(|m| m["messageUId"] == uid) {
-            ensure_same_fields(
+            ensure_same_content(
                 &sdk,
                 &format!("SDK history of our {}", mine.object_name),
-                &mine.object_name,
-                &h["content"],
-                &our_json(mine),
+                mine,
+                h,
             );
         }
     }

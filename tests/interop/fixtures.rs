@@ -190,6 +190,18 @@ pub fn our_json(message: &Message) -> Value {
     })
 }
 
+/// [`ensure_same_fields`] of our stored message and a message the SDK reported.
+#[track_caller]
+pub fn ensure_same_content(report: &OracleReport, what: &str, mine: &Message, theirs: &Value) {
+    ensure_same_fields(
+        report,
+        what,
+        &mine.object_name,
+        &theirs["content"],
+        &our_json(mine),
+    );
+}
+
 /// Panics (with the SDK transcript) unless every compared field of `theirs` equals
 /// the same field of `ours`, and none is missing.
 #[track_caller]

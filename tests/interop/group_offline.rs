@@ -11,7 +11,7 @@ use rongchat_tests::ours::{send_acked, wait_event};
 use serde_json::{Value, json};
 
 use crate::fixtures::{
-    OURS, SDK, SDK_TEXT, ensure_same_fields, our_json, parsed_as_its_type, register_music,
+    OURS, SDK, SDK_TEXT, ensure_same_content, our_json, parsed_as_its_type, register_music,
 };
 
 const GROUP: &str = "mixed";
@@ -147,13 +147,7 @@ async fn offline_client_catches_up_on_sdk_group_messages_and_answers() {
                 && theirs["sentTime"].as_i64() == Some(mine.sent_time),
             format!("{what}: type/target/objectName/time differ: {theirs}"),
         );
-        ensure_same_fields(
-            &sdk,
-            &what,
-            &mine.object_name,
-            &theirs["content"],
-            &our_json(mine),
-        );
+        ensure_same_content(&sdk, &what, mine, theirs);
     }
     let sdk_history: BTreeSet<&str> = sdk.step("history")["messages"]
         .as_array()

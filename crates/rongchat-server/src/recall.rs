@@ -123,7 +123,7 @@ pub async fn recall(shared: &Arc<Shared>, req: Request) -> Result<Sent, RecallEr
         notice: true,
         ..Options::default()
     };
-    let sent = routing::send_with(shared, out, &opts).await?;
+    let sent = routing::send(shared, out, &opts).await?;
     tracing::info!(seq = found.seq, "message recalled");
     Ok(sent)
 }

@@ -174,17 +174,23 @@ async fn recipients(
     }
 }
 
-/// Stores and delivers a message. The caller sends the PUBACK from the returned stamp.
-pub async fn send(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> {
-    send_with(shared, out, &Options::default()).await
-}
-
-/// [`send`], narrowed by the Server API's `opts`.
-pub async fn send_with(
+/// A stored message ([`send`]) or a status message ([`relay_status`]).
+pub async fn deliver(
     shared: &Arc<Shared>,
     out: Outbound,
+    stored: bool,
     opts: &Options,
 ) -> Result<Sent, Refused> {
+    if stored {
+        send(shared, out, opts).await
+    } else {
+        relay_status(shared, out, opts).await
+    }
+}
+
+/// Stores and delivers a message, narrowed by the Server API's `opts` (a client's publish:
+/// the defaults). The caller sends the PUBACK from the returned stamp.
+pub async fn send(shared: &Arc<Shared>, out: Outbound, opts: &Options) -> Result<Sent, Refused> {
     validate(&out)?;
     let read_sync = out.message.classname == READ_SYNC;
     let recipients = if read_sync {
@@ -294,14 +300,8 @@ fn stored_message(out: &Outbound, uid: String, data_time: i64, flags: i32) -> St
 }
 
 /// Relays a status message (typing, ...): delivered to online recipients as `s_msg`,
-/// never stored.
-pub async fn relay_status(shared: &Arc<Shared>, out: Outbound) -> Result<Sent, Refused> {
-    relay_status_with(shared, out, &Options::default()).await
-}
-
-/// [`relay_status`], narrowed by the Server API's `opts`; `notify_sender` also reaches the
-/// sender's own devices.
-pub async fn relay_status_with(
+/// never stored; narrowed by `opts`; `notify_sender` also reaches the sender's own devices.
+pub async fn relay_status(
     shared: &Arc<Shared>,
     out: Outbound,
     opts: &Options,

@@ -122,13 +122,9 @@ impl Sending {
                 origin: None,
                 notify_sender: self.notify_sender,
             };
-            let sent = if self.stored {
-                routing::send_with(shared, out, &self.opts).await.map(drop)
-            } else {
-                routing::relay_status_with(shared, out, &self.opts)
-                    .await
-                    .map(drop)
-            };
+            let sent = routing::deliver(shared, out, self.stored, &self.opts)
+                .await
+                .map(drop);
             match sent {
                 // verifyBlacklist: RongCloud drops the message for that recipient, still 200.
                 Ok(()) | Err(Refused::Blacklisted) => {}

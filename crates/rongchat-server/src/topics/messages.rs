@@ -24,11 +24,7 @@ pub async fn publish(conn: &Connection, topic: &Topic, p: &Publish) -> Result<Se
         origin: Some(conn.id),
         notify_sender: false,
     };
-    let result = if stored {
-        routing::send(&conn.shared, out).await
-    } else {
-        routing::relay_status(&conn.shared, out).await
-    };
+    let result = routing::deliver(&conn.shared, out, stored, &routing::Options::default()).await;
     result.map_err(|refused| {
         if let routing::Refused::Internal(e) = &refused {
             tracing::error!("publish failed: {e}");
