@@ -13,6 +13,11 @@ pub const RUN_LIMIT: Duration = Duration::from_secs(60);
 pub const CONNECT_LIMIT: Duration = Duration::from_secs(30);
 
 /// ConversationType numbers of the SDK.
+/// An oracle step: wait (up to 30 s) until `count` messages from `from` arrived.
+pub fn wait_messages(count: usize, from: &str) -> Value {
+    json!({ "op": "waitMessages", "count": count, "from": from, "timeoutMs": 30000 })
+}
+
 pub const PRIVATE: i64 = 1;
 pub const GROUP: i64 = 3;
 

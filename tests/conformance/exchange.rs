@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     CONNECT_LIMIT, PRIVATE, RUN_LIMIT, conversation, ensure_both, ensure_fields, history,
-    register_music, sent, uids,
+    register_music, sent, uids, wait_messages,
 };
 
 /// A 1×1 PNG, as a thumbnail without the `data:` prefix.
@@ -102,7 +102,7 @@ async fn every_message_type_arrives_intact_and_history_and_unread_agree() {
         "user2",
         "user2",
         &json!({ "register": register_music(), "steps": [
-            { "op": "waitMessages", "count": sends.len(), "from": "user1", "timeoutMs": 30000 },
+            wait_messages(sends.len(), "user1"),
             { "op": "sendText", "to": "user1", "text": "got all six" },
             { "op": "history", "target": "user1", "count": 20 },
             { "op": "conversations", "count": 20 },

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rongchat_tests::TestServer;
 use serde_json::{Value, json};
 
-use crate::common::{CONNECT_LIMIT, PRIVATE, RUN_LIMIT, history, sent, uids};
+use crate::common::{CONNECT_LIMIT, PRIVATE, RUN_LIMIT, history, sent, uids, wait_messages};
 
 fn texts(to: &str, prefix: &str, n: usize) -> Vec<Value> {
     (1..=n)
@@ -45,14 +45,11 @@ async fn a_restart_mid_conversation_loses_no_message() {
         json!({ "op": "history", "target": "user3", "count": 20 }),
     ]);
     let after = server.oracle("user1 after restart", "user1", &json!(after_steps));
-    let user3 = server.oracle(
-        "user3 after restart",
-        "user3",
-        &json!([
-            { "op": "waitMessages", "count": 1, "from": "user1", "timeoutMs": 30000 },
-            { "op": "history", "target": "user1", "count": 20 },
-        ]),
-    );
+    let user3_steps = json!([
+        wait_messages(1, "user1"),
+        { "op": "history", "target": "user1", "count": 20 },
+    ]);
+    let user3 = server.oracle("user3 after restart", "user3", &user3_steps);
     let (user2, after, user3) = tokio::join!(
         user2.finish(RUN_LIMIT),
         after.finish(RUN_LIMIT),

@@ -5,7 +5,7 @@
 use rongchat_tests::TestServer;
 use serde_json::json;
 
-use crate::common::{PRIVATE, RUN_LIMIT, conversation, sent, uids};
+use crate::common::{PRIVATE, RUN_LIMIT, conversation, sent, uids, wait_messages};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cleared_unread_stays_cleared_on_another_session() {
@@ -23,7 +23,7 @@ async fn cleared_unread_stays_cleared_on_another_session() {
         "user1 device A",
         "user1",
         &json!([
-            { "op": "waitMessages", "count": 3, "from": "user2", "timeoutMs": 30000 },
+            wait_messages(3, "user2"),
             { "op": "conversations" },
             { "op": "clearUnread", "target": "user2" },
             { "op": "conversations" },
@@ -56,7 +56,7 @@ async fn cleared_unread_stays_cleared_on_another_session() {
         "user1 device B",
         "user1",
         &json!([
-            { "op": "waitMessages", "count": 3, "from": "user2", "timeoutMs": 30000 },
+            wait_messages(3, "user2"),
             { "op": "waitMessage", "messageType": "RC:SRSMsg", "timeoutMs": 15000 },
             { "op": "conversations" },
         ]),
