@@ -3,7 +3,7 @@
 //! exactly once, in order.
 
 use crate::support::*;
-use rongchat_client::{Client, ConversationId, Outgoing, SendStatus};
+use rongchat_client::{Client, ConversationId, SendStatus};
 use rongchat_proto::content::Content;
 use std::time::Duration;
 
@@ -53,12 +53,7 @@ async fn server_restart_and_cut_link_mid_send_lose_and_double_nothing() {
     let bob = env.client("bob", "desk").await;
     let to_bob = ConversationId::private("bob");
     let count = 2000;
-    for i in 0..count {
-        alice
-            .send(&to_bob, Outgoing::Text(format!("m{i}")))
-            .await
-            .unwrap();
-    }
+    queue_numbered_texts(&alice, &to_bob, count).await;
     wait_acked(&alice, count, 300).await;
     assert!(proxy.cut() > 0, "a live link was cut");
     wait_acked(&alice, count, 900).await;
@@ -78,12 +73,7 @@ async fn a_new_client_on_the_same_data_dir_finishes_the_outbox() {
     let alice = env.client("alice", "desk").await;
     let to_bob = ConversationId::private("bob");
     let count = 1000;
-    for i in 0..count {
-        alice
-            .send(&to_bob, Outgoing::Text(format!("m{i}")))
-            .await
-            .unwrap();
-    }
+    queue_numbered_texts(&alice, &to_bob, count).await;
     wait_acked(&alice, count, 150).await;
     assert!(
         alice.pending_sends().unwrap() > 0,

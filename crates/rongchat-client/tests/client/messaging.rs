@@ -4,7 +4,6 @@ use crate::support::*;
 use base64::Engine;
 use rongchat_client::{ConversationId, Direction, Event, Outgoing, SendStatus};
 use rongchat_proto::content::{Content, HqVoice};
-use std::sync::{Arc, Mutex};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_message_type_goes_both_ways_with_uploads_and_downloads() {
@@ -117,19 +116,9 @@ async fn every_message_type_goes_both_ways_with_uploads_and_downloads() {
         (image.thum_width, image.thum_height),
         (Some(160), Some(120))
     );
-    let progress = Arc::new(Mutex::new(Vec::new()));
-    let seen = progress.clone();
-    let path = bob
-        .download(
-            &image.image_uri,
-            "photo.png",
-            move |d, t| seen.lock().unwrap().push((d, t)),
-            None,
-        )
-        .await
-        .unwrap();
+    let (path, reported) = download_reporting(&bob, &image.image_uri, "photo.png").await;
     assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&png).unwrap());
-    assert!(!progress.lock().unwrap().is_empty());
+    assert!(!reported.is_empty(), "download progress");
 
     let Content::File(file) = received[2].parsed() else {
         panic!("file")
@@ -138,23 +127,13 @@ async fn every_message_type_goes_both_ways_with_uploads_and_downloads() {
         (file.name.as_str(), file.size, file.file_type.as_str()),
         ("notes.txt", 300_000, "txt")
     );
-    let progress = Arc::new(Mutex::new(Vec::new()));
-    let seen = progress.clone();
-    let path = bob
-        .download(
-            &file.file_url,
-            "../notes.txt",
-            move |d, t| seen.lock().unwrap().push((d, t)),
-            None,
-        )
-        .await
-        .unwrap();
+    let (path, reported) = download_reporting(&bob, &file.file_url, "../notes.txt").await;
     assert_eq!(std::fs::read(&path).unwrap(), file_bytes);
     assert!(
         path.starts_with(bob.data_dir().join("downloads")),
         "sanitized into the cache"
     );
-    assert_eq!(progress.lock().unwrap().last().map(|p| p.0), Some(300_000));
+    assert_eq!(reported.last().map(|p| p.0), Some(300_000));
     // Cached: no second transfer.
     let again = bob
         .download(
@@ -229,16 +208,7 @@ async fn offline_messages_are_caught_up_in_pages_and_history_pages_back() {
     let to_bob = ConversationId::private("bob");
     let (_, mut events) = alice.subscribe().unwrap();
     let count = 450; // more than one pull page (200)
-    let mut last = None;
-    for i in 0..count {
-        last = Some(
-            alice
-                .send(&to_bob, Outgoing::Text(format!("m{i}")))
-                .await
-                .unwrap(),
-        );
-    }
-    let last = last.unwrap();
+    let last = queue_numbered_texts(&alice, &to_bob, count).await;
     wait_status(&mut events, last.local_id, SendStatus::Sent).await;
 
     // Bob was never online: the first connect catches everything up.
@@ -252,7 +222,7 @@ async fn offline_messages_are_caught_up_in_pages_and_history_pages_back() {
     let from_alice = ConversationId::private("alice");
     assert_eq!(
         bob.conversation(&from_alice).unwrap().unwrap().unread,
-        count
+        count as i64
     );
     let mut texts = Vec::new();
     let mut before = None;

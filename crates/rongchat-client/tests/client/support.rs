@@ -288,3 +288,38 @@ fn image_like(width: u32, height: u32) -> Vec<u8> {
     image.write_to(&mut png, image::ImageFormat::Png).unwrap();
     png.into_inner()
 }
+
+/// Queues the texts `m0` ... `m{count-1}` to `to`; returns the last one as queued.
+pub async fn queue_numbered_texts(client: &Client, to: &ConversationId, count: usize) -> Message {
+    let mut last = None;
+    for i in 0..count {
+        last = Some(
+            client
+                .send(to, Outgoing::Text(format!("m{i}")))
+                .await
+                .unwrap(),
+        );
+    }
+    last.expect("at least one text")
+}
+
+/// Downloads `url` as `name`; returns the path and the progress reported (done, total).
+pub async fn download_reporting(
+    client: &Client,
+    url: &str,
+    name: &str,
+) -> (PathBuf, Vec<(u64, Option<u64>)>) {
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let seen = progress.clone();
+    let path = client
+        .download(
+            url,
+            name,
+            move |done, total| seen.lock().unwrap().push((done, total)),
+            None,
+        )
+        .await
+        .unwrap();
+    let reported = progress.lock().unwrap().clone();
+    (path, reported)
+}
