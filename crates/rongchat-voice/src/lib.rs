@@ -4,7 +4,8 @@
 //!
 //! Pure parts ([`amr`], [`codec`], [`resample`], [`level`], [`recorder`], [`wav`]) do no
 //! I/O on devices and are tested with pushed samples; [`capture`] and [`playback`] are the
-//! thin cpal layer.
+//! thin cpal layer. With the `headless-pulse` feature, `headless` runs a private
+//! PulseAudio daemon (a virtual microphone and speaker) for tests and tools.
 //!
 //! ```no_run
 //! use rongchat_voice::{Player, RecordingEvent, start_recording, amr_to_wav};
@@ -34,6 +35,8 @@ pub mod capture;
 pub mod codec;
 pub mod devices;
 pub mod error;
+#[cfg(all(unix, feature = "headless-pulse"))]
+pub mod headless;
 pub mod level;
 pub mod playback;
 

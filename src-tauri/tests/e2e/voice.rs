@@ -1,16 +1,16 @@
-//! Voice from the UI, end to end: a private headless PulseAudio whose null sink's monitor
-//! is the app's microphone, fed with espeak-ng speech by paplay. In the real window the
-//! user starts a chat by id, records by holding the mic button, by clicking it twice, and
-//! by clicking once and letting the (test-shortened) limit end the clip. A second client
-//! receives each `RC:VcMsg`; its AMR decodes and correlates with the speech. The system
-//! is dark (GTK_THEME), so the screenshots show dark mode.
+//! Voice from the UI, end to end: a private headless PulseAudio (`rongchat_voice::headless`)
+//! whose null sink's monitor is the app's microphone, fed with espeak-ng speech by paplay.
+//! In the real window the user starts a chat by id, records by holding the mic button, by
+//! clicking it twice, and by clicking once and letting the (test-shortened) limit end the
+//! clip. A second client receives each `RC:VcMsg`; its AMR decodes and correlates with the
+//! speech. The system is dark (GTK_THEME), so the screenshots show dark mode.
 
 use crate::harness::{App, LOG_FILTER, WAIT};
 use crate::peer::{Embedded, Peer, Received};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use std::os::unix::fs::DirBuilderExt;
+use rongchat_voice::headless::HeadlessPulse;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The clip limit the app runs with here (the code path of the 60 s one).
@@ -33,116 +33,6 @@ fn run(command: &mut Command) {
         }
         assert!(Instant::now() < deadline, "{command:?} did not finish");
         std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn stop(child: &mut Child) {
-    let _ = Command::new("kill").arg(child.id().to_string()).status();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// A PulseAudio daemon of this test only, with a virtual microphone playing speech.
-struct Pulse {
-    dir: tempfile::TempDir,
-    daemon: Child,
-    feeder: Option<Child>,
-}
-
-impl Pulse {
-    fn env(dir: &Path) -> Vec<(String, String)> {
-        let runtime = dir.join("runtime");
-        vec![
-            ("XDG_RUNTIME_DIR".into(), runtime.display().to_string()),
-            (
-                "PULSE_SERVER".into(),
-                format!("unix:{}", runtime.join("pulse/native").display()),
-            ),
-            (
-                "PULSE_CLIENTCONFIG".into(),
-                dir.join("client.conf").display().to_string(),
-            ),
-            ("PULSE_SOURCE".into(), "mic_sink.monitor".into()),
-        ]
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let mut command = Command::new(program);
-        command.envs(Self::env(self.dir.path()));
-        command.env("HOME", self.dir.path().join("home"));
-        command
-    }
-
-    fn start(mic_wav: &Path) -> Pulse {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for sub in ["runtime", "home"] {
-            std::fs::DirBuilder::new()
-                .mode(0o700)
-                .create(dir.path().join(sub))
-                .expect("pulse dirs");
-        }
-        std::fs::write(dir.path().join("client.conf"), "autospawn = no\n").expect("conf");
-        let daemon = Command::new("pulseaudio")
-            .args([
-                "--daemonize=no",
-                "--exit-idle-time=-1",
-                "-n",
-                "--use-pid-file=no",
-            ])
-            .args(["-L", "module-native-protocol-unix"])
-            .args(["-L", "module-null-sink sink_name=mic_sink rate=48000"])
-            .envs(Self::env(dir.path()))
-            .env("HOME", dir.path().join("home"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("pulseaudio (scripts/packages/audio.txt)");
-        let mut pulse = Pulse {
-            dir,
-            daemon,
-            feeder: None,
-        };
-        let deadline = Instant::now() + WAIT;
-        while !pulse
-            .command("pactl")
-            .arg("info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-        {
-            assert!(Instant::now() < deadline, "pulseaudio never answered");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        run(pulse
-            .command("pactl")
-            .args(["set-default-source", "mic_sink.monitor"]));
-        let feeder = pulse
-            .command("paplay")
-            .args(["-d", "mic_sink"])
-            .arg(mic_wav)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("paplay");
-        pulse.feeder = Some(feeder);
-        pulse
-    }
-}
-
-impl Drop for Pulse {
-    fn drop(&mut self) {
-        if let Some(mut feeder) = self.feeder.take() {
-            stop(&mut feeder);
-        }
-        stop(&mut self.daemon);
     }
 }
 
@@ -247,10 +137,11 @@ async fn recorded_at_least(app: &App, seconds: f32) {
 async fn voice_recorded_in_the_window_reaches_another_client() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (mic, period) = speech(dir.path());
-    let pulse = Pulse::start(&mic);
+    let mut pulse = HeadlessPulse::start().expect("pulseaudio (scripts/packages/audio.txt)");
+    pulse.feed_microphone(&mic).expect("paplay");
     let data_dir = dir.path().join("app-data");
     let limit = LIMIT_SECS.to_string();
-    let mut env: Vec<(String, String)> = Pulse::env(pulse.dir.path());
+    let mut env: Vec<(String, String)> = pulse.env();
     env.push(("RONGCHAT_DATA_DIR".into(), data_dir.display().to_string()));
     env.push(("RONGCHAT_VOICE_MAX_SECS".into(), limit));
     env.push(("GTK_THEME".into(), "Adwaita:dark".into()));

@@ -1,131 +1,24 @@
-//! Real audio through a headless PulseAudio that this test starts and stops itself: a
-//! virtual microphone (a null sink's monitor, fed with speech by paplay) and a virtual
-//! speaker (another null sink, whose monitor parec records). The cpal code runs in the
-//! command-line tool, started with the daemon's private environment.
+//! Real audio through a headless PulseAudio that this test starts and stops itself
+//! (`rongchat_voice::headless`): a virtual microphone (a null sink's monitor, fed with
+//! speech by paplay) and a virtual speaker (another null sink, whose monitor parec
+//! records). The cpal code runs in the command-line tool, started with the daemon's
+//! private environment.
 //!
 //! Everything that needs the daemon runs serially in one test function, so only one
 //! daemon exists per test process.
 
 use std::fs::File;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use rongchat_voice::headless::{HeadlessPulse, OUT_MONITOR};
 use rongchat_voice::{decode_amr, info, recover};
 
 use crate::quality::{best_lag, compare, measure_aligned, to_f64};
 use crate::support::{TempDir, cli, read_s16le, run, run_ok, speech, wait_output, wait_until};
 
 const LIMIT: Duration = Duration::from_secs(60);
-
-/// A private PulseAudio daemon: its own runtime dir, socket, home and client config.
-struct PulseServer {
-    dir: TempDir,
-    daemon: Child,
-    helpers: Vec<Child>,
-}
-
-impl PulseServer {
-    fn start() -> Self {
-        let dir = TempDir::new("pulse");
-        for sub in ["runtime", "home"] {
-            std::fs::DirBuilder::new()
-                .mode(0o700)
-                .create(dir.join(sub))
-                .unwrap();
-        }
-        std::fs::write(dir.join("client.conf"), "autospawn = no\n").unwrap();
-        let log = format!("--log-target=file:{}", dir.join("pulse.log").display());
-        let mut command = Command::new("pulseaudio");
-        command
-            .args([
-                "--daemonize=no",
-                "--exit-idle-time=-1",
-                "-n",
-                "--use-pid-file=no",
-            ])
-            .args(["-L", "module-native-protocol-unix"])
-            .args(["-L", "module-null-sink sink_name=mic_sink rate=48000"])
-            .args(["-L", "module-null-sink sink_name=out_sink rate=48000"])
-            .arg(log)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        Self::apply_env(dir.path(), &mut command);
-        let daemon = command.spawn().expect("start pulseaudio");
-        let server = Self {
-            dir,
-            daemon,
-            helpers: Vec::new(),
-        };
-        wait_until(
-            Duration::from_secs(20),
-            "pulseaudio to accept clients",
-            || {
-                server
-                    .command("pactl")
-                    .arg("info")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success())
-            },
-        );
-        run_ok(
-            server
-                .command("pactl")
-                .args(["set-default-source", "mic_sink.monitor"]),
-            LIMIT,
-        );
-        run_ok(
-            server
-                .command("pactl")
-                .args(["set-default-sink", "out_sink"]),
-            LIMIT,
-        );
-        server
-    }
-
-    fn apply_env(dir: &Path, command: &mut Command) {
-        command
-            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
-            .env("HOME", dir.join("home"))
-            .env("PULSE_CLIENTCONFIG", dir.join("client.conf"))
-            .env_remove("PULSE_SERVER")
-            .env_remove("PULSE_SINK")
-            .env_remove("PULSE_SOURCE");
-    }
-
-    /// A command that talks to this daemon only.
-    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
-        let mut command = Command::new(program);
-        Self::apply_env(self.dir.path(), &mut command);
-        command
-    }
-
-    /// Starts a helper process that is killed with the daemon.
-    fn spawn_helper(&mut self, mut command: Command) {
-        self.helpers.push(command.spawn().expect("spawn helper"));
-    }
-
-    fn count_lines(&self, args: &[&str]) -> usize {
-        let out = run_ok(self.command("pactl").args(args), LIMIT);
-        String::from_utf8_lossy(&out.stdout).lines().count()
-    }
-}
-
-impl Drop for PulseServer {
-    fn drop(&mut self) {
-        for child in self
-            .helpers
-            .iter_mut()
-            .chain(std::iter::once(&mut self.daemon))
-        {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
 
 /// The reference speech twice over, for aligning a window of the looping microphone.
 fn looped_reference() -> Vec<f64> {
@@ -142,14 +35,14 @@ fn measure_against_loop(recorded: &[i16]) -> crate::quality::Quality {
     measure_aligned(&reference, &recorded, lag, fractional)
 }
 
-fn cli_in(pulse: &PulseServer) -> Command {
+fn cli_in(pulse: &HeadlessPulse) -> Command {
     pulse.command(cli().get_program())
 }
 
 #[test]
 fn real_devices_through_a_headless_pulseaudio() {
     let speech = speech();
-    let mut pulse = PulseServer::start();
+    let mut pulse = HeadlessPulse::start().expect("pulseaudio (scripts/packages/audio.txt)");
     let work = TempDir::new("devices");
 
     // Devices are listed, with a default in each direction.
@@ -165,12 +58,9 @@ fn real_devices_through_a_headless_pulseaudio() {
     );
 
     // The virtual microphone: speech looped into the null sink whose monitor is the source.
-    let mut paplay = pulse.command("paplay");
-    paplay.args(["-d", "mic_sink"]).arg(&speech.mic_loop_48k);
-    pulse.spawn_helper(paplay);
-    wait_until(Duration::from_secs(10), "the microphone feed", || {
-        pulse.count_lines(&["list", "short", "sink-inputs"]) >= 1
-    });
+    pulse
+        .feed_microphone(&speech.mic_loop_48k)
+        .expect("the microphone feed");
 
     record_three_seconds(&pulse, &work.join("recorded.amr"));
     api_in_a_child(&pulse, &work.join("recorded.amr"));
@@ -179,7 +69,7 @@ fn real_devices_through_a_headless_pulseaudio() {
     play_into_the_virtual_speaker(&mut pulse, &work.join("recorded.amr"), work.path());
 }
 
-fn record_three_seconds(pulse: &PulseServer, clip: &Path) {
+fn record_three_seconds(pulse: &HeadlessPulse, clip: &Path) {
     let out = run_ok(
         cli_in(pulse)
             .arg("record")
@@ -222,7 +112,7 @@ fn record_three_seconds(pulse: &PulseServer, clip: &Path) {
 
 /// Runs `api_child::api_on_real_devices` in a copy of this test binary that talks to the
 /// private daemon.
-fn api_in_a_child(pulse: &PulseServer, clip: &Path) {
+fn api_in_a_child(pulse: &HeadlessPulse, clip: &Path) {
     let exe = std::env::current_exe().unwrap();
     let out = run(
         pulse
@@ -245,7 +135,7 @@ fn api_in_a_child(pulse: &PulseServer, clip: &Path) {
     );
 }
 
-fn recover_after_a_kill(pulse: &PulseServer, clip: &PathBuf) {
+fn recover_after_a_kill(pulse: &HeadlessPulse, clip: &PathBuf) {
     let mut recording = cli_in(pulse)
         .arg("record")
         .arg(clip)
@@ -271,7 +161,7 @@ fn recover_after_a_kill(pulse: &PulseServer, clip: &PathBuf) {
     assert!(q.corr >= 0.7, "{q:?}");
 }
 
-fn stop_with_ctrl_c(pulse: &PulseServer, clip: &Path) {
+fn stop_with_ctrl_c(pulse: &HeadlessPulse, clip: &Path) {
     let recording = cli_in(pulse)
         .arg("record")
         .arg(clip)
@@ -299,13 +189,13 @@ fn stop_with_ctrl_c(pulse: &PulseServer, clip: &Path) {
     assert!(stdout.contains(&format!("({frames} frames")), "{stdout}");
 }
 
-fn play_into_the_virtual_speaker(pulse: &mut PulseServer, clip: &Path, work: &Path) {
+fn play_into_the_virtual_speaker(pulse: &mut HeadlessPulse, clip: &Path, work: &Path) {
     let captured = work.join("speaker.raw");
     let mut parec = pulse.command("parec");
     parec
         .args([
             "-d",
-            "out_sink.monitor",
+            OUT_MONITOR,
             "--rate=8000",
             "--channels=1",
             "--format=s16le",
@@ -313,7 +203,7 @@ fn play_into_the_virtual_speaker(pulse: &mut PulseServer, clip: &Path, work: &Pa
         .args(["--latency-msec=20"])
         .stdout(File::create(&captured).unwrap())
         .stderr(Stdio::null());
-    pulse.spawn_helper(parec);
+    pulse.spawn_helper(&mut parec).expect("parec");
     wait_until(Duration::from_secs(10), "the speaker capture", || {
         std::fs::metadata(&captured).is_ok_and(|m| m.len() > 1600)
     });
