@@ -31,8 +31,11 @@ async fn recalls_cross_between_the_sdk_and_our_client() {
                 { "$message": "TextMessage", "content": { "content": "sdk secret" } }] },
             { "op": "call", "fn": "recallMessage", "args": [to_ours,
                 { "messageUId": "$0.message.messageUId", "sentTime": "$0.message.sentTime" }] },
+            // Our text arrives before we recall it: we wait for this answer.
             { "op": "waitMessage", "from": OURS, "messageType": "RC:TxtMsg", "timeoutMs": 30000 },
-            { "op": "waitMessage", "from": OURS, "timeoutMs": 30000 },
+            { "op": "call", "fn": "sendMessage", "args": [to_ours,
+                { "$message": "TextMessage", "content": { "content": "seen" } }] },
+            { "op": "waitMessage", "from": OURS, "messageType": "RC:RcCmd", "timeoutMs": 30000 },
             { "op": "history", "target": OURS, "count": 20 },
         ]}),
     );
@@ -66,6 +69,9 @@ async fn recalls_cross_between_the_sdk_and_our_client() {
         DELIVERY,
     )
     .await;
+    // Recalled once the SDK has it (else it would only ever see the notice).
+    let answer = next_received(&mut events, DELIVERY).await;
+    assert!(answer.content.contains("seen"), "{}", answer.content);
     ours.recall(&sent).await.expect("recall accepted");
     let report = sdk.finish(RUN_LIMIT).await;
     report.assert_success();
