@@ -9,3 +9,4 @@ mod exchange;
 mod fixtures;
 mod group_offline;
 mod recall;
+mod typing;

@@ -200,6 +200,13 @@ impl Client {
         Ok(())
     }
 
+    /// This user is typing in `conversation`: the peer (or the group) is told by an
+    /// `RC:TypSts` status message, at most once per 6 s per conversation; call it on every
+    /// keystroke. Nothing is stored.
+    pub fn notify_typing(&self, conversation: &ConversationId) {
+        self.inner.command(Command::Typing(conversation.clone()));
+    }
+
     /// How many messages are still queued to send (uploading or waiting for an ack).
     pub fn pending_sends(&self) -> Result<usize> {
         self.inner.with_store(|s| s.outbox_len())

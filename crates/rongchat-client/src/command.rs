@@ -18,6 +18,8 @@ pub(crate) enum Command {
     OutboxChanged,
     /// A read state was queued for the server and the other devices.
     ReadsChanged,
+    /// This user types in a conversation (the engine throttles the reports).
+    Typing(crate::model::ConversationId),
     /// Stop a queued message's upload.
     CancelUpload(i64),
     /// A request of the application's own.

@@ -41,6 +41,16 @@ pub enum Event {
         /// Which conversation.
         id: crate::model::ConversationId,
     },
+    /// Someone started or stopped typing in a conversation (`RC:TypSts`, never stored).
+    Typing {
+        /// Where.
+        conversation: crate::model::ConversationId,
+        /// Who.
+        user_id: String,
+        /// Started (`true`) or stopped: their report ran out, they sent a message, or
+        /// the connection dropped.
+        typing: bool,
+    },
     /// The offline messages were caught up after a connect (the first finished pull).
     SyncFinished,
     /// Something failed in the background; also logged. Nothing acknowledged was lost;

@@ -33,6 +33,8 @@ pub mod object_name {
     pub const RECALL: &str = "RC:RcCmd";
     /// What a recalled message becomes: the recall notice.
     pub const RECALL_NOTICE: &str = "RC:RcNtf";
+    /// Typing status: a status message (relayed to online devices, never stored).
+    pub const TYPING: &str = "RC:TypSts";
 }
 
 /// Why a content could not be parsed.
@@ -477,7 +479,7 @@ pub fn persistence_of(object_name: &str) -> Persistence {
     match object_name {
         on::SYNC_READ_STATUS
         | on::READ_RECEIPT
-        | "RC:TypSts"
+        | on::TYPING
         | "RC:CmdMsg"
         | "RC:RRReqMsg"
         | "RC:RRRspMsg" => Persistence {

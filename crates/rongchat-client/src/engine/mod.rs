@@ -19,6 +19,7 @@
 pub mod pull;
 pub mod reads;
 pub mod requests;
+pub mod typing;
 pub mod uploads;
 pub mod window;
 
@@ -46,11 +47,15 @@ use rongchat_proto::{Frame, Layout, Side, Topic, pb};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::time::Instant;
+use typing::{Typing, TypingChange};
 use uploads::{Answer, Ask, Cancel, Uploads};
 use window::{AckOutcome, OutboxWindow};
 
 /// Identifies an application query, for its answer.
 pub type Ticket = u64;
+
+/// `DownStreamMessage.extStatus` bit of a status message (the SDK's `isStatusMessage`).
+const EXT_STATUS_MESSAGE: i64 = 64;
 
 /// A request of the application's own (a history page, a recall...), answered with the
 /// QUERYACK's payload or the PUBACK's messageUId.
@@ -120,6 +125,8 @@ enum Waiter {
     Upload(i64, Ask),
     ReadTime(ConversationId, i64),
     ReadSync(ConversationId, i64),
+    /// A status message's PUBACK: nothing to do.
+    Status,
 }
 
 /// An upload's request fields, kept between the token and the URL question.
@@ -144,6 +151,7 @@ pub struct Engine {
     uploads: Uploads,
     upload_files: HashMap<i64, UploadFile>,
     reads: ReadSyncs,
+    typing: Typing,
     actions: VecDeque<Action>,
     /// Undecodable frames seen, for the log.
     undecodable: u64,
@@ -168,6 +176,7 @@ impl Engine {
             uploads: Uploads::default(),
             upload_files: HashMap::new(),
             reads: ReadSyncs::default(),
+            typing: Typing::default(),
             actions: VecDeque::new(),
             undecodable: 0,
         }
@@ -185,10 +194,14 @@ impl Engine {
 
     /// When [`Engine::handle_timeout`] should run next.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        match (self.session.poll_timeout(), self.pull.poll_timeout()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [
+            self.session.poll_timeout(),
+            self.pull.poll_timeout(),
+            self.typing.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Connect (and keep reconnecting until a final status or `disconnect`).
@@ -273,6 +286,66 @@ impl Engine {
             self.send_pull(now, store);
             self.drain(now, store);
         }
+        let expired = self.typing.handle_timeout(now);
+        self.emit_typing(expired);
+    }
+
+    /// This user types in `conversation`: tell it, at most once per
+    /// [`typing::SEND_INTERVAL`] (a status message, never stored).
+    pub fn notify_typing(
+        &mut self,
+        now: Instant,
+        conversation: &ConversationId,
+        store: &mut Store,
+    ) {
+        if self.session.status() != ConnectionStatus::Connected
+            || !self.typing.should_send(now, conversation)
+        {
+            return;
+        }
+        let (topic, payload) = requests::typing(conversation, client_unique_id());
+        let sent = self.session.ask(
+            RequestKind::Publish,
+            now,
+            topic.as_str(),
+            &conversation.target_id,
+            payload,
+        );
+        if let Ok(id) = sent {
+            self.waiters.insert(id, Waiter::Status);
+        }
+        self.drain(now, store);
+    }
+
+    fn emit_typing(&mut self, changes: Vec<TypingChange>) {
+        for c in changes {
+            self.actions.push_back(Action::Emit(Event::Typing {
+                conversation: c.conversation,
+                user_id: c.user_id,
+                typing: c.typing,
+            }));
+        }
+    }
+
+    /// A pushed message: a status message is handled here (typing), anything else is
+    /// fetched by the pull loop, so delivery and cursors have one path.
+    fn on_push(&mut self, now: Instant, payload: &[u8], store: &mut Store) {
+        let status = pb::decode_checked::<pb::DownStreamMessage>(payload)
+            .ok()
+            .filter(|m| m.ext_status.unwrap_or(0) & EXT_STATUS_MESSAGE != 0);
+        let Some(m) = status else {
+            return self.request_pull(now, store);
+        };
+        let incoming = sync::from_downstream(&m, &self.me, None);
+        if incoming.object_name != rongchat_proto::content::object_name::TYPING
+            || incoming.direction == crate::model::Direction::Send
+        {
+            return tracing::debug!(object_name = %incoming.object_name, "status message ignored");
+        }
+        let change = self
+            .typing
+            .received(now, incoming.conversation, incoming.sender_id);
+        self.emit_typing(change.into_iter().collect());
     }
 
     /// One session input, then whatever it set off.
@@ -384,6 +457,8 @@ impl Engine {
                     self.pull.link_lost();
                     self.window.link_lost();
                     self.reads.link_lost();
+                    let dropped = self.typing.link_lost();
+                    self.emit_typing(dropped);
                 }
                 tracing::info!(?status, "connection status");
                 self.actions.push_back(Action::Status(status));
@@ -404,9 +479,10 @@ impl Engine {
                 None => tracing::debug!(?request, "answer nobody waits for"),
             },
             SessionEvent::Push(publish) => match Topic::parse(&publish.topic) {
-                // A direct push still only triggers a pull (navi openHistoryMsg absent,
-                // §8), so delivery and cursors have one path.
-                Topic::Notify | Topic::PushMessage => self.request_pull(now, store),
+                // A direct push of a stored message still only triggers a pull (navi
+                // openHistoryMsg absent, §8), so delivery and cursors have one path.
+                Topic::Notify => self.request_pull(now, store),
+                Topic::PushMessage => self.on_push(now, &publish.payload, store),
                 other => tracing::debug!(topic = %other, "push ignored"),
             },
             SessionEvent::Echo { publish, ack } => self.on_echo(&publish, &ack, store),
@@ -429,6 +505,7 @@ impl Engine {
                 }),
             }),
             Waiter::Pull => self.on_pull(now, result, store),
+            Waiter::Status => {}
             Waiter::Publish(local_id) => self.on_publish_ack(now, local_id, result, store),
             Waiter::Upload(local_id, ask) => {
                 self.on_upload_answer(now, local_id, ask, result, store)
@@ -564,9 +641,15 @@ impl Engine {
     fn announce(&mut self, applied: Applied, store: &mut Store) {
         for stored in applied.stored {
             match stored {
-                Stored::New(message) => self
-                    .actions
-                    .push_back(Action::Emit(Event::MessageReceived { message })),
+                Stored::New(message) => {
+                    // A sent message ends its sender's typing, as the mobile kits show it.
+                    let stopped = self
+                        .typing
+                        .message_from(&message.conversation, &message.sender_id);
+                    self.emit_typing(stopped.into_iter().collect());
+                    self.actions
+                        .push_back(Action::Emit(Event::MessageReceived { message }));
+                }
                 Stored::Confirmed(message) | Stored::Recalled(message) => self
                     .actions
                     .push_back(Action::Emit(Event::MessageUpdated { message })),

@@ -52,6 +52,14 @@ pub fn recall(message: &crate::model::Message, client_unique_id: i64) -> Option<
     Some((Topic::Recall, up.encode_to_vec()))
 }
 
+/// The `RC:TypSts` status message "this user types text" for `conversation`, on its
+/// status topic (`ppMsgS` / `pgMsgS`) as the SDK's `sendTypingStatusMessage` sends it.
+pub fn typing(conversation: &ConversationId, client_unique_id: i64) -> (Topic, Vec<u8>) {
+    let content = serde_json::json!({ "typingContentType": object_name::TEXT }).to_string();
+    let up = compose::upstream(object_name::TYPING, &content, client_unique_id);
+    (conversation.kind.status_topic(), up.encode_to_vec())
+}
+
 /// `qnTkn` for a file of `size` bytes stored under `key`.
 pub fn upload_token(kind: FileType, key: &str, size: u64) -> (Topic, Vec<u8>) {
     let request = pb::GetQNupTokenInput {

@@ -718,3 +718,74 @@ fn application_queries_get_their_answers_and_fail_fast_offline() {
         result: Ok(vec![9])
     }));
 }
+
+// --- typing ---
+
+#[test]
+fn typing_is_pushed_not_pulled_expires_and_is_sent_throttled() {
+    let (mut h, pull) = Harness::online();
+    h.answer_page(pull.msg_id, "bob", &[], 0, true);
+    h.take_actions();
+    let typing = |from: &str, ext_status| pb::DownStreamMessage {
+        from_user_id: from.into(),
+        r#type: 1,
+        classname: "RC:TypSts".into(),
+        content: r#"{"typingContentType":"RC:TxtMsg"}"#.into(),
+        data_time: 5,
+        ext_status,
+        ..Default::default()
+    };
+    let push = |m: pb::DownStreamMessage| {
+        Body::Publish(Publish {
+            date: Some(1),
+            topic: Topic::PushMessage.as_str().into(),
+            target_id: "alice".into(),
+            msg_id: 901,
+            payload: m.encode_to_vec(),
+        })
+    };
+    let bob = ConversationId::private("bob");
+    let bob_typing = |typing| Event::Typing {
+        conversation: bob.clone(),
+        user_id: "bob".into(),
+        typing,
+    };
+    h.server(push(typing("bob", Some(64))));
+    assert_eq!(h.emitted(), [&bob_typing(true)]);
+    assert!(
+        h.queries(Topic::PullMessages).is_empty(),
+        "a status push is not pulled"
+    );
+    // Another report within the interval changes nothing; the last one's expiry counts.
+    h.advance(3 * S);
+    h.server(push(typing("bob", Some(64))));
+    h.advance(3 * S);
+    assert_eq!(h.take_actions().len(), 1);
+    h.advance(3 * S);
+    assert_eq!(h.emitted(), [&bob_typing(false)]);
+    assert_eq!(h.store.conversation(&bob).unwrap(), None, "nothing stored");
+    // A push that is not a status message still goes through the pull.
+    h.server(push(typing("bob", None)));
+    assert_eq!(h.queries(Topic::PullMessages).len(), 1);
+
+    // Ours: one report per 6 s per conversation, on ppMsgS to the peer, not stored.
+    h.take_sent();
+    for _ in 0..3 {
+        h.engine.notify_typing(h.now, &bob, &mut h.store);
+        h.collect();
+    }
+    let sent = h.publishes();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        (sent[0].topic.as_str(), sent[0].target_id.as_str()),
+        ("ppMsgS", "bob")
+    );
+    let up = pb::decode_checked::<pb::UpStreamMessage>(&sent[0].payload).unwrap();
+    assert_eq!((up.classname.as_str(), up.session_id), ("RC:TypSts", 0));
+    assert_eq!(up.content, r#"{"typingContentType":"RC:TxtMsg"}"#);
+    h.puback(sent[0].msg_id, AckStatus::Success);
+    h.advance(6 * S);
+    h.engine.notify_typing(h.now, &bob, &mut h.store);
+    h.collect();
+    assert_eq!(h.publishes().len(), 1);
+}
