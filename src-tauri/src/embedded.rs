@@ -45,7 +45,10 @@ impl Embedded {
     pub async fn start(paths: &Paths, user: (&str, &str)) -> Result<Self> {
         let server_dir = paths.server_dir();
         std::fs::create_dir_all(&server_dir)?;
-        let config = rongchat_server::Config::local(&server_dir);
+        let mut config = rongchat_server::Config::local(&server_dir);
+        // Its own secret, not the public development one: no other local process can sign
+        // Server API calls to it.
+        config.app_secret = rongchat_server::install_secret(&server_dir)?;
         let server = rongchat_server::Server::start(config)
             .await
             .map_err(server_err)?;
@@ -78,4 +81,61 @@ fn write_info(dir: &Path, info: &EmbeddedInfo) -> Result<()> {
     std::fs::write(&tmp, text)?;
     std::fs::rename(tmp, dir.join(INFO_FILE))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `POST /user/checkOnline.json` signed with `secret`; the HTTP status.
+    async fn signed_call(base: &str, app_key: &str, secret: &str) -> u16 {
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+            .to_string();
+        static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nonce = &format!("embedded-test-{call}");
+        let response = reqwest::Client::new()
+            .post(format!("{base}/user/checkOnline.json"))
+            .header("App-Key", app_key)
+            .header("Nonce", nonce)
+            .header("Timestamp", &timestamp)
+            .header(
+                "Signature",
+                rongchat_server::api::sign(secret, nonce, &timestamp),
+            )
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("userId=daqiao")
+            .timeout(std::time::Duration::from_secs(10))
+            .send()
+            .await
+            .unwrap();
+        response.status().as_u16()
+    }
+
+    #[tokio::test]
+    async fn the_public_development_secret_cannot_sign_for_the_embedded_server() {
+        let root = tempfile::tempdir().unwrap();
+        let paths = Paths::under(root.path());
+        let embedded = Embedded::start(&paths, ("daqiao", "大乔")).await.unwrap();
+        let (base, key) = (
+            embedded.info.http_url.clone(),
+            embedded.info.app_key.clone(),
+        );
+        let public = rongchat_server::config::LOCAL_APP_SECRET;
+        assert_eq!(signed_call(&base, &key, public).await, 401);
+        let own = rongchat_server::install_secret(&embedded.info.server_dir).unwrap();
+        assert_eq!(signed_call(&base, &key, &own).await, 200);
+        // The embedded info file never carries it.
+        let info = std::fs::read_to_string(paths.data.join(INFO_FILE)).unwrap();
+        assert!(!info.contains(&own));
+        embedded.shutdown().await;
+        // A restart keeps the same secret (tokens and tools made for it stay valid).
+        let again = Embedded::start(&paths, ("daqiao", "大乔")).await.unwrap();
+        let base = again.info.http_url.clone();
+        assert_eq!(signed_call(&base, &key, &own).await, 200);
+        again.shutdown().await;
+    }
 }

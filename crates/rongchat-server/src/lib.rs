@@ -42,6 +42,7 @@ mod frames;
 mod gateway;
 mod http;
 pub mod hub;
+mod install_secret;
 mod login;
 mod navi;
 mod recall;
@@ -55,6 +56,7 @@ pub mod users;
 
 pub use config::Config;
 pub use error::{Error, Result};
+pub use install_secret::{SECRET_FILE, install_secret};
 
 use clock::{MessageClock, now_ms};
 use hub::Hub;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 const CONVERSATIONS: usize = 1000;
 
 /// `POST path` with a signed form body to the server's Server API.
-fn server_api(base: &str, app_key: &str, path: &str, body: &str) {
+fn server_api(base: &str, (app_key, secret): (&str, &str), path: &str, body: &str) {
     let host = base.trim_start_matches("http://");
     static NONCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let nonce = format!(
@@ -25,11 +25,7 @@ fn server_api(base: &str, app_key: &str, path: &str, body: &str) {
         .expect("clock")
         .as_millis()
         .to_string();
-    let signature = rongchat_server::api::sign(
-        rongchat_server::config::LOCAL_APP_SECRET,
-        &nonce,
-        &timestamp,
-    );
+    let signature = rongchat_server::api::sign(secret, &nonce, &timestamp);
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {host}\r\nApp-Key: {app_key}\r\nNonce: {nonce}\r\nTimestamp: {timestamp}\r\nSignature: {signature}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -57,6 +53,7 @@ async fn populate(server_dir: &Path, to: &str) {
         .expect("start the server");
     let base = server.http_url();
     let key = server.app_key().to_owned();
+    let secret = server.app_secret().to_owned();
     server.issue_token(to, "大乔").expect("token");
     let started = Instant::now();
     let to = to.to_owned();
@@ -69,7 +66,12 @@ async fn populate(server_dir: &Path, to: &str) {
                 form_escape(&content),
                 to = form_escape(&to),
             );
-            server_api(&base, &key, "/message/private/publish.json", &body);
+            server_api(
+                &base,
+                (&key, &secret),
+                "/message/private/publish.json",
+                &body,
+            );
         }
     })
     .await
