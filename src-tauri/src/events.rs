@@ -13,6 +13,8 @@ pub const CONVERSATIONS_RESET: &str = "conversations-reset";
 pub const MESSAGE_RECEIVED: &str = "message-received";
 /// A message changed: sent, failed, heard (payload: `models::MessageDto`).
 pub const MESSAGE_UPDATED: &str = "message-updated";
+/// Someone started or stopped typing (payload: `models::TypingDto`).
+pub const TYPING: &str = "typing";
 /// A clicked notification asks the page to open its chat (payload: `models::ConvRef`).
 pub const OPEN_CONVERSATION: &str = "open-conversation";
 /// Voice or music playback started or ended (payload: `models::PlaybackDto`).

@@ -85,6 +85,18 @@ impl Forwarder {
                 self.status(self.client.status(), true);
                 Reset::Synced.emit(&self.emit);
             }
+            Event::Typing {
+                conversation,
+                user_id,
+                typing,
+            } => (self.emit)(
+                events::TYPING,
+                json(crate::models::TypingDto {
+                    conv: ConvRef::from(conversation),
+                    user_id,
+                    typing,
+                }),
+            ),
             _ => {}
         }
     }

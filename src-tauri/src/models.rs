@@ -360,3 +360,15 @@ mod tests {
         assert_eq!(json["messageId"], "m");
     }
 }
+
+/// Who started or stopped typing where (the `typing` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypingDto {
+    /// The conversation.
+    pub conv: ConvRef,
+    /// Who types.
+    pub user_id: String,
+    /// Started or stopped.
+    pub typing: bool,
+}

@@ -14,6 +14,7 @@ export const EVENTS = Object.freeze({
   messageUpdated: 'message-updated',
   voicePlayback: 'voice-playback',
   openConversation: 'open-conversation',
+  typing: 'typing',
 });
 
 /** Errors arrive as {kind, message}; keep them as real Errors with the kind attached. */
@@ -51,6 +52,8 @@ export const conversationSetMuted = (conv, muted) => call('conversation_set_mute
 export const conversationRemove = (conv) => call('conversation_remove', { conv });
 export const conversationSetDraft = (conv, draft) => call('conversation_set_draft', { conv, draft });
 export const conversationStart = (conv) => call('conversation_start', { conv });
+// typing status: reported on input (the backend throttles), shown from EVENTS.typing
+export const conversationTyping = (conv) => call('conversation_typing', { conv });
 
 // messages
 export const messageHistory = (conv, before) => call('message_history', { conv, before: before ?? null });

@@ -6,6 +6,7 @@ import { messageItem, openFileWithFeedback } from './messages.js';
 import { convKey } from './list.js';
 import { upsertMessage } from './order.js';
 import * as api from './api.js';
+import { createTypingState, chatTitle } from './typing.js';
 
 const PAGE_GAP_MS = 5 * 60 * 1000; // a time divider when messages are 5 minutes apart
 
@@ -13,6 +14,14 @@ export function createChat(state, onChange) {
   const scroll = $('message-scroll');
   const list = $('message-list');
   const historyStatus = $('history-status');
+  const typing = createTypingState();
+
+  /** The title: the peer's name, or "typing…" while someone types there (text only). */
+  function renderTitle() {
+    const conv = state.conversations.get(state.currentKey) || state.openConv;
+    if (!conv) return;
+    $('chat-title').textContent = chatTitle(conv.title, typing.isTyping(state.currentKey), t('peerTyping'));
+  }
 
   const ctx = {
     progress: state.progress,
@@ -95,6 +104,7 @@ export function createChat(state, onChange) {
       items.push(messageItem(msg, ctx));
     }
     list.replaceChildren(...items);
+    renderTitle();
     if (state.loadingHistory) historyStatus.textContent = t('loading');
     else historyStatus.textContent = state.hasMore || state.historyRetry ? '' : t('noMore');
     if (anchor === 'prepend') scroll.scrollTop = oldTop + (scroll.scrollHeight - oldHeight);
@@ -141,7 +151,8 @@ export function createChat(state, onChange) {
       state.messages = [];
       state.hasMore = true;
       state.loadingHistory = false;
-      $('chat-title').textContent = conv.title;
+      state.openConv = conv;
+      renderTitle();
       $('chat').hidden = false;
       $('chat-placeholder').hidden = true;
       render({ keepBottom: true });
@@ -153,6 +164,7 @@ export function createChat(state, onChange) {
       $('chat').hidden = true;
       $('chat-placeholder').hidden = false;
       state.messages = [];
+      state.openConv = null;
     },
     /** Connected again: fetch the history an offline page could not give. */
     onOnline() {
@@ -181,6 +193,10 @@ export function createChat(state, onChange) {
       upsert(msg);
       render({ keepBottom: msg.direction === 'send' });
       return true;
+    },
+    /** Someone started or stopped typing (the backend's `typing` event). */
+    onTyping(event) {
+      if (typing.apply(event) === state.currentKey) renderTitle();
     },
     onPlaybackEnded(id) {
       if (ctx.playingId === id || id === null) {

@@ -3,6 +3,7 @@ import { el, $, toast } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { createRecorder } from './voice.js';
 import { createDraftSaver } from './drafts.js';
+import { createTypingNotifier } from './typing.js';
 import * as api from './api.js';
 
 const EMOJI = Array.from(
@@ -20,6 +21,7 @@ export function createComposer(state, chat) {
   const drafts = createDraftSaver((conv, value) => api.conversationSetDraft(conv, value).catch(() => {}));
 
   const currentConv = () => state.conversations.get(state.currentKey);
+  const typing = createTypingNotifier((conv) => api.conversationTyping(conv).catch(() => {}));
 
   function updateSend() {
     send.disabled = text.value.trim().length === 0;
@@ -97,6 +99,7 @@ export function createComposer(state, chat) {
   text.addEventListener('input', () => {
     updateSend();
     drafts.changed(currentConv(), text.value);
+    if (text.value.trim()) typing(currentConv());
   });
   text.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {

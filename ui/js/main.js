@@ -151,6 +151,7 @@ async function start() {
   });
   await api.on(api.EVENTS.messageReceived, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.messageUpdated, (msg) => chat.onMessage(msg));
+  await api.on(api.EVENTS.typing, (event) => chat.onTyping(event));
   // A clicked notification: its chat.
   await api.on(api.EVENTS.openConversation, (conv) => openConversation(conv));
   await api.on(api.EVENTS.voicePlayback, (p) => { if (p.state === 'ended') chat.onPlaybackEnded(p.messageId); });

@@ -104,3 +104,38 @@ test('an updated message moves to its new place', () => {
   upsertMessage(list, { id: '3', sentTime: 25 });
   assert.deepEqual(list.map((m) => m.id), ['2', '3', '1']);
 });
+
+test('typing: a start shows the label, a stop by every typer restores the title', async () => {
+  const { createTypingState, chatTitle, createTypingNotifier } = await import('../js/typing.js');
+  const state = createTypingState();
+  const alice = { conversationType: 'private', targetId: 'alice' };
+  const group = { conversationType: 'group', targetId: 'g1' };
+  assert.equal(state.apply({ conv: alice, userId: 'alice', typing: true }), 'private:alice');
+  assert.ok(state.isTyping('private:alice'));
+  assert.ok(!state.isTyping('group:g1'));
+  setLanguage('zh');
+  assert.equal(chatTitle('Alice', state.isTyping('private:alice'), t('peerTyping')), '对方正在输入…');
+  setLanguage('en');
+  assert.equal(chatTitle('Alice', true, t('peerTyping')), 'typing…');
+  state.apply({ conv: group, userId: 'a', typing: true });
+  state.apply({ conv: group, userId: 'b', typing: true });
+  state.apply({ conv: group, userId: 'a', typing: false });
+  assert.ok(state.isTyping('group:g1'));
+  state.apply({ conv: group, userId: 'b', typing: false });
+  assert.ok(!state.isTyping('group:g1'));
+  state.apply({ conv: alice, userId: 'alice', typing: false });
+  assert.equal(chatTitle('Alice', state.isTyping('private:alice'), t('peerTyping')), 'Alice');
+  assert.equal(state.apply(null), null);
+  state.apply({ conv: alice, userId: 'alice', typing: true });
+  state.clear();
+  assert.ok(!state.isTyping('private:alice'));
+
+  // The composer's calls: at most one per interval.
+  let now = 0;
+  const calls = [];
+  const notify = createTypingNotifier((c) => calls.push(c), 1000, () => now);
+  notify(alice); notify(alice); now = 999; notify(alice);
+  assert.equal(calls.length, 1);
+  now = 1000; notify(alice); notify(null);
+  assert.equal(calls.length, 2);
+});

@@ -10,6 +10,7 @@ pub mod messages;
 pub mod session;
 pub mod settings;
 pub mod shell;
+pub mod typing;
 pub mod voice;
 
 include!(concat!(env!("OUT_DIR"), "/commands.rs"));
