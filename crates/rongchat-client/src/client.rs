@@ -13,8 +13,8 @@ use crate::model::{Conversation, ConversationId, Message};
 use crate::navi::{self, Endpoint};
 use crate::session::{ConnectionStatus, SessionConfig};
 use crate::shared::Shared;
-use crate::store::Store;
 use crate::store::outbox::NewOutgoing;
+use crate::store::{SearchHit, Store};
 use crate::sync;
 use crate::transfer::{self, CancelToken};
 use rongchat_proto::content::{MAX_CONTENT_BYTES, persistence_of};
@@ -233,6 +233,29 @@ impl Client {
     /// One stored message.
     pub fn message(&self, local_id: i64) -> Result<Option<Message>> {
         self.inner.with_store(|s| s.message(local_id))
+    }
+
+    /// Local full-text search over every conversation: up to `limit` messages whose text,
+    /// file name or music title contains `query`, newest first (`store/search.rs`).
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_page(query, limit, 0)
+    }
+
+    /// [`Client::search`] from the `offset`-th hit on.
+    pub fn search_page(&self, query: &str, limit: usize, offset: usize) -> Result<Vec<SearchHit>> {
+        self.inner.with_store(|s| s.search(query, limit, offset))
+    }
+
+    /// The stored message `local_id` with up to `before` older and `after` newer messages
+    /// of its conversation, oldest first ("open in context"); `None` if not stored. Older
+    /// pages continue with [`Client::history`], newer ones with `around(newest, 0, n)`.
+    pub fn around(
+        &self,
+        local_id: i64,
+        before: usize,
+        after: usize,
+    ) -> Result<Option<Vec<Message>>> {
+        self.inner.with_store(|s| s.around(local_id, before, after))
     }
 
     /// A page of up to `count` messages older than `before` (a message of the previous

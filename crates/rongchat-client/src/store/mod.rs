@@ -7,8 +7,10 @@
 mod conversations;
 pub mod messages;
 pub mod outbox;
+pub mod search;
 
 pub use outbox::{OutboxEntry, OutboxStage};
+pub use search::SearchHit;
 
 use crate::error::{Error, Result};
 use crate::model::{ConversationId, ConversationType, Direction, Message, SendFailure, SendStatus};
@@ -19,6 +21,7 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_read_syncs.sql"),
+    include_str!("../../migrations/0003_search.sql"),
 ];
 
 /// The three pull cursors of §8.
@@ -77,6 +80,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        search::register(&conn)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             let tx = conn.transaction()?;

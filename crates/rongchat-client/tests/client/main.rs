@@ -6,6 +6,7 @@ mod faults;
 mod hostile;
 mod messaging;
 mod recall;
+mod search;
 mod support;
 mod unread;
 mod uploads;

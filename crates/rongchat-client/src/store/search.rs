@@ -1,0 +1,491 @@
+//! Local full-text search over every conversation (FTS5, trigram tokenizer), and the
+//! history around one message, for "open in context".
+//!
+//! What is searchable is decided here, in [`searchable_text`]: a text's content, a file's
+//! name, a music's title and author. The store registers it as the SQL function
+//! `rc_search_text` and triggers (`migrations/0003_search.sql`) keep `message_search` in
+//! step with `messages` on insert, update (a recall replaces the text by the notice, which
+//! has no searchable text, so the row goes) and delete.
+//!
+//! Queries: the user's text, trimmed, is one FTS5 phrase (quoted, inner quotes doubled), so
+//! FTS syntax in it is just text and it matches as a substring. The trigram index needs three
+//! characters; a shorter query (a two-character Chinese word is common) scans the indexed
+//! bodies with `instr` instead: still correct, linear in the number of messages.
+
+use super::{MESSAGE_COLUMNS, Store, message_from_row};
+use crate::error::Result;
+use crate::model::{ConversationId, ConversationType, Message};
+use rongchat_proto::content::Content;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The shortest query the trigram index answers; shorter ones scan.
+pub const MIN_INDEXED_CHARS: usize = 3;
+/// Characters of context kept before the match in a snippet.
+const SNIPPET_BEFORE: usize = 16;
+/// Characters kept from the match on.
+const SNIPPET_AFTER: usize = 48;
+
+/// One message found by [`Store::search`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    /// The conversation holding it.
+    pub conversation: ConversationId,
+    /// The message's local id (for [`Store::around`]).
+    pub local_id: i64,
+    /// When it was sent (ms).
+    pub sent_time: i64,
+    /// Who sent it.
+    pub sender_id: String,
+    /// Its object name (`RC:TxtMsg`, `RC:FileMsg`, `seal:music`...).
+    pub object_name: String,
+    /// A plain-text excerpt around the first match (`…` where cut). Not markup.
+    pub snippet: String,
+}
+
+/// What a user would search for in a message, or `None` when it has nothing searchable.
+pub fn searchable_text(object_name: &str, content: &str) -> Option<String> {
+    let text = match Content::parse(object_name, content).ok()? {
+        Content::Text(text) => text.content,
+        Content::File(file) => file.name,
+        Content::Music(music) => format!("{} {}", music.name, music.author),
+        _ => return None,
+    };
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// Registers `rc_search_text(object_name, content)` on `conn`: the triggers and the
+/// migration that fills the index call it, so it must exist before either runs.
+pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "rc_search_text",
+        2,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            let object_name = ctx.get::<Option<String>>(0)?.unwrap_or_default();
+            let content = ctx.get::<Option<String>>(1)?.unwrap_or_default();
+            Ok(searchable_text(&object_name, &content))
+        },
+    )
+}
+
+/// The user's text as one FTS5 phrase: every character literal.
+fn phrase(query: &str) -> String {
+    format!("\"{}\"", query.replace('"', "\"\""))
+}
+
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// A plain-text excerpt of `body` around the first (case-folded) occurrence of `query`.
+pub fn snippet(body: &str, query: &str) -> String {
+    let chars: Vec<char> = body.chars().collect();
+    let needle: Vec<char> = query.chars().map(fold).collect();
+    let at = if needle.is_empty() || needle.len() > chars.len() {
+        0
+    } else {
+        (0..=chars.len() - needle.len())
+            .find(|&i| {
+                chars[i..i + needle.len()]
+                    .iter()
+                    .zip(&needle)
+                    .all(|(c, n)| fold(*c) == *n)
+            })
+            .unwrap_or(0)
+    };
+    let start = at.saturating_sub(SNIPPET_BEFORE);
+    let end = (at + SNIPPET_AFTER.max(needle.len())).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(
+        chars[start..end]
+            .iter()
+            .map(|&c| if c.is_control() { ' ' } else { c }),
+    );
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+impl Store {
+    /// Messages of every conversation whose searchable text contains `query` (trimmed;
+    /// case-insensitive), newest first, `limit` from `offset`. An empty query finds nothing;
+    /// no query is an error, whatever characters it holds.
+    pub fn search(&self, query: &str, limit: usize, offset: usize) -> Result<Vec<SearchHit>> {
+        let query = query.trim();
+        if query.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        // Only the ids are sorted (a common word matches thousands); bodies are read for
+        // the page alone. A short query walks messages newest first (messages_by_time) and
+        // stops at the page's end.
+        let columns =
+            "m.local_id, m.conv_type, m.target_id, m.sent_time, m.sender_id, m.object_name";
+        let order = "ORDER BY m.sent_time DESC, m.local_id DESC LIMIT ?2 OFFSET ?3";
+        let (sql, arg) = if query.chars().count() >= MIN_INDEXED_CHARS {
+            (
+                format!(
+                    "SELECT {columns} FROM messages m WHERE m.local_id IN
+                       (SELECT rowid FROM message_search WHERE message_search MATCH ?1) {order}"
+                ),
+                phrase(query),
+            )
+        } else {
+            (
+                format!(
+                    "SELECT {columns} FROM messages m JOIN message_search s ON s.rowid = m.local_id
+                     WHERE instr(lower(s.body), lower(?1)) > 0 {order}"
+                ),
+                query.to_owned(),
+            )
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let hits = stmt
+            .query_map(
+                params![arg, limit as i64, offset.min(i64::MAX as usize) as i64],
+                |r| {
+                    Ok(SearchHit {
+                        local_id: r.get(0)?,
+                        conversation: ConversationId {
+                            kind: ConversationType::from_code(r.get(1)?),
+                            target_id: r.get(2)?,
+                        },
+                        sent_time: r.get(3)?,
+                        sender_id: r.get(4)?,
+                        object_name: r.get(5)?,
+                        snippet: String::new(),
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut body = self
+            .conn
+            .prepare_cached("SELECT body FROM message_search WHERE rowid = ?1")?;
+        hits.into_iter()
+            .map(|mut hit| {
+                let text: String = body.query_row(params![hit.local_id], |r| r.get(0))?;
+                hit.snippet = snippet(&text, query);
+                Ok(hit)
+            })
+            .collect()
+    }
+
+    /// The message `local_id` with up to `before` older and `after` newer messages of its
+    /// conversation, oldest first; `None` when no such message is stored. Older pages then
+    /// continue with [`Store::history`], newer ones with `around(newest, 0, n)`.
+    pub fn around(
+        &self,
+        local_id: i64,
+        before: usize,
+        after: usize,
+    ) -> Result<Option<Vec<Message>>> {
+        let Some(anchor) = self.message(local_id)? else {
+            return Ok(None);
+        };
+        let cursor = (anchor.sent_time, anchor.local_id);
+        let mut page = self.history(&anchor.conversation, Some(cursor), before)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages
+             WHERE conv_type = ?1 AND target_id = ?2
+               AND (sent_time > ?3 OR (sent_time = ?3 AND local_id > ?4))
+             ORDER BY sent_time ASC, local_id ASC LIMIT ?5"
+        ))?;
+        let newer = stmt
+            .query_map(
+                params![
+                    anchor.conversation.kind.code(),
+                    anchor.conversation.target_id,
+                    cursor.0,
+                    cursor.1,
+                    after as i64
+                ],
+                message_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        page.push(anchor);
+        page.extend(newer);
+        Ok(Some(page))
+    }
+
+    /// Whether `local_id` is in the search index (for tests and diagnostics).
+    pub fn is_indexed(&self, local_id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM message_search WHERE rowid = ?1",
+                params![local_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Direction, Incoming};
+    use crate::store::messages::Stored;
+
+    fn incoming(uid: &str, from: &str, time: i64, object_name: &str, content: String) -> Incoming {
+        Incoming {
+            uid: Some(uid.into()),
+            conversation: ConversationId::private(from),
+            sender_id: from.into(),
+            direction: Direction::Receive,
+            object_name: object_name.into(),
+            content,
+            sent_time: time,
+            client_unique_id: None,
+            persisted: true,
+            counted: true,
+        }
+    }
+
+    fn text(uid: &str, from: &str, time: i64, body: &str) -> Incoming {
+        let content = serde_json::json!({ "content": body }).to_string();
+        incoming(uid, from, time, "RC:TxtMsg", content)
+    }
+
+    fn store_with(batch: &[Incoming]) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        store.apply_incoming(batch, None).unwrap();
+        store
+    }
+
+    fn found(store: &Store, query: &str) -> Vec<i64> {
+        store
+            .search(query, 50, 0)
+            .unwrap()
+            .iter()
+            .map(|hit| hit.sent_time)
+            .collect()
+    }
+
+    #[test]
+    fn finds_a_chinese_word_and_a_substring_newest_first() {
+        let store = store_with(&[
+            text("u1", "bob", 1, "明天我们去北京天安门看升旗"),
+            text("u2", "carol", 2, "The quick brown fox"),
+            text("u3", "bob", 3, "北京天气不错"),
+            text("u4", "dave", 4, "上海见"),
+        ]);
+        assert_eq!(found(&store, "北京天"), vec![3, 1]);
+        assert_eq!(found(&store, "天安门"), vec![1]);
+        // A substring inside a word, any case.
+        assert_eq!(found(&store, "UICK BR"), vec![2]);
+        assert!(found(&store, "广州市").is_empty());
+        let hit = &store.search("天安门", 10, 0).unwrap()[0];
+        assert_eq!(hit.conversation, ConversationId::private("bob"));
+        assert_eq!(hit.sender_id, "bob");
+        assert!(hit.snippet.contains("天安门"), "{}", hit.snippet);
+    }
+
+    #[test]
+    fn limit_and_offset_page_newest_first() {
+        let batch: Vec<_> = (1..=7)
+            .map(|i| text(&format!("u{i}"), "bob", i, &format!("第{i}条 会议纪要")))
+            .collect();
+        let store = store_with(&batch);
+        let page = |offset| {
+            store
+                .search("会议纪要", 3, offset)
+                .unwrap()
+                .iter()
+                .map(|h| h.sent_time)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(page(0), vec![7, 6, 5]);
+        assert_eq!(page(3), vec![4, 3, 2]);
+        assert_eq!(page(6), vec![1]);
+        assert!(page(9).is_empty());
+    }
+
+    #[test]
+    fn file_names_and_music_titles_are_searchable_other_kinds_not() {
+        let store = store_with(&[
+            incoming(
+                "f1",
+                "bob",
+                1,
+                "RC:FileMsg",
+                r#"{"name":"季度报告.pdf","size":10,"type":"pdf","fileUrl":"http://x/报告"}"#
+                    .into(),
+            ),
+            incoming(
+                "m1",
+                "bob",
+                2,
+                "seal:music",
+                r#"{"url":"http://x/a.mp3","name":"月亮代表我的心","author":"邓丽君","poster":""}"#
+                    .into(),
+            ),
+            incoming(
+                "i1",
+                "bob",
+                3,
+                "RC:ImgMsg",
+                r#"{"content":"QUJDREVGR0g=","imageUri":"http://x/季度报告.png"}"#.into(),
+            ),
+        ]);
+        assert_eq!(found(&store, "季度报告"), vec![1]);
+        assert_eq!(found(&store, "月亮代表"), vec![2]);
+        assert_eq!(found(&store, "邓丽君"), vec![2]);
+        assert!(found(&store, "QUJDREVG").is_empty());
+        assert!(found(&store, "http").is_empty());
+    }
+
+    #[test]
+    fn a_recall_removes_the_text_from_the_index() {
+        let mut store = store_with(&[text("u1", "bob", 1, "这条消息说错了要撤回")]);
+        assert_eq!(found(&store, "说错了"), vec![1]);
+        let recall = serde_json::json!({
+            "messageUId": "u1", "conversationType": 1, "targetId": "me", "sentTime": 1
+        })
+        .to_string();
+        let applied = store
+            .apply_incoming(&[incoming("r1", "bob", 2, "RC:RcCmd", recall)], None)
+            .unwrap();
+        let Stored::Recalled(message) = &applied.stored[0] else {
+            panic!("{applied:?}");
+        };
+        assert!(found(&store, "说错了").is_empty());
+        assert!(found(&store, "说错").is_empty());
+        assert!(!store.is_indexed(message.local_id).unwrap());
+    }
+
+    #[test]
+    fn a_deleted_message_leaves_the_index() {
+        let store = store_with(&[text("u1", "bob", 1, "delete me please")]);
+        assert_eq!(found(&store, "me please"), vec![1]);
+        store.conn.execute("DELETE FROM messages", []).unwrap();
+        assert!(found(&store, "me please").is_empty());
+    }
+
+    #[test]
+    fn hostile_queries_never_error() {
+        let store = store_with(&[
+            text(
+                "u1",
+                "bob",
+                1,
+                r#"he said "hi" AND left; 100% done_ok \ end"#,
+            ),
+            text("u2", "bob", 2, "NEAR(a b) OR c*"),
+        ]);
+        for query in [
+            "\"",
+            "\"\"\"",
+            "\"hi\"",
+            "AND",
+            "OR NOT",
+            "a*",
+            "*",
+            "NEAR(a b)",
+            "(",
+            ")",
+            "'",
+            "';DROP TABLE messages;--",
+            "body:x",
+            "^hi",
+            "-",
+            "100%",
+            "_",
+            "\\",
+            "%%%",
+            "\0",
+            "{body}: x",
+            "  ",
+            "",
+            "\u{FFFD}\u{200B}",
+        ] {
+            store
+                .search(query, 10, 0)
+                .unwrap_or_else(|e| panic!("{query:?}: {e}"));
+        }
+        assert_eq!(found(&store, "\"hi\""), vec![1]);
+        assert_eq!(found(&store, "NEAR(a b)"), vec![2]);
+        assert_eq!(found(&store, "100%"), vec![1]);
+        assert_eq!(found(&store, "%"), vec![1]);
+        assert_eq!(found(&store, "_"), vec![1]);
+        assert_eq!(found(&store, "c*"), vec![2]);
+        assert!(found(&store, "a*").is_empty());
+        assert!(found(&store, "").is_empty());
+        assert_eq!(store.message_count().unwrap(), 2);
+    }
+
+    #[test]
+    fn short_queries_scan() {
+        let store = store_with(&[
+            text("u1", "bob", 1, "我们开会吧"),
+            text("u2", "bob", 2, "开车去"),
+            text("u3", "bob", 3, "Ok then"),
+        ]);
+        assert_eq!(found(&store, "开会"), vec![1]);
+        assert_eq!(found(&store, "开"), vec![2, 1]);
+        assert_eq!(found(&store, "OK"), vec![3]);
+        assert_eq!(found(&store, " ok "), vec![3]);
+    }
+
+    #[test]
+    fn existing_messages_are_indexed_by_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for sql in &super::super::MIGRATIONS[..2] {
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.pragma_update(None, "user_version", 2).unwrap();
+            tx.execute(
+                "INSERT INTO messages (uid, conv_type, target_id, sender_id, direction,
+                     object_name, content, sent_time, status)
+                 VALUES ('u1', 1, 'bob', 'bob', 2, 'RC:TxtMsg', '{\"content\":\"旧消息也能搜到\"}', 5, 3)",
+                [],
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(found(&store, "也能搜"), vec![5]);
+    }
+
+    #[test]
+    fn around_returns_older_and_newer_history() {
+        let mut batch: Vec<_> = (1..=20)
+            .map(|i| text(&format!("u{i}"), "bob", i * 10, &format!("message {i}")))
+            .collect();
+        batch.push(text("x1", "carol", 55, "elsewhere"));
+        let store = store_with(&batch);
+        let anchor = store.search("message 9", 1, 0).unwrap()[0].local_id;
+        let page = store.around(anchor, 3, 2).unwrap().unwrap();
+        let times: Vec<_> = page.iter().map(|m| m.sent_time).collect();
+        assert_eq!(times, vec![60, 70, 80, 90, 100, 110]);
+        let newest = store
+            .around(page.last().unwrap().local_id, 0, 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(newest.len(), 10);
+        assert_eq!(newest.last().unwrap().sent_time, 200);
+        assert!(store.around(9999, 1, 1).unwrap().is_none());
+    }
+
+    #[test]
+    fn snippets_are_cut_around_the_match() {
+        let long = format!("{}关键词{}", "前".repeat(40), "后".repeat(80));
+        let cut = snippet(&long, "关键词");
+        assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+        assert!(cut.contains("关键词"));
+        assert_eq!(cut.chars().filter(|&c| c == '前').count(), SNIPPET_BEFORE);
+        assert_eq!(snippet("short\ntext", "TEXT"), "short text");
+    }
+}
