@@ -220,3 +220,62 @@ async fn downloads_are_never_pages() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_trickled_upload_is_cut_at_the_upload_deadline_and_leaves_nothing() {
+    let fx = Fixture::start_with(|c| c.upload_timeout = Duration::from_secs(1)).await;
+    let files = fx.dir.path().join("files");
+    let mut alice = fx.client("alice").await;
+    let token = upload_token(&mut alice, "alice", "slow.bin").await;
+    let (ct, body) = multipart(
+        &[("token", &token), ("key", "slow.bin")],
+        Some(("s.bin", "application/octet-stream", &vec![7u8; 64 * 1024])),
+    );
+    let mut tcp = TcpStream::connect(fx.addr()).await.unwrap();
+    let head = format!(
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    // 100 bytes every 50 ms: the whole body would take over 30 s.
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    let mut sent = 0;
+    let cut_after = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the trickle was never cut"
+        );
+        if sent < body.len() {
+            let end = (sent + 100).min(body.len());
+            if tcp.write_all(&body[sent..end]).await.is_err() {
+                break started.elapsed();
+            }
+            sent = end;
+        }
+        match tokio::time::timeout(Duration::from_millis(50), tcp.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => break started.elapsed(),
+            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+    };
+    let status = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || status.starts_with("HTTP/1.1 408"),
+        "{status}"
+    );
+    assert!(sent < body.len(), "cut before the body was complete");
+    // The partial upload is removed, and nothing was stored under the key.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while temp_files(&files) > 0 {
+        assert!(Instant::now() < deadline, "the temporary file stayed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(bytes_on_disk(&files), 0);
+    eprintln!(
+        "trickled upload: cut after {:.1} s with {sent} of {} bytes sent (upload deadline 1 s)",
+        cut_after.as_secs_f32(),
+        body.len()
+    );
+}

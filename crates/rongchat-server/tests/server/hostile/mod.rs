@@ -2,6 +2,7 @@
 //! it asks for printed, and a well-behaved client served throughout.
 
 mod files;
+mod limits;
 mod power_cut;
 pub(crate) mod process;
 mod replies;
