@@ -372,3 +372,40 @@ pub struct TypingDto {
     /// Started or stopped.
     pub typing: bool,
 }
+
+/// One search hit (`message_search`): where, who, when, and a plain-text snippet (shown
+/// as text, never as markup).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHitDto {
+    /// The conversation.
+    pub conv: ConvRef,
+    /// The conversation's title (the directory's name, else its id).
+    pub title: String,
+    /// The message's local id (for `message_around`).
+    pub message_id: String,
+    /// The sender's display name.
+    pub sender_name: Option<String>,
+    /// Ours or theirs.
+    pub direction: Direction,
+    /// Sent time in ms since the epoch.
+    pub sent_time: i64,
+    /// Which kind of message (text, file, music).
+    pub kind: Kind,
+    /// An excerpt around the match, `…` where cut.
+    pub snippet: String,
+}
+
+/// A conversation's messages around one message (`message_around`), oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AroundDto {
+    /// The conversation.
+    pub conv: ConvRef,
+    /// The messages, oldest first, the anchor among them.
+    pub messages: Vec<MessageDto>,
+    /// Whether the local store had as many older messages as asked (more may follow).
+    pub has_older: bool,
+    /// Whether as many newer messages as asked were there (more may follow).
+    pub has_newer: bool,
+}

@@ -61,6 +61,8 @@ export const messageSendText = (conv, text) => call('message_send_text', { conv,
 export const messageSendMusic = (conv, musicId) => call('message_send_music', { conv, musicId });
 export const messageResend = (id) => call('message_resend', { id });
 export const messageRecall = (id) => call('message_recall', { id });
+export const messageSearch = (query, offset) => call('message_search', { query, offset: offset ?? null });
+export const messageAround = (id, older, newer) => call('message_around', { id, older, newer });
 
 // files: the Rust side shows the picker, so the page never hands a path to the backend.
 export const fileSendPicked = (conv, kind, onProgress) =>

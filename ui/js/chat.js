@@ -9,6 +9,7 @@ import * as api from './api.js';
 import { createTypingState, chatTitle } from './typing.js';
 
 const PAGE_GAP_MS = 5 * 60 * 1000; // a time divider when messages are 5 minutes apart
+const AROUND = 20; // messages loaded on each side of a search hit, and per newer page
 
 export function createChat(state, onChange) {
   const scroll = $('message-scroll');
@@ -108,6 +109,7 @@ export function createChat(state, onChange) {
     if (state.loadingHistory) historyStatus.textContent = t('loading');
     else historyStatus.textContent = state.hasMore || state.historyRetry ? '' : t('noMore');
     if (anchor === 'prepend') scroll.scrollTop = oldTop + (scroll.scrollHeight - oldHeight);
+    else if (anchor === 'keep') scroll.scrollTop = oldTop;
     else if (keepBottom || atBottom) scroll.scrollTop = scroll.scrollHeight;
   }
 
@@ -139,8 +141,28 @@ export function createChat(state, onChange) {
     if (state.hasMore && scroll.scrollHeight <= scroll.clientHeight) loadOlder();
   }
 
+  /** Opened at a search hit: the messages after the newest one shown (search.js). */
+  async function loadNewer() {
+    const last = state.messages[state.messages.length - 1];
+    if (state.loadingHistory || !state.hasNewer || !last) return;
+    state.loadingHistory = true;
+    const key = state.currentKey;
+    try {
+      const page = await api.messageAround(last.id, 0, AROUND);
+      if (key !== state.currentKey) return;
+      for (const msg of page.messages) upsert(msg);
+      state.hasNewer = page.hasNewer;
+    } catch (e) {
+      toast(errorText(e));
+    } finally {
+      state.loadingHistory = false;
+    }
+    render({ anchor: 'keep' });
+  }
+
   scroll.addEventListener('scroll', () => {
     if (scroll.scrollTop < 60) loadOlder();
+    else if (scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < 60) loadNewer();
   });
   $('image-viewer').addEventListener('click', () => { $('image-viewer').hidden = true; });
 
@@ -150,6 +172,7 @@ export function createChat(state, onChange) {
     async open(conv) {
       state.messages = [];
       state.hasMore = true;
+      state.hasNewer = false;
       state.loadingHistory = false;
       state.openConv = conv;
       renderTitle();
@@ -158,6 +181,31 @@ export function createChat(state, onChange) {
       render({ keepBottom: true });
       await loadOlder();
       render({ keepBottom: true });
+      onChange();
+    },
+    /** Opens `conv` at message `id` (a search hit): it, centred and marked, with older
+     * and newer history around it; scrolling loads more either way. */
+    async openAt(conv, id) {
+      state.messages = [];
+      state.hasMore = true;
+      state.hasNewer = false;
+      state.loadingHistory = false;
+      state.openConv = conv;
+      $('chat').hidden = false;
+      $('chat-placeholder').hidden = true;
+      try {
+        const page = await api.messageAround(id, AROUND, AROUND);
+        for (const msg of page.messages) upsert(msg);
+        state.hasNewer = page.hasNewer;
+      } catch (e) {
+        toast(errorText(e));
+      }
+      render();
+      const target = [...list.children].find((node) => node.dataset.id === id);
+      if (target) {
+        target.classList.add('search-target');
+        target.scrollIntoView({ block: 'center' });
+      }
       onChange();
     },
     close() {

@@ -38,6 +38,8 @@ export const LABELS = {
   unmute: ['关闭免打扰', 'Unmute'],
   remove: ['删除', 'Remove'],
   loadMore: ['加载更多', 'Load more'],
+  searchPlaceholder: ['搜索聊天记录', 'Search messages'],
+  searchNoResults: ['没有找到相关消息', 'No messages found'],
   peerTyping: ['对方正在输入…', 'typing…'],
   loading: ['加载中…', 'Loading…'],
   noMore: ['没有更多消息了', 'No more messages'],

@@ -7,6 +7,7 @@ import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
 import { createBanner } from './banner.js';
 import { createSettings } from './settings.js';
+import { createSearch } from './search.js';
 import { formatListTime } from './time.js';
 import * as api from './api.js';
 
@@ -67,8 +68,10 @@ const openSettings = async () => {
   try { await settings.load(); } catch (e) { toast(errorText(e)); }
 };
 const banner = createBanner({ openSettings });
+createSearch(state, { onOpen: (conv, messageId) => openConversation(conv, messageId) });
 
-async function openConversation(conv) {
+/** Opens `conv`; at `messageId` (a search hit) with the history around it. */
+async function openConversation(conv, messageId = null) {
   composer.leave();
   state.currentKey = convKey(conv);
   setPage('chat');
@@ -83,7 +86,8 @@ async function openConversation(conv) {
     toast(errorText(e));
   }
   refreshList();
-  await chat.open(state.conversations.get(state.currentKey) || conv);
+  const open = state.conversations.get(state.currentKey) || conv;
+  await (messageId ? chat.openAt(open, messageId) : chat.open(open));
   composer.focus();
 }
 
