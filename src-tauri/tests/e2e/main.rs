@@ -12,4 +12,5 @@ mod flow;
 mod harness;
 mod installed;
 mod peer;
+mod typing;
 mod voice;

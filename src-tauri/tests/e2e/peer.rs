@@ -196,6 +196,32 @@ impl Peer {
     }
 
     /// Waits for a message from someone else that matches.
+    /// Tells `to` that the peer types (the client throttles repeats).
+    pub fn notify_typing(&self, to: &str) {
+        self.client.notify_typing(&ConversationId::private(to));
+    }
+
+    /// Waits until `from` is reported typing (or, with `typing` false, stopped).
+    pub async fn wait_typing(&self, from: &str, typing: bool) {
+        let mut events = self.events.lock().await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = tokio::time::timeout(left, events.recv())
+                .await
+                .expect("timed out waiting for a typing report at the peer")
+                .expect("peer event stream");
+            if let Event::Typing {
+                user_id, typing: t, ..
+            } = event
+                && user_id == from
+                && t == typing
+            {
+                return;
+            }
+        }
+    }
+
     pub async fn wait_for(&self, wanted: impl Fn(&Received) -> bool) -> Received {
         let mut events = self.events.lock().await;
         let deadline = Instant::now() + WAIT;
