@@ -12,5 +12,6 @@ mod flow;
 mod harness;
 mod installed;
 mod peer;
+mod search;
 mod typing;
 mod voice;
