@@ -18,7 +18,6 @@ use tauri::{AppHandle, Builder, Manager, Runtime};
 pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     #[cfg(desktop)]
     let builder = {
-        use tauri_plugin_window_state::StateFlags;
         builder
             .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
                 tracing::info!("second launch: showing the window");
@@ -26,10 +25,7 @@ pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             }))
             .plugin(
                 tauri_plugin_window_state::Builder::new()
-                    // Not VISIBLE: a window closed to the tray opens again at the next launch.
-                    .with_state_flags(
-                        StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED,
-                    )
+                    .with_state_flags(window::KEPT_STATE)
                     .build(),
             )
     };

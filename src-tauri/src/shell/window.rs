@@ -8,6 +8,14 @@ use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
 /// The window every page lives in.
 pub const MAIN: &str = "main";
 
+/// What of the window is kept across launches. Not VISIBLE: a window closed to the tray
+/// opens again at the next launch.
+#[cfg(desktop)]
+pub const KEPT_STATE: tauri_plugin_window_state::StateFlags =
+    tauri_plugin_window_state::StateFlags::SIZE
+        .union(tauri_plugin_window_state::StateFlags::POSITION)
+        .union(tauri_plugin_window_state::StateFlags::MAXIMIZED);
+
 /// Shows, restores and focuses the main window.
 pub fn show<R: Runtime>(app: &AppHandle<R>) {
     if let Some(w) = app.get_webview_window(MAIN) {
@@ -38,6 +46,12 @@ pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
         #[cfg(desktop)]
         WindowEvent::CloseRequested { api, .. } => {
             api.prevent_close();
+            // Saved now, not only at a clean exit: a session logout or a kill (SIGTERM)
+            // would lose it.
+            use tauri_plugin_window_state::AppHandleExt;
+            if let Err(e) = window.app_handle().save_window_state(KEPT_STATE) {
+                tracing::warn!("window state not saved: {e}");
+            }
             let _ = window.hide();
             tracing::info!("window closed: still running in the tray");
         }

@@ -15,3 +15,4 @@ mod peer;
 mod search;
 mod typing;
 mod voice;
+mod window_state;
