@@ -169,6 +169,7 @@ fn main() {
         ("Chinese phrase across words", "明天开会"),
         ("substring inside a word", "eetin"),
         ("two-character word (scan)", "北京"),
+        ("two characters, no match (scan)", "龙虾"),
         ("no match", "不存在的词语"),
         ("hostile", "\"NEAR(a* OR\""),
     ];

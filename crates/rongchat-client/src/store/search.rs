@@ -21,6 +21,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 /// The shortest query the trigram index answers; shorter ones scan.
 pub const MIN_INDEXED_CHARS: usize = 3;
+/// Above this many matches a search walks messages by time instead of sorting them.
+const WALK_ABOVE: i64 = 500;
 /// Characters of context kept before the match in a snippet.
 const SNIPPET_BEFORE: usize = 16;
 /// Characters kept from the match on.
@@ -130,12 +132,29 @@ impl Store {
             "m.local_id, m.conv_type, m.target_id, m.sent_time, m.sender_id, m.object_name";
         let order = "ORDER BY m.sent_time DESC, m.local_id DESC LIMIT ?2 OFFSET ?3";
         let (sql, arg) = if query.chars().count() >= MIN_INDEXED_CHARS {
+            let phrase = phrase(query);
+            // Few matches: sort them. Many (a common word): walk all messages newest first
+            // and stop at the page's end, which comes soon when matches are dense.
+            let matches: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*) FROM message_search WHERE message_search MATCH ?1",
+                )?
+                .query_row(params![phrase], |r| r.get(0))?;
+            if matches == 0 {
+                return Ok(Vec::new());
+            }
+            let walk = if matches > WALK_ABOVE {
+                "INDEXED BY messages_by_time"
+            } else {
+                ""
+            };
             (
                 format!(
-                    "SELECT {columns} FROM messages m WHERE m.local_id IN
+                    "SELECT {columns} FROM messages m {walk} WHERE m.local_id IN
                        (SELECT rowid FROM message_search WHERE message_search MATCH ?1) {order}"
                 ),
-                phrase(query),
+                phrase,
             )
         } else {
             (
@@ -306,6 +325,31 @@ mod tests {
         assert_eq!(page(3), vec![4, 3, 2]);
         assert_eq!(page(6), vec![1]);
         assert!(page(9).is_empty());
+    }
+
+    #[test]
+    fn a_common_word_is_newest_first_whatever_the_storing_order() {
+        // More matches than WALK_ABOVE, stored out of time order (history arrives late).
+        let n = WALK_ABOVE + 100;
+        let batch: Vec<_> = (0..n)
+            .map(|i| {
+                let time = (i * 7919) % n; // a permutation of 0..n
+                text(&format!("u{i}"), "bob", time, &format!("常见的词 {time}"))
+            })
+            .collect();
+        let store = store_with(&batch);
+        let page = |offset| {
+            store
+                .search("常见的词", 5, offset)
+                .unwrap()
+                .iter()
+                .map(|h| h.sent_time)
+                .collect::<Vec<_>>()
+        };
+        let top = n - 1;
+        assert_eq!(page(0), (top - 4..=top).rev().collect::<Vec<_>>());
+        assert_eq!(page(5), (top - 9..=top - 5).rev().collect::<Vec<_>>());
+        assert_eq!(page(n as usize - 2), vec![1, 0]);
     }
 
     #[test]
