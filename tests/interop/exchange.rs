@@ -14,14 +14,11 @@ use rongchat_tests::{OracleReport, TestServer, http};
 use serde_json::{Value, json};
 
 use crate::fixtures::{
-    OURS, OurFiles, SDK, ensure_same_content, ensure_same_fields, our_json, our_sends,
-    parsed_as_its_type, register_music, sdk_sends,
+    CONNECT, DELIVERY, OURS, OurFiles, RUN_LIMIT, SDK, ensure_same_content, ensure_same_fields,
+    our_json, our_sends, parsed_as_its_type, register_music, sdk_sends,
 };
 
 /// Bounded waits: for a connect, for messages between the two, for the whole SDK run.
-const CONNECT: Duration = Duration::from_secs(20);
-const DELIVERY: Duration = Duration::from_secs(30);
-const RUN_LIMIT: Duration = Duration::from_secs(60);
 
 fn uids<'a>(messages: impl IntoIterator<Item = &'a Value>) -> BTreeSet<String> {
     messages

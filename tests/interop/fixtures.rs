@@ -1,13 +1,44 @@
 //! What each side sends, and the content fields that must survive the crossing.
 
 use std::path::Path;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use rongchat_client::{Message, Outgoing};
+use rongchat_client::{Client, Event, Message, Outgoing};
 use rongchat_proto::content::{Content, HqVoice};
-use rongchat_tests::OracleReport;
+use rongchat_tests::ours::connect_client;
+use rongchat_tests::{OracleReport, TestServer};
 use serde_json::{Value, json};
+
+/// How long our client may take to connect, a message to cross, an oracle run to end.
+pub const CONNECT: Duration = Duration::from_secs(20);
+pub const DELIVERY: Duration = Duration::from_secs(30);
+pub const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+/// A fresh server with our client connected to it as [`OURS`], and its events.
+pub struct Ours {
+    pub server: TestServer,
+    pub client: Client,
+    pub events: tokio::sync::broadcast::Receiver<Event>,
+    /// Our client's data dir; removed when dropped.
+    pub data: tempfile::TempDir,
+}
+
+impl Ours {
+    pub async fn connect() -> Self {
+        let server = TestServer::start().await;
+        let data = tempfile::tempdir().expect("temp dir");
+        let client = connect_client(&server, OURS, &data.path().join("ours"), CONNECT).await;
+        let (_, events) = client.subscribe().expect("subscribe");
+        Self {
+            server,
+            client,
+            events,
+            data,
+        }
+    }
+}
 
 /// The official SDK logs in as this user; our client as [`OURS`].
 pub const SDK: &str = "sdk";

@@ -3,7 +3,6 @@
 //! history, contents), then writes back and the SDK receives it in the group.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use rongchat_client::{Client, ClientConfig, ConversationId, Direction, Event, Outgoing};
 use rongchat_tests::TestServer;
@@ -11,13 +10,11 @@ use rongchat_tests::ours::{send_acked, wait_event};
 use serde_json::{Value, json};
 
 use crate::fixtures::{
-    OURS, SDK, SDK_TEXT, ensure_same_content, our_json, parsed_as_its_type, register_music,
+    CONNECT, DELIVERY, OURS, RUN_LIMIT, SDK, SDK_TEXT, ensure_same_content, our_json,
+    parsed_as_its_type, register_music,
 };
 
 const GROUP: &str = "mixed";
-const CONNECT: Duration = Duration::from_secs(20);
-const DELIVERY: Duration = Duration::from_secs(30);
-const RUN_LIMIT: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_client_catches_up_on_sdk_group_messages_and_answers() {

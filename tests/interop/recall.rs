@@ -2,26 +2,21 @@
 //! us and our store holds the notice, not the text; we recall what we sent and the SDK's
 //! history holds `RC:RcNtf`.
 
-use std::time::Duration;
-
 use rongchat_client::{ConversationId, Event, Outgoing};
 use rongchat_proto::content::object_name;
-use rongchat_tests::TestServer;
-use rongchat_tests::ours::{connect_client, next_received, send_acked, wait_event};
+use rongchat_tests::ours::{next_received, send_acked, wait_event};
 use serde_json::json;
 
-use crate::fixtures::{OURS, SDK};
-
-const CONNECT: Duration = Duration::from_secs(20);
-const DELIVERY: Duration = Duration::from_secs(30);
-const RUN_LIMIT: Duration = Duration::from_secs(60);
+use crate::fixtures::{DELIVERY, OURS, Ours, RUN_LIMIT, SDK};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recalls_cross_between_the_sdk_and_our_client() {
-    let server = TestServer::start().await;
-    let data = tempfile::tempdir().expect("temp dir");
-    let ours = connect_client(&server, OURS, &data.path().join("ours"), CONNECT).await;
-    let (_, mut events) = ours.subscribe().expect("subscribe");
+    let Ours {
+        server,
+        client: ours,
+        mut events,
+        data: _data,
+    } = Ours::connect().await;
     let to_ours = json!({ "$conversation": { "type": "private", "target": OURS } });
     let sdk = server.oracle(
         SDK,

@@ -2,25 +2,20 @@
 //! `sendTypingStatusMessage` reaches us as `Event::Typing` (and nothing is stored), and
 //! our `notify_typing` raises the SDK's `TYPING_STATUS` with our user in the list.
 
-use std::time::Duration;
-
 use rongchat_client::{ConversationId, Event};
-use rongchat_tests::TestServer;
-use rongchat_tests::ours::{connect_client, wait_event};
+use rongchat_tests::ours::wait_event;
 use serde_json::json;
 
-use crate::fixtures::{OURS, SDK};
-
-const CONNECT: Duration = Duration::from_secs(20);
-const DELIVERY: Duration = Duration::from_secs(30);
-const RUN_LIMIT: Duration = Duration::from_secs(60);
+use crate::fixtures::{DELIVERY, OURS, Ours, RUN_LIMIT, SDK};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typing_crosses_between_the_sdk_and_our_client() {
-    let server = TestServer::start().await;
-    let data = tempfile::tempdir().expect("temp dir");
-    let ours = connect_client(&server, OURS, &data.path().join("ours"), CONNECT).await;
-    let (_, mut events) = ours.subscribe().expect("subscribe");
+    let Ours {
+        server,
+        client: ours,
+        mut events,
+        data: _data,
+    } = Ours::connect().await;
     let to_ours = json!({ "$conversation": { "type": "private", "target": OURS } });
     let sdk = server.oracle(
         SDK,
