@@ -16,28 +16,19 @@ pub const CONNECT: Duration = Duration::from_secs(20);
 pub const DELIVERY: Duration = Duration::from_secs(30);
 pub const RUN_LIMIT: Duration = Duration::from_secs(60);
 
-/// A fresh server with our client connected to it as [`OURS`], and its events.
-pub struct Ours {
-    pub server: TestServer,
-    pub client: Client,
-    pub events: tokio::sync::broadcast::Receiver<Event>,
-    /// Our client's data dir; removed when dropped.
-    pub data: tempfile::TempDir,
-}
-
-impl Ours {
-    pub async fn connect() -> Self {
-        let server = TestServer::start().await;
-        let data = tempfile::tempdir().expect("temp dir");
-        let client = connect_client(&server, OURS, &data.path().join("ours"), CONNECT).await;
-        let (_, events) = client.subscribe().expect("subscribe");
-        Self {
-            server,
-            client,
-            events,
-            data,
-        }
-    }
+/// A fresh server with our client connected to it as [`OURS`], its events, and its data
+/// dir (removed when dropped).
+pub async fn connect_ours() -> (
+    TestServer,
+    Client,
+    tokio::sync::broadcast::Receiver<Event>,
+    tempfile::TempDir,
+) {
+    let server = TestServer::start().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let client = connect_client(&server, OURS, &data.path().join("ours"), CONNECT).await;
+    let (_, events) = client.subscribe().expect("subscribe");
+    (server, client, events, data)
 }
 
 /// The official SDK logs in as this user; our client as [`OURS`].

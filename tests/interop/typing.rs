@@ -6,16 +6,11 @@ use rongchat_client::{ConversationId, Event};
 use rongchat_tests::ours::wait_event;
 use serde_json::json;
 
-use crate::fixtures::{DELIVERY, OURS, Ours, RUN_LIMIT, SDK};
+use crate::fixtures::{DELIVERY, OURS, RUN_LIMIT, SDK, connect_ours};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typing_crosses_between_the_sdk_and_our_client() {
-    let Ours {
-        server,
-        client: ours,
-        mut events,
-        data: _data,
-    } = Ours::connect().await;
+    let (server, ours, mut events, _data) = connect_ours().await;
     let to_ours = json!({ "$conversation": { "type": "private", "target": OURS } });
     let sdk = server.oracle(
         SDK,

@@ -195,7 +195,6 @@ impl Peer {
         self.send(to, Outgoing::File(path)).await;
     }
 
-    /// Waits for a message from someone else that matches.
     /// Tells `to` that the peer types (the client throttles repeats).
     pub fn notify_typing(&self, to: &str) {
         self.client.notify_typing(&ConversationId::private(to));
@@ -206,11 +205,7 @@ impl Peer {
         let mut events = self.events.lock().await;
         let deadline = Instant::now() + WAIT;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let event = tokio::time::timeout(left, events.recv())
-                .await
-                .expect("timed out waiting for a typing report at the peer")
-                .expect("peer event stream");
+            let event = next_event(&mut events, deadline, "a typing report").await;
             if let Event::Typing {
                 user_id, typing: t, ..
             } = event
@@ -222,15 +217,12 @@ impl Peer {
         }
     }
 
+    /// Waits for a message from someone else that matches.
     pub async fn wait_for(&self, wanted: impl Fn(&Received) -> bool) -> Received {
         let mut events = self.events.lock().await;
         let deadline = Instant::now() + WAIT;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let event = tokio::time::timeout(left, events.recv())
-                .await
-                .expect("timed out waiting for a message at the peer")
-                .expect("peer event stream");
+            let event = next_event(&mut events, deadline, "a message").await;
             let Event::MessageReceived { message } = event else {
                 continue;
             };
@@ -268,4 +260,13 @@ impl Peer {
             eprintln!("peer: skipping {received:?}");
         }
     }
+}
+
+/// The peer's next event; panics naming `what` once `deadline` passes.
+async fn next_event(events: &mut Receiver<Event>, deadline: Instant, what: &str) -> Event {
+    let left = deadline.saturating_duration_since(Instant::now());
+    tokio::time::timeout(left, events.recv())
+        .await
+        .unwrap_or_else(|_| panic!("timed out waiting for {what} at the peer"))
+        .expect("peer event stream")
 }
