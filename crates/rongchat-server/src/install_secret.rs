@@ -71,11 +71,8 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(dir.path().join(SECRET_FILE))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
+            let file = fs::metadata(dir.path().join(SECRET_FILE)).unwrap();
+            assert_eq!(file.permissions().mode() & 0o777, 0o600, "owner-only");
         }
     }
 

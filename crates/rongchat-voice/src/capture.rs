@@ -10,7 +10,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use cpal::traits::{DeviceTrait, StreamTrait};
+use cpal::traits::DeviceTrait;
 use cpal::{FromSample, SizedSample};
 
 use crate::devices::{self, Direction};
@@ -273,41 +273,15 @@ fn open(
     // ~10 ms buffers give steady delivery through the ALSA pulse plugin; fall back to the
     // device's default buffer when it refuses a fixed size.
     config.buffer_size = cpal::BufferSize::Fixed((rate / 100).max(64));
-    let stream = build(
-        &device,
-        supported.sample_format(),
-        &config,
-        audio_tx.clone(),
-    )
-    .or_else(|_| {
+    let format = supported.sample_format();
+    let build = |config: &cpal::StreamConfig, tx: Sender<Msg>| {
+        crate::devices::with_sample_type!(format, "capture", build_typed(&device, config, tx))
+    };
+    let stream = build(&config, audio_tx.clone()).or_else(|_| {
         config.buffer_size = cpal::BufferSize::Default;
-        build(&device, supported.sample_format(), &config, audio_tx)
+        build(&config, audio_tx)
     })?;
-    stream
-        .play()
-        .map_err(|e| VoiceError::Device(e.to_string()))?;
-    Ok((stream, recorder))
-}
-
-fn build(
-    device: &cpal::Device,
-    format: cpal::SampleFormat,
-    config: &cpal::StreamConfig,
-    tx: Sender<Msg>,
-) -> Result<cpal::Stream> {
-    use cpal::SampleFormat as F;
-    match format {
-        F::I8 => build_typed::<i8>(device, config, tx),
-        F::I16 => build_typed::<i16>(device, config, tx),
-        F::I32 => build_typed::<i32>(device, config, tx),
-        F::U8 => build_typed::<u8>(device, config, tx),
-        F::U16 => build_typed::<u16>(device, config, tx),
-        F::F32 => build_typed::<f32>(device, config, tx),
-        F::F64 => build_typed::<f64>(device, config, tx),
-        other => Err(VoiceError::UnsupportedFormat(format!(
-            "capture format {other}"
-        ))),
-    }
+    Ok((crate::devices::play(stream)?, recorder))
 }
 
 fn build_typed<T>(

@@ -112,3 +112,34 @@ pub fn find(direction: Direction, wanted: Option<&str>) -> Result<cpal::Device> 
         .find(matches)
         .ok_or_else(|| VoiceError::DeviceNotFound(wanted.to_string()))
 }
+
+/// Starts a built stream.
+pub(crate) fn play(stream: cpal::Stream) -> crate::Result<cpal::Stream> {
+    use cpal::traits::StreamTrait;
+    stream
+        .play()
+        .map_err(|e| crate::VoiceError::Device(e.to_string()))?;
+    Ok(stream)
+}
+
+/// `$build::<T>(args)` with `T` the Rust sample type of a cpal `SampleFormat`; formats
+/// without one are an [`crate::VoiceError::UnsupportedFormat`] naming `$what`.
+macro_rules! with_sample_type {
+    ($format:expr, $what:literal, $build:ident($($arg:expr),* $(,)?)) => {{
+        use cpal::SampleFormat as F;
+        match $format {
+            F::I8 => $build::<i8>($($arg),*),
+            F::I16 => $build::<i16>($($arg),*),
+            F::I32 => $build::<i32>($($arg),*),
+            F::U8 => $build::<u8>($($arg),*),
+            F::U16 => $build::<u16>($($arg),*),
+            F::F32 => $build::<f32>($($arg),*),
+            F::F64 => $build::<f64>($($arg),*),
+            other => Err($crate::VoiceError::UnsupportedFormat(format!(
+                "{} format {other}",
+                $what
+            ))),
+        }
+    }};
+}
+pub(crate) use with_sample_type;

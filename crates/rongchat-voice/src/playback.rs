@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use cpal::traits::{DeviceTrait, StreamTrait};
+use cpal::traits::DeviceTrait;
 use cpal::{FromSample, Sample as _, SizedSample};
 
 use crate::amr::SAMPLE_RATE;
@@ -219,35 +219,15 @@ fn open(device: Option<&str>, pcm: &[i16]) -> Result<(cpal::Stream, Arc<Shared>,
     // pulse plugin does not underrun on a busy machine (10 ms did, with audible gaps).
     config.buffer_size = cpal::BufferSize::Fixed((rate / 20).max(256));
     let format = supported.sample_format();
-    let stream = build(&device, format, &config, shared.clone()).or_else(|_| {
+    let build = |config: &cpal::StreamConfig| {
+        let shared = shared.clone();
+        crate::devices::with_sample_type!(format, "output", build_typed(&device, config, shared))
+    };
+    let stream = build(&config).or_else(|_| {
         config.buffer_size = cpal::BufferSize::Default;
-        build(&device, format, &config, shared.clone())
+        build(&config)
     })?;
-    stream
-        .play()
-        .map_err(|e| VoiceError::Device(e.to_string()))?;
-    Ok((stream, shared, rate))
-}
-
-fn build(
-    device: &cpal::Device,
-    format: cpal::SampleFormat,
-    config: &cpal::StreamConfig,
-    shared: Arc<Shared>,
-) -> Result<cpal::Stream> {
-    use cpal::SampleFormat as F;
-    match format {
-        F::I8 => build_typed::<i8>(device, config, shared),
-        F::I16 => build_typed::<i16>(device, config, shared),
-        F::I32 => build_typed::<i32>(device, config, shared),
-        F::U8 => build_typed::<u8>(device, config, shared),
-        F::U16 => build_typed::<u16>(device, config, shared),
-        F::F32 => build_typed::<f32>(device, config, shared),
-        F::F64 => build_typed::<f64>(device, config, shared),
-        other => Err(VoiceError::UnsupportedFormat(format!(
-            "output format {other}"
-        ))),
-    }
+    Ok((crate::devices::play(stream)?, shared, rate))
 }
 
 fn build_typed<T>(
