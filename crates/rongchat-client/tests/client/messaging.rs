@@ -7,10 +7,7 @@ use rongchat_proto::content::{Content, HqVoice};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_message_type_goes_both_ways_with_uploads_and_downloads() {
-    let env = Env::start().await;
-    let alice = env.client("alice", "desk").await;
-    let bob = env.client("bob", "desk").await;
-    let (_, mut bob_events) = bob.subscribe().unwrap();
+    let (_env, alice, bob, mut bob_events) = alice_and_bob().await;
     let to_bob = ConversationId::private("bob");
     let files = tempfile::tempdir().unwrap();
 

@@ -7,10 +7,7 @@ use rongchat_proto::content::object_name;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recalled_text_becomes_the_notice_on_both_sides() {
-    let env = Env::start().await;
-    let alice = env.client("alice", "desk").await;
-    let bob = env.client("bob", "desk").await;
-    let (_, mut bob_events) = bob.subscribe().unwrap();
+    let (_env, alice, bob, mut bob_events) = alice_and_bob().await;
     let to_bob = ConversationId::private("bob");
     let from_alice = ConversationId::private("alice");
     let sent = send_acked(&alice, &to_bob, Outgoing::Text("a secret plan".into())).await;

@@ -7,10 +7,7 @@ use rongchat_client::{ConversationId, Event, Outgoing};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_received_message_becomes_searchable_and_a_recall_removes_it() {
-    let env = Env::start().await;
-    let alice = env.client("alice", "desk").await;
-    let bob = env.client("bob", "desk").await;
-    let (_, mut bob_events) = bob.subscribe().unwrap();
+    let (_env, alice, bob, mut bob_events) = alice_and_bob().await;
     let to_bob = ConversationId::private("bob");
     let from_alice = ConversationId::private("alice");
     send_acked(&alice, &to_bob, Outgoing::Text("先说点别的".into())).await;

@@ -74,6 +74,15 @@ impl Env {
     }
 }
 
+/// A server with alice and bob connected on their desks, and bob's events.
+pub async fn alice_and_bob() -> (Env, Client, Client, broadcast::Receiver<Event>) {
+    let env = Env::start().await;
+    let alice = env.client("alice", "desk").await;
+    let bob = env.client("bob", "desk").await;
+    let (_, bob_events) = bob.subscribe().unwrap();
+    (env, alice, bob, bob_events)
+}
+
 pub async fn connected(config: ClientConfig) -> Client {
     let client = Client::open(config).unwrap();
     client.connect_and_wait(TIMEOUT).await.unwrap();
