@@ -3,21 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { searchQuery, highlightParts, createSearchRunner } from '../js/searching.js';
 import { LABELS } from '../js/i18n.js';
+import { fakeTimers } from './fake-timers.js';
 
-/** A clock the test moves by hand. */
-function fakeTimers() {
-  let now = 0;
-  let next = 1;
-  const due = new Map();
-  return {
-    setTimeout(fn, ms) { const id = next++; due.set(id, { fn, at: now + ms }); return id; },
-    clearTimeout(id) { due.delete(id); },
-    advance(ms) {
-      now += ms;
-      for (const [id, { fn, at }] of [...due]) if (at <= now) { due.delete(id); fn(); }
-    },
-  };
-}
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -7,21 +7,8 @@ import { createDraftSaver } from '../js/drafts.js';
 import { chatIsSeen } from '../js/reading.js';
 import { sortConversations, convKey } from '../js/list.js';
 import { upsertMessage } from '../js/order.js';
+import { fakeTimers } from './fake-timers.js';
 
-/** A clock the test moves by hand. */
-function fakeTimers() {
-  let now = 0;
-  let next = 1;
-  const due = new Map();
-  return {
-    setTimeout(fn, ms) { const id = next++; due.set(id, { fn, at: now + ms }); return id; },
-    clearTimeout(id) { due.delete(id); },
-    advance(ms) {
-      now += ms;
-      for (const [id, { fn, at }] of [...due]) if (at <= now) { due.delete(id); fn(); }
-    },
-  };
-}
 
 test('list times: today, yesterday, weekday, date', () => {
   setLanguage('zh');
