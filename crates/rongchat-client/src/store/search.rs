@@ -10,7 +10,7 @@
 //! Queries: the user's text, trimmed, is one FTS5 phrase (quoted, inner quotes doubled), so
 //! FTS syntax in it is just text and it matches as a substring. The trigram index needs three
 //! characters; a shorter query (a two-character Chinese word is common) scans the indexed
-//! bodies with `instr` instead: still correct, linear in the number of messages.
+//! bodies with `instr` instead (the newest 2,000 messages first, then every body once).
 
 use super::{MESSAGE_COLUMNS, Store, message_from_row};
 use crate::error::Result;
@@ -23,6 +23,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub const MIN_INDEXED_CHARS: usize = 3;
 /// Above this many matches a search walks messages by time instead of sorting them.
 const WALK_ABOVE: i64 = 500;
+/// How many of the newest messages a short query looks at before scanning them all.
+const SHORT_RECENT: usize = 2000;
 /// Characters of context kept before the match in a snippet.
 const SNIPPET_BEFORE: usize = 16;
 /// Characters kept from the match on.
@@ -131,7 +133,7 @@ impl Store {
         let columns =
             "m.local_id, m.conv_type, m.target_id, m.sent_time, m.sender_id, m.object_name";
         let order = "ORDER BY m.sent_time DESC, m.local_id DESC LIMIT ?2 OFFSET ?3";
-        let (sql, arg) = if query.chars().count() >= MIN_INDEXED_CHARS {
+        let hits = if query.chars().count() >= MIN_INDEXED_CHARS {
             let phrase = phrase(query);
             // Few matches: sort them. Many (a common word): walk all messages newest first
             // and stop at the page's end, which comes soon when matches are dense.
@@ -149,23 +151,57 @@ impl Store {
             } else {
                 ""
             };
-            (
-                format!(
-                    "SELECT {columns} FROM messages m {walk} WHERE m.local_id IN
-                       (SELECT rowid FROM message_search WHERE message_search MATCH ?1) {order}"
-                ),
-                phrase,
-            )
+            let sql = format!(
+                "SELECT {columns} FROM messages m {walk} WHERE m.local_id IN
+                   (SELECT rowid FROM message_search WHERE message_search MATCH ?1) {order}"
+            );
+            self.hits(&sql, &phrase, limit, offset)?
         } else {
-            (
-                format!(
-                    "SELECT {columns} FROM messages m JOIN message_search s ON s.rowid = m.local_id
-                     WHERE instr(lower(s.body), lower(?1)) > 0 {order}"
-                ),
-                query.to_owned(),
-            )
+            // No index for 1 or 2 characters. First the newest messages only: when they
+            // fill the page it is the page (a common short word). Else one plain scan of
+            // every body, its matches sorted.
+            // SQLite's lower() folds ASCII only: a query without ASCII letters skips it.
+            let contains = if query.chars().any(|c| c.is_ascii_alphabetic()) {
+                "instr(lower(s.body), lower(?1)) > 0"
+            } else {
+                "instr(s.body, ?1) > 0"
+            };
+            // The scan reads FTS5's own content table (`<table>_content`, columns id, c0):
+            // a plain table, faster than scanning through the virtual table.
+            let scan = contains.replace("s.body", "s.c0");
+            let recent = format!(
+                "SELECT {columns} FROM
+                   (SELECT * FROM messages ORDER BY sent_time DESC, local_id DESC LIMIT {SHORT_RECENT}) m
+                 JOIN message_search s ON s.rowid = m.local_id
+                 WHERE {contains} {order}"
+            );
+            let hits = self.hits(&recent, query, limit, offset)?;
+            if hits.len() < limit {
+                let all = format!(
+                    "SELECT {columns} FROM messages m WHERE m.local_id IN
+                       (SELECT id FROM message_search_content s WHERE {scan})
+                     {order}"
+                );
+                self.hits(&all, query, limit, offset)?
+            } else {
+                hits
+            }
         };
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut body = self
+            .conn
+            .prepare_cached("SELECT body FROM message_search WHERE rowid = ?1")?;
+        hits.into_iter()
+            .map(|mut hit| {
+                let text: String = body.query_row(params![hit.local_id], |r| r.get(0))?;
+                hit.snippet = snippet(&text, query);
+                Ok(hit)
+            })
+            .collect()
+    }
+
+    /// One page of `sql`'s hits (`?1` = `arg`, `?2` limit, `?3` offset), without snippets.
+    fn hits(&self, sql: &str, arg: &str, limit: usize, offset: usize) -> Result<Vec<SearchHit>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let hits = stmt
             .query_map(
                 params![arg, limit as i64, offset.min(i64::MAX as usize) as i64],
@@ -184,16 +220,7 @@ impl Store {
                 },
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut body = self
-            .conn
-            .prepare_cached("SELECT body FROM message_search WHERE rowid = ?1")?;
-        hits.into_iter()
-            .map(|mut hit| {
-                let text: String = body.query_row(params![hit.local_id], |r| r.get(0))?;
-                hit.snippet = snippet(&text, query);
-                Ok(hit)
-            })
-            .collect()
+        Ok(hits)
     }
 
     /// The message `local_id` with up to `before` older and `after` newer messages of its
@@ -476,6 +503,37 @@ mod tests {
         assert_eq!(found(&store, "开"), vec![2, 1]);
         assert_eq!(found(&store, "OK"), vec![3]);
         assert_eq!(found(&store, " ok "), vec![3]);
+    }
+
+    #[test]
+    fn a_short_query_beyond_the_newest_messages_scans_them_all() {
+        let n = SHORT_RECENT as i64 + 50;
+        let batch: Vec<_> = (0..n)
+            .map(|i| {
+                let body = if i < 3 {
+                    format!("稀有 {i}")
+                } else {
+                    format!("常见 {i}")
+                };
+                text(&format!("u{i}"), "bob", i, &body)
+            })
+            .collect();
+        let store = store_with(&batch);
+        assert_eq!(found(&store, "稀有"), vec![2, 1, 0]);
+        let newest: Vec<_> = store
+            .search("常见", 3, 0)
+            .unwrap()
+            .iter()
+            .map(|h| h.sent_time)
+            .collect();
+        assert_eq!(newest, vec![n - 1, n - 2, n - 3]);
+        let deep: Vec<_> = store
+            .search("常见", 3, n as usize - 4)
+            .unwrap()
+            .iter()
+            .map(|h| h.sent_time)
+            .collect();
+        assert_eq!(deep, vec![3]);
     }
 
     #[test]
