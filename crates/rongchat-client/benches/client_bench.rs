@@ -2,9 +2,11 @@
 //! delivery round trip p50/p99, sustained throughput, and the local history page latency
 //! with 100,000 messages stored. Run: `cargo bench -p rongchat-client --bench client_bench`.
 
-use rongchat_client::model::Incoming;
+mod common;
+
+use common::{Fill, ms, percentile};
 use rongchat_client::store::Store;
-use rongchat_client::{Client, ClientConfig, ConversationId, Direction, Event, Outgoing};
+use rongchat_client::{Client, ClientConfig, ConversationId, Event, Outgoing};
 use rongchat_server::{Config, Server};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
@@ -130,30 +132,14 @@ fn history_page(stored: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("bench.sqlite3")).expect("store");
     let peers = ["bob", "carol", "dave", "erin"];
-    let batch_size = 1000;
-    let fill = Instant::now();
-    for batch in 0..stored / batch_size {
-        let messages: Vec<Incoming> = (0..batch_size)
-            .map(|i| {
-                let n = batch * batch_size + i;
-                let peer = peers[n % peers.len()];
-                Incoming {
-                    uid: Some(format!("UID-{n}")),
-                    conversation: ConversationId::private(peer),
-                    sender_id: peer.into(),
-                    direction: Direction::Receive,
-                    object_name: "RC:TxtMsg".into(),
-                    content: format!(r#"{{"content":"message number {n}"}}"#),
-                    sent_time: 1_700_000_000_000 + n as i64,
-                    client_unique_id: Some(n as i64),
-                    persisted: true,
-                    counted: true,
-                }
-            })
-            .collect();
-        store.apply_incoming(&messages, None).expect("insert");
-    }
-    let filled = fill.elapsed();
+    let filled = common::fill(&mut store, stored, 1, |n| {
+        let peer = peers[n % peers.len()];
+        Fill {
+            peer: peer.into(),
+            object_name: "RC:TxtMsg".into(),
+            content: format!(r#"{{"content":"message number {n}"}}"#),
+        }
+    });
     let bob = ConversationId::private("bob");
     let newest = store.history(&bob, None, 1).expect("history");
     let mut samples = Vec::new();
@@ -175,15 +161,4 @@ fn history_page(stored: usize) {
         ms(percentile(&samples, 50)),
         ms(percentile(&samples, 99))
     );
-}
-
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) * p / 100).min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

@@ -3,10 +3,11 @@
 //! of 20, newest first, with snippets) per kind of query, printed as p50/p99 lines.
 //! Run: `cargo bench -p rongchat-client --bench search_bench` (`-- --quick`: 10,000).
 
-use rongchat_client::model::Incoming;
+mod common;
+
+use common::{Fill, ms, percentile};
 use rongchat_client::store::Store;
-use rongchat_client::{ConversationId, Direction};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ZH: &[&str] = &[
     "我们",
@@ -133,33 +134,17 @@ fn main() {
     let mut store = Store::open(&dir.path().join("bench.sqlite3")).expect("store");
     let peers: Vec<String> = (0..40).map(|i| format!("user{i}")).collect();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let batch_size = 1000;
-    let fill = Instant::now();
-    for batch in 0..stored / batch_size {
-        let messages: Vec<Incoming> = (0..batch_size)
-            .map(|i| {
-                let n = batch * batch_size + i;
-                let peer = &peers[n % peers.len()];
-                let (object_name, content) = text(&mut rng, n);
-                Incoming {
-                    uid: Some(format!("UID-{n}")),
-                    conversation: ConversationId::private(peer.as_str()),
-                    sender_id: peer.clone(),
-                    direction: Direction::Receive,
-                    object_name,
-                    content,
-                    sent_time: 1_700_000_000_000 + n as i64 * 1000,
-                    client_unique_id: Some(n as i64),
-                    persisted: true,
-                    counted: true,
-                }
-            })
-            .collect();
-        store.apply_incoming(&messages, None).expect("insert");
-    }
+    let filled = common::fill(&mut store, stored, 1000, |n| {
+        let (object_name, content) = text(&mut rng, n);
+        Fill {
+            peer: peers[n % peers.len()].clone(),
+            object_name,
+            content,
+        }
+    });
     println!(
         "search: {stored} messages stored and indexed in {:.1} s",
-        fill.elapsed().as_secs_f64()
+        filled.as_secs_f64()
     );
     let queries = [
         ("rare Chinese word", "火锅店"),
@@ -201,15 +186,4 @@ fn main() {
         ms(percentile(&all, 50)),
         ms(percentile(&all, 99))
     );
-}
-
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) * p / 100).min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
