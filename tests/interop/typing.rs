@@ -12,15 +12,12 @@ use crate::fixtures::{DELIVERY, OURS, RUN_LIMIT, SDK, connect_ours};
 async fn typing_crosses_between_the_sdk_and_our_client() {
     let (server, ours, mut events, _data) = connect_ours().await;
     let to_ours = json!({ "$conversation": { "type": "private", "target": OURS } });
-    let sdk = server.oracle(
-        SDK,
-        SDK,
-        &json!({ "steps": [
-            { "op": "call", "fn": "sendTypingStatusMessage", "args": [to_ours, "RC:TxtMsg"] },
-            { "op": "waitEvent", "event": "TYPING_STATUS", "timeoutMs": 30000 },
-            { "op": "conversations" },
-        ]}),
-    );
+    let steps = json!({ "steps": [
+        { "op": "call", "fn": "sendTypingStatusMessage", "args": [to_ours, "RC:TxtMsg"] },
+        { "op": "waitEvent", "event": "TYPING_STATUS", "timeoutMs": 30000 },
+        { "op": "conversations" },
+    ]});
+    let sdk = server.oracle(SDK, SDK, &steps);
 
     // The SDK types: we see it, and it stops again once its report runs out.
     let with_sdk = ConversationId::private(SDK);

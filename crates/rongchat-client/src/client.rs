@@ -246,16 +246,10 @@ impl Client {
         self.inner.with_store(|s| s.search(query, limit, offset))
     }
 
-    /// The stored message `local_id` with up to `before` older and `after` newer messages
-    /// of its conversation, oldest first ("open in context"); `None` if not stored. Older
-    /// pages continue with [`Client::history`], newer ones with `around(newest, 0, n)`.
-    pub fn around(
-        &self,
-        local_id: i64,
-        before: usize,
-        after: usize,
-    ) -> Result<Option<Vec<Message>>> {
-        self.inner.with_store(|s| s.around(local_id, before, after))
+    /// "Open in context": [`crate::store::Store::around`] on this client's store (older
+    /// pages then come from [`Client::history`]).
+    pub fn around(&self, id: i64, older: usize, newer: usize) -> Result<Option<Vec<Message>>> {
+        self.inner.with_store(|s| s.around(id, older, newer))
     }
 
     /// A page of up to `count` messages older than `before` (a message of the previous
