@@ -18,8 +18,6 @@ use crate::fixtures::{
     our_json, our_sends, parsed_as_its_type, register_music, sdk_sends,
 };
 
-/// Bounded waits: for a connect, for messages between the two, for the whole SDK run.
-
 fn uids<'a>(messages: impl IntoIterator<Item = &'a Value>) -> BTreeSet<String> {
     messages
         .into_iter()
