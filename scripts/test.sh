@@ -22,6 +22,8 @@ timed "fmt" cargo fmt --all -- --check
 # The UI's pure functions (time formats, i18n, list order, drafts): Node's own runner.
 timed "ui unit tests" node --test ui/tests
 timed "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
-# Under a virtual X display: the app's E2E tests open real windows.
-timed "tests" xvfb-run -a cargo test --workspace --quiet
+# Under a virtual X display: the app's E2E tests open real windows. One test at a time:
+# the E2E windows share that display, and one that takes the focus from another changes
+# what the other may notify (a window in front gets no notification).
+timed "tests" xvfb-run -a cargo test --workspace --quiet -- --test-threads=1
 say "all tests passed"
