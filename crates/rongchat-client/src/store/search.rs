@@ -334,20 +334,19 @@ mod tests {
         assert!(hit.snippet.contains("天安门"), "{}", hit.snippet);
     }
 
+    /// The send times of a page of hits.
+    fn hit_times(store: &Store, query: &str, limit: usize, offset: usize) -> Vec<i64> {
+        let hits = store.search(query, limit, offset).unwrap();
+        hits.iter().map(|h| h.sent_time).collect()
+    }
+
     #[test]
     fn limit_and_offset_page_newest_first() {
         let batch: Vec<_> = (1..=7)
             .map(|i| text(&format!("u{i}"), "bob", i, &format!("第{i}条 会议纪要")))
             .collect();
         let store = store_with(&batch);
-        let page = |offset| {
-            store
-                .search("会议纪要", 3, offset)
-                .unwrap()
-                .iter()
-                .map(|h| h.sent_time)
-                .collect::<Vec<_>>()
-        };
+        let page = |offset| hit_times(&store, "会议纪要", 3, offset);
         assert_eq!(page(0), vec![7, 6, 5]);
         assert_eq!(page(3), vec![4, 3, 2]);
         assert_eq!(page(6), vec![1]);
@@ -365,14 +364,7 @@ mod tests {
             })
             .collect();
         let store = store_with(&batch);
-        let page = |offset| {
-            store
-                .search("常见的词", 5, offset)
-                .unwrap()
-                .iter()
-                .map(|h| h.sent_time)
-                .collect::<Vec<_>>()
-        };
+        let page = |offset| hit_times(&store, "常见的词", 5, offset);
         let top = n - 1;
         assert_eq!(page(0), (top - 4..=top).rev().collect::<Vec<_>>());
         assert_eq!(page(5), (top - 9..=top - 5).rev().collect::<Vec<_>>());
