@@ -14,6 +14,7 @@ use crate::navi::{self, Endpoint};
 use crate::session::{ConnectionStatus, SessionConfig};
 use crate::shared::Shared;
 use crate::store::outbox::NewOutgoing;
+use crate::store::receipts::{GroupReceipt, ReceiptState};
 use crate::store::{SearchHit, Store};
 use crate::sync;
 use crate::transfer::{self, CancelToken};
@@ -307,11 +308,58 @@ impl Client {
     /// now when connected, else on the next connect.
     pub async fn mark_read(&self, conversation: &ConversationId) -> Result<()> {
         let time = self.inner.with_store(|s| s.newest_time(conversation))?;
-        self.inner
-            .with_store(|s| s.mark_read_and_queue(conversation, time))?;
+        self.inner.with_store(|s| {
+            s.mark_read_and_queue(conversation, time)?;
+            // What was read owes the peer a receipt, or answers the group's requests.
+            s.queue_read_receipts(conversation, time)
+        })?;
         self.inner.emit_conversation(conversation)?;
         self.inner.command(Command::ReadsChanged);
         Ok(())
+    }
+
+    /// The read receipts of a conversation: how far the peer read (private), our group
+    /// messages that asked and who read them (group).
+    pub fn receipts(&self, conversation: &ConversationId) -> Result<ReceiptState> {
+        self.inner.with_store(|s| s.receipts_in(conversation))
+    }
+
+    /// Asks the group who read our sent `message` (an `RC:RRReqMsg`); once the server
+    /// acked it the message shows its readers ([`Event::GroupReceipt`] as they answer).
+    pub async fn request_receipt(&self, message: &Message) -> Result<GroupReceipt> {
+        let me = self.user_id().unwrap_or_default();
+        let uid = message.uid.clone().filter(|_| {
+            message.conversation.kind == crate::model::ConversationType::Group
+                && message.direction == crate::model::Direction::Send
+                && message.sender_id == me
+        });
+        let uid = uid.ok_or_else(|| {
+            Error::InvalidArgument("receipts are asked for one's own sent group messages".into())
+        })?;
+        let (topic, payload) = crate::engine::receipts::request(&uid, client_unique_id());
+        let group = message.conversation.target_id.clone();
+        let request = AppRequest {
+            target: Some(group.clone()),
+            ..AppRequest::publish(topic, payload)
+        };
+        self.inner.ask(request).await?;
+        let state = self.inner.with_store(|s| {
+            s.receipt_asked(&group, &uid, now_ms())?;
+            s.receipts_in(&message.conversation)
+        })?;
+        let receipt = state
+            .asked
+            .into_iter()
+            .find(|r| r.message_uid == uid)
+            .unwrap_or(GroupReceipt {
+                conversation: message.conversation.clone(),
+                message_uid: uid,
+                readers: Vec::new(),
+            });
+        self.inner.emit(Event::GroupReceipt {
+            receipt: receipt.clone(),
+        });
+        Ok(receipt)
     }
 
     /// Removes a conversation from the list, here and on the server (`delSessions`).

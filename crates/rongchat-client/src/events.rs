@@ -51,6 +51,20 @@ pub enum Event {
         /// the connection dropped.
         typing: bool,
     },
+    /// The peer of a private chat read our messages sent up to `read_time` (their
+    /// `RC:ReadNtf`; `engine/receipts.rs`).
+    ReadReceipt {
+        /// The private chat.
+        conversation: crate::model::ConversationId,
+        /// Our messages sent up to this time (ms) are read.
+        read_time: i64,
+    },
+    /// Who read one of our group messages that asked for receipts changed (or it just
+    /// asked): `receipt.readers` is the whole list.
+    GroupReceipt {
+        /// The message and its readers.
+        receipt: crate::store::receipts::GroupReceipt,
+    },
     /// The offline messages were caught up after a connect (the first finished pull).
     SyncFinished,
     /// Something failed in the background; also logged. Nothing acknowledged was lost;

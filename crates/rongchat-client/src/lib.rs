@@ -52,6 +52,7 @@ pub use model::{
     SendStatus,
 };
 pub use session::ConnectionStatus;
+pub use store::receipts::{GroupReceipt, ReceiptState};
 pub use transfer::CancelToken;
 
 pub use error::{Error, Result};

@@ -23,6 +23,7 @@ pub mod content;
 pub mod error;
 pub mod frame;
 pub mod pb;
+pub mod receipts;
 pub mod status;
 pub mod topic;
 pub mod vocab;

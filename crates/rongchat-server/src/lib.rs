@@ -45,6 +45,7 @@ pub mod hub;
 mod install_secret;
 mod login;
 mod navi;
+mod receipts;
 mod recall;
 mod reply;
 mod routing;

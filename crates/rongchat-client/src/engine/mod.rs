@@ -18,6 +18,7 @@
 
 pub mod pull;
 pub mod reads;
+pub mod receipts;
 pub mod requests;
 pub mod typing;
 pub mod uploads;
@@ -125,6 +126,8 @@ enum Waiter {
     Upload(i64, Ask),
     ReadTime(ConversationId, i64),
     ReadSync(ConversationId, i64),
+    /// A read receipt's PUBACK (`receipts`).
+    Receipt(crate::store::receipts::PendingReceipt),
     /// A status message's PUBACK: nothing to do.
     Status,
 }
@@ -152,6 +155,7 @@ pub struct Engine {
     upload_files: HashMap<i64, UploadFile>,
     reads: ReadSyncs,
     typing: Typing,
+    receipts: receipts::ReceiptSends,
     actions: VecDeque<Action>,
     /// Undecodable frames seen, for the log.
     undecodable: u64,
@@ -177,6 +181,7 @@ impl Engine {
             upload_files: HashMap::new(),
             reads: ReadSyncs::default(),
             typing: Typing::default(),
+            receipts: receipts::ReceiptSends::default(),
             actions: VecDeque::new(),
             undecodable: 0,
         }
@@ -397,6 +402,7 @@ impl Engine {
     /// A read state was queued.
     pub fn reads_changed(&mut self, now: Instant, store: &mut Store) {
         self.sync_reads(now, store);
+        self.send_receipts(now, store);
         self.drain(now, store);
     }
 
@@ -457,6 +463,7 @@ impl Engine {
                     self.pull.link_lost();
                     self.window.link_lost();
                     self.reads.link_lost();
+                    self.receipts.link_lost();
                     let dropped = self.typing.link_lost();
                     self.emit_typing(dropped);
                 }
@@ -473,6 +480,7 @@ impl Engine {
                 self.start_uploads(now, store);
                 self.pump_outbox(now, true, store);
                 self.sync_reads(now, store);
+                self.send_receipts(now, store);
             }
             SessionEvent::Reply { request, result } => match self.waiters.remove(&request) {
                 Some(waiter) => self.on_reply(now, waiter, result, store),
@@ -485,7 +493,7 @@ impl Engine {
                 Topic::PushMessage => self.on_push(now, &publish.payload, store),
                 other => tracing::debug!(topic = %other, "push ignored"),
             },
-            SessionEvent::Echo { publish, ack } => self.on_echo(&publish, &ack, store),
+            SessionEvent::Echo { publish, ack } => self.on_echo(now, &publish, &ack, store),
         }
     }
 
@@ -506,6 +514,7 @@ impl Engine {
             }),
             Waiter::Pull => self.on_pull(now, result, store),
             Waiter::Status => {}
+            Waiter::Receipt(receipt) => self.on_receipt_answer(now, receipt, result, store),
             Waiter::Publish(local_id) => self.on_publish_ack(now, local_id, result, store),
             Waiter::Upload(local_id, ask) => {
                 self.on_upload_answer(now, local_id, ask, result, store)
@@ -556,7 +565,7 @@ impl Engine {
 
     fn on_pull(&mut self, now: Instant, result: Result<Reply, RequestError>, store: &mut Store) {
         let outcome = match result {
-            Ok(Reply::Query { payload, .. }) => self.store_pull(&payload, store),
+            Ok(Reply::Query { payload, .. }) => self.store_pull(now, &payload, store),
             Ok(Reply::Publish(_)) => PullResult::Failed,
             Err(RequestError::Timeout) => PullResult::Timeout,
             Err(RequestError::Refused(status)) => {
@@ -573,7 +582,7 @@ impl Engine {
     }
 
     /// Stores one pulled page with its cursors (one transaction) and announces it.
-    fn store_pull(&mut self, payload: &[u8], store: &mut Store) -> PullResult {
+    fn store_pull(&mut self, now: Instant, payload: &[u8], store: &mut Store) -> PullResult {
         let reply = match sync::decode_pull(payload) {
             Ok(reply) => reply,
             Err(error) => {
@@ -599,6 +608,7 @@ impl Engine {
         for (conversation, time) in pulled.messages.iter().filter_map(sync::read_sync) {
             self.apply_read(&conversation, time, store);
         }
+        self.on_receipts(now, &pulled.messages, store);
         // A server that says "not finished" but sends nothing would make us spin.
         PullResult::Page {
             finished: pulled.finished || pulled.messages.is_empty(),
@@ -607,6 +617,7 @@ impl Engine {
 
     fn on_echo(
         &mut self,
+        now: Instant,
         publish: &Publish,
         ack: &rongchat_proto::frame::PubAckResult,
         store: &mut Store,
@@ -616,6 +627,7 @@ impl Engine {
             return;
         };
         let read = sync::read_sync(&incoming);
+        self.on_receipts(now, std::slice::from_ref(&incoming), store);
         match store.apply_incoming(&[incoming], None) {
             Ok(applied) => self.announce(applied, store),
             Err(error) => return self.store_failed("storing an echo", &error),

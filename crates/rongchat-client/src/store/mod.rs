@@ -7,6 +7,7 @@
 mod conversations;
 pub mod messages;
 pub mod outbox;
+pub mod receipts;
 pub mod search;
 
 pub use outbox::{OutboxEntry, OutboxStage};
@@ -22,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_read_syncs.sql"),
     include_str!("../../migrations/0003_search.sql"),
+    include_str!("../../migrations/0004_receipts.sql"),
 ];
 
 /// The three pull cursors of §8.

@@ -24,7 +24,10 @@ pub async fn publish(conn: &Connection, topic: &Topic, p: &Publish) -> Result<Se
         origin: Some(conn.id),
         notify_sender: false,
     };
-    let result = routing::deliver(&conn.shared, out, stored, &routing::Options::default()).await;
+    let result = match crate::receipts::options(&conn.shared, &out).await {
+        Ok(opts) => routing::deliver(&conn.shared, out, stored, &opts).await,
+        Err(refused) => Err(refused),
+    };
     result.map_err(|refused| {
         if let routing::Refused::Internal(e) = &refused {
             tracing::error!("publish failed: {e}");
