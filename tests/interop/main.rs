@@ -9,4 +9,5 @@ mod exchange;
 mod fixtures;
 mod group_offline;
 mod recall;
+mod receipts;
 mod typing;
