@@ -34,11 +34,11 @@ impl AppState {
     pub fn new(paths: Paths) -> Self {
         Self {
             settings: SettingsStore::new(paths.config.clone()),
+            audio: Audio::new(&paths.config),
             paths,
             status: Arc::new(Mutex::new(status::starting(SessionMode::Demo))),
             session: tokio::sync::RwLock::new(None),
             restarting: tokio::sync::Mutex::new(()),
-            audio: Audio::default(),
         }
     }
 
@@ -137,7 +137,10 @@ async fn sign_in<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     let parts = match mode {
         Mode::Demo => {
             on_status(status::starting(SessionMode::Demo));
-            demo_parts(state.paths()).await?
+            let parts = demo_parts(state.paths()).await?;
+            // The seed (first launch only) is history, not news.
+            crate::shell::notify::backlog_before(app, crate::clock::now_ms());
+            parts
         }
         Mode::Account(account) => {
             on_status(status::starting(SessionMode::Account));

@@ -8,6 +8,7 @@ use crate::models::ConvRef;
 use crate::settings::Language;
 use crate::state::AppState;
 use serde_json::Value;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Listener, Manager, Runtime};
@@ -45,11 +46,11 @@ pub struct Shown {
 }
 
 /// Whether a received message (DTO JSON) is one to notify about.
-pub fn wants(msg: &Value, muted: bool, window_in_front: bool, started_ms: i64) -> bool {
+pub fn wants(msg: &Value, muted: bool, window_in_front: bool, backlog_ms: i64) -> bool {
     msg["direction"] == "receive"
         && !muted
         && !window_in_front
-        && msg["sentTime"].as_i64().unwrap_or(0) >= started_ms - BACKLOG_SLACK_MS
+        && msg["sentTime"].as_i64().unwrap_or(0) >= backlog_ms - BACKLOG_SLACK_MS
 }
 
 /// The preview line of a message (DTO JSON).
@@ -120,11 +121,24 @@ struct Burst {
     last: Option<Instant>,
 }
 
-/// Managed state: when the app started, and the burst in progress.
+/// Managed state: where the backlog ends, and the burst in progress.
 #[derive(Debug)]
 struct Notifier {
-    started_ms: i64,
+    /// Messages sent before this (less the slack) are backlog: at first the app's start,
+    /// later the end of anything the app itself delivered to the user (the demo seed).
+    backlog_ms: AtomicI64,
     burst: Arc<Mutex<Burst>>,
+}
+
+/// Counts everything sent before `ms` as backlog. The demo world's first launch sends its
+/// seeded history through real clients after the app started; without this, that history
+/// would pop up as new messages whenever the window is not in front.
+pub fn backlog_before<R: Runtime>(app: &AppHandle<R>, ms: i64) {
+    if let Some(notifier) = app.try_state::<Notifier>() {
+        notifier
+            .backlog_ms
+            .fetch_max(ms + BACKLOG_SLACK_MS, Ordering::Relaxed);
+    }
 }
 
 fn window_in_front<R: Runtime>(app: &AppHandle<R>) -> bool {
@@ -146,7 +160,7 @@ fn language<R: Runtime>(app: &AppHandle<R>) -> Language {
 /// Shows notifications for received messages; activating one opens its chat in the page.
 pub fn follow<R: Runtime>(app: &AppHandle<R>) {
     app.manage(Notifier {
-        started_ms: crate::clock::now_ms(),
+        backlog_ms: AtomicI64::new(crate::clock::now_ms()),
         burst: Arc::default(),
     });
     let handle = app.clone();
@@ -191,7 +205,8 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
         _ => false,
     };
     let notifier = app.state::<Notifier>();
-    if !wants(&msg, muted, window_in_front(app), notifier.started_ms) {
+    let backlog_ms = notifier.backlog_ms.load(Ordering::Relaxed);
+    if !wants(&msg, muted, window_in_front(app), backlog_ms) {
         return;
     }
     let lang = language(app);

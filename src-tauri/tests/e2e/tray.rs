@@ -1,0 +1,130 @@
+//! The tray icon as a user meets it: a system tray on the display (trayer, an XEmbed tray;
+//! with no StatusNotifier host on the bus the app's indicator docks there), a right click
+//! on the app's icon opens its menu (screenshot artifact `tray-menu.png`), "打开 RongChat"
+//! brings the closed window back, and "退出" ends the app.
+
+use crate::dbus::Bus;
+use crate::harness::{App, LOG_FILTER, WAIT, artifacts_dir};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Stops the tray with the test, whatever happens.
+struct Tray(Child);
+
+impl Drop for Tray {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_tray() -> Tray {
+    // Bottom right, sized to its icons: clear of the app's window at the top left.
+    let args = "--edge bottom --align right --widthtype request --height 32 \
+                --SetDockType false --transparent false";
+    let child = Command::new("trayer")
+        .args(args.split_whitespace())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("trayer (scripts/packages/desktop.txt installs it)");
+    Tray(child)
+}
+
+/// Runs tray_click.py (Debian's python3, where python3-xlib is) and returns its stdout.
+fn tray_click(args: &[&str]) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/tray_click.py");
+    let out = Command::new("/usr/bin/python3")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 (with python3-xlib) for tray_click.py");
+    assert!(
+        out.status.success(),
+        "tray_click.py {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Right-clicks the icon and returns the open menu's geometry.
+fn open_menu() -> serde_json::Value {
+    let wait = WAIT.as_secs().to_string();
+    serde_json::from_str(tray_click(&["open", &wait]).trim()).expect("menu geometry")
+}
+
+/// The whole screen, cropped to `menu` and a margin, as target/artifacts/<name>.png.
+fn screenshot_menu(name: &str, menu: &serde_json::Value) {
+    let path = artifacts_dir().join(format!("{name}.png"));
+    let at = |k: &str| menu[k].as_i64().expect("a number");
+    let crop = format!(
+        "{}x{}+{}+{}",
+        at("width") + 80,
+        at("height") + 80,
+        (at("x") - 40).max(0),
+        (at("y") - 40).max(0)
+    );
+    let status = Command::new("import")
+        .args(["-window", "root", "-crop", &crop])
+        .arg(&path)
+        .status()
+        .expect("ImageMagick's import");
+    assert!(status.success(), "screenshot of the screen");
+}
+
+#[tokio::test]
+async fn tray_menu_opens_the_window_and_quits() {
+    let bus = Bus::start();
+    let _tray = start_tray();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().join("app-data");
+    let app = App::launch(&[
+        ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
+        ("DBUS_SESSION_BUS_ADDRESS", &bus.address),
+        LOG_FILTER,
+    ])
+    .await;
+    app.wait_js(
+        "the list after the catch-up",
+        "return window.__rongchat.state.listSynced === true;",
+    )
+    .await;
+    // The menu shows the count once the tray has it (the tooltip is set with it).
+    app.wait_badge("an unread total in the tray", |b| {
+        b["tray"].as_str().is_some_and(|t| t.contains("unread"))
+    })
+    .await;
+
+    // Closed to the tray, then opened again from the tray's menu.
+    app.close_window();
+    app.wait_badge("the window hidden", |b| b["windowVisible"] == false)
+        .await;
+    let menu = open_menu();
+    screenshot_menu("tray-menu", &menu);
+    // The first item is "打开 RongChat" (the count below it is not selectable).
+    tray_click(&["keys", "Down", "Return"]);
+    app.wait_badge("the window shown from the tray", |b| {
+        b["windowVisible"] == true
+    })
+    .await;
+
+    // "退出", the menu's last item, ends the app.
+    let pid = app.app_pid();
+    open_menu();
+    tray_click(&["keys", "Up", "Return"]);
+    let deadline = Instant::now() + WAIT;
+    while Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid) {
+        assert!(Instant::now() < deadline, "the app still runs after 退出");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await;
+}
+
+/// An ended process its parent has not reaped yet.
+fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| Some(s.rsplit_once(')')?.1.split_whitespace().next()? == "Z"))
+        .unwrap_or(true)
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""What the user does with the tray: clicks the app's icon in a system tray (trayer, an
+XEmbed tray, runs on the Xvfb display; the app's indicator falls back to an XEmbed icon when
+no StatusNotifier host is on the bus) and waits for the icon's menu to open.
+
+Usage:
+  tray_click.py open TIMEOUT_SECONDS   right-clicks the icon (the indicator's menu button),
+      prints the menu's geometry as JSON {"x","y","width","height"}; exits 1 when no icon
+      docked or no menu opened in time.
+  tray_click.py keys KEY...            types keys into the open menu (X keysym names, e.g.
+      Down Return), as the user choosing an item with the keyboard."""
+import json
+import sys
+import time
+
+from Xlib import X, display
+from Xlib.ext import xtest
+
+d = display.Display()
+root = d.screen().root
+
+
+def windows(w):
+    yield w
+    for child in w.query_tree().children:
+        yield from windows(child)
+
+
+def viewable(w):
+    try:
+        return w.get_attributes().map_state == X.IsViewable
+    except Exception:  # gone meanwhile
+        return False
+
+
+def tray_icon():
+    """The first docked icon: a viewable child window inside trayer's panel."""
+    for w in root.query_tree().children:
+        try:
+            wm_class = w.get_wm_class() or ()
+        except Exception:
+            continue
+        if "trayer" not in wm_class or not viewable(w):
+            continue
+        for child in list(windows(w))[1:]:
+            g = child.get_geometry()
+            if viewable(child) and 8 <= g.width <= 64 and 8 <= g.height <= 64:
+                return child
+    return None
+
+
+def popups():
+    """Viewable override-redirect top-level windows: menus."""
+    out = {}
+    for w in root.query_tree().children:
+        try:
+            if w.get_attributes().override_redirect and viewable(w):
+                g = w.get_geometry()
+                if g.width > 20 and g.height > 20:
+                    out[w.id] = w
+        except Exception:
+            continue
+    return out
+
+
+def wait(what):
+    while time.monotonic() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(0.1)
+    return None
+
+
+if sys.argv[1] == "keys":
+    from Xlib import XK
+
+    for name in sys.argv[2:]:
+        code = d.keysym_to_keycode(XK.string_to_keysym(name))
+        xtest.fake_input(d, X.KeyPress, code)
+        xtest.fake_input(d, X.KeyRelease, code)
+        d.sync()
+        time.sleep(0.05)  # a person's pace: GTK handles each key before the next
+    sys.exit(0)
+
+deadline = time.monotonic() + float(sys.argv[2])
+icon = wait(tray_icon)
+if icon is None:
+    print("no icon docked in the tray", file=sys.stderr)
+    sys.exit(1)
+before = set(popups())
+g = icon.get_geometry()
+# The icon's centre on the screen.
+at = root.translate_coords(icon, g.width // 2, g.height // 2)
+x, y = at.x, at.y
+xtest.fake_input(d, X.MotionNotify, x=x, y=y)
+xtest.fake_input(d, X.ButtonPress, 3)
+xtest.fake_input(d, X.ButtonRelease, 3)
+d.sync()
+menu = wait(lambda: [w for i, w in popups().items() if i not in before])
+if not menu:
+    print("clicking the icon opened no menu", file=sys.stderr)
+    sys.exit(1)
+w = menu[0]
+mg = w.get_geometry()
+pos = root.translate_coords(w, 0, 0)
+print(json.dumps({"x": pos.x, "y": pos.y, "width": mg.width, "height": mg.height}))
