@@ -33,6 +33,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = decode_checked::<pb::BotInput>(data);
     let _ = decode_checked::<pb::BotOutput>(data);
     let _ = decode_checked::<pb::ReportSdkInput>(data);
+    let _ = decode_checked::<pb::DeleteMsgInput>(data);
+    let _ = decode_checked::<pb::CleanHisMsgInput>(data);
     if let Ok(text) = std::str::from_utf8(data) {
         for name in [
             object_name::TEXT,
@@ -44,10 +46,14 @@ fuzz_target!(|data: &[u8]| {
             object_name::SYNC_READ_STATUS,
             object_name::READ_RECEIPT,
             object_name::RECALL,
+            object_name::REFERENCE,
             "app:unknown",
         ] {
             let content = Content::parse_lenient(name, text);
             let _ = content.to_json();
+            if let Content::Reference(reply) = &content {
+                let _ = reply.quoted_text();
+            }
         }
     }
 });

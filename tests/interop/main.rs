@@ -5,6 +5,7 @@
 //! agree; a client that was offline catches up on the SDK's group messages. Synchronised
 //! by events (ours) and the SDK's own waits, never by sleeps.
 
+mod actions;
 mod exchange;
 mod fixtures;
 mod group_offline;

@@ -41,7 +41,7 @@ impl Drop for ShutdownGuard {
 /// The client. Clone freely; dropping the last clone stops its background task.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: Arc<Shared>,
+    pub(crate) inner: Arc<Shared>,
     _guard: Arc<ShutdownGuard>,
 }
 

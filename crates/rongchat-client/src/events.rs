@@ -51,6 +51,13 @@ pub enum Event {
         /// the connection dropped.
         typing: bool,
     },
+    /// Messages were deleted here (one by one, or a cleared history).
+    MessagesRemoved {
+        /// Their conversation.
+        conversation: crate::model::ConversationId,
+        /// Their local ids.
+        local_ids: Vec<i64>,
+    },
     /// The peer of a private chat read our messages sent up to `read_time` (their
     /// `RC:ReadNtf`; `engine/receipts.rs`).
     ReadReceipt {

@@ -26,6 +26,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod actions;
 mod client;
 mod command;
 pub mod compose;
@@ -44,6 +45,7 @@ pub mod store;
 pub mod sync;
 pub mod transfer;
 
+pub use actions::DeleteScope;
 pub use client::{Client, ClientConfig};
 pub use compose::Outgoing;
 pub use events::{Event, ProblemKind, Snapshot};

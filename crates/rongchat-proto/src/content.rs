@@ -35,6 +35,8 @@ pub mod object_name {
     pub const RECALL_NOTICE: &str = "RC:RcNtf";
     /// Typing status: a status message (relayed to online devices, never stored).
     pub const TYPING: &str = "RC:TypSts";
+    /// A reply quoting an earlier message (text only).
+    pub const REFERENCE: &str = "RC:ReferenceMsg";
 }
 
 /// Why a content could not be parsed.
@@ -332,6 +334,66 @@ pub struct RecallNotice {
     pub extra: Option<Value>,
 }
 
+/// `RC:ReferenceMsg`: a text reply quoting an earlier message. The SDK's fields are
+/// `referMsgUserId`, `referMsg` (the quoted message's content object), `referMsgUid`,
+/// `content` (the reply's text) and `objName` (the quoted message's object name).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reference {
+    /// The reply's own text.
+    #[serde(default, deserialize_with = "lenient_string_or_empty")]
+    pub content: String,
+    /// Who sent the quoted message.
+    #[serde(default, deserialize_with = "lenient_string_or_empty")]
+    pub refer_msg_user_id: String,
+    /// The quoted message's uid.
+    #[serde(default, deserialize_with = "lenient_string_or_empty")]
+    pub refer_msg_uid: String,
+    /// The quoted message's content, as its sender's object (kept as given).
+    #[serde(default)]
+    pub refer_msg: Value,
+    /// The quoted message's object name.
+    #[serde(default, deserialize_with = "lenient_string_or_empty")]
+    pub obj_name: String,
+    /// The SDK's `ReferenceMessageStatus` (only in its refresh callbacks).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u64"
+    )]
+    pub refer_msg_status: Option<u64>,
+    /// Common fields.
+    #[serde(flatten)]
+    pub common: Common,
+}
+
+impl Reference {
+    /// The quoted message's content parsed by its object name (`referMsg` may also arrive
+    /// as a JSON string); `None` when it is neither an object nor JSON text.
+    pub fn quoted(&self) -> Option<Content> {
+        let json = match &self.refer_msg {
+            Value::Object(_) => self.refer_msg.to_string(),
+            Value::String(text) if text.trim_start().starts_with('{') => text.clone(),
+            _ => return None,
+        };
+        let name = if self.obj_name.is_empty() {
+            object_name::TEXT
+        } else {
+            &self.obj_name
+        };
+        Some(Content::parse_lenient(name, &json))
+    }
+
+    /// The quoted text when the quoted message is a text (or a reply); `None` otherwise.
+    pub fn quoted_text(&self) -> Option<String> {
+        match self.quoted()? {
+            Content::Text(t) => Some(t.content),
+            Content::Reference(r) => Some(r.content),
+            _ => None,
+        }
+    }
+}
+
 /// A message content, by object name.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -356,6 +418,8 @@ pub enum Content {
     Recall(Recall),
     /// `RC:RcNtf`.
     RecallNotice(RecallNotice),
+    /// `RC:ReferenceMsg`.
+    Reference(Reference),
     /// Any other object name, with its raw JSON kept (a string when it was not JSON).
     Unknown {
         /// The object name.
@@ -409,6 +473,7 @@ impl Content {
             on::READ_RECEIPT => Self::ReadReceipt(serde_json::from_str(json).map_err(err)?),
             on::RECALL => Self::Recall(serde_json::from_str(json).map_err(err)?),
             on::RECALL_NOTICE => Self::RecallNotice(serde_json::from_str(json).map_err(err)?),
+            on::REFERENCE => Self::Reference(serde_json::from_str(json).map_err(err)?),
             other => Self::Unknown {
                 object_name: other.to_owned(),
                 raw: serde_json::from_str(json).unwrap_or_else(|_| Value::String(json.to_owned())),
@@ -439,6 +504,7 @@ impl Content {
             Self::ReadReceipt(_) => on::READ_RECEIPT,
             Self::Recall(_) => on::RECALL,
             Self::RecallNotice(_) => on::RECALL_NOTICE,
+            Self::Reference(_) => on::REFERENCE,
             Self::Unknown { object_name, .. } => object_name,
         }
     }
@@ -456,6 +522,7 @@ impl Content {
             Self::ReadReceipt(c) => serde_json::to_value(c),
             Self::Recall(c) => serde_json::to_value(c),
             Self::RecallNotice(c) => serde_json::to_value(c),
+            Self::Reference(c) => serde_json::to_value(c),
             Self::Unknown {
                 raw: Value::String(s),
                 ..
@@ -616,6 +683,54 @@ mod tests {
             Content::parse_lenient("RC:RcCmd", "[1,"),
             Content::Unknown { .. }
         ));
+    }
+
+    #[test]
+    fn reference_as_the_sdk_sends_it() {
+        // The SDK's ReferenceMessage: the quoted message's content object in referMsg.
+        let json = r#"{"referMsgUserId":"u2","referMsg":{"content":"原文 quoted"},
+            "referMsgUid":"BQ3G-0000-0007","content":"回复 reply","objName":"RC:TxtMsg",
+            "mentionedInfo":{"type":2,"userIdList":["u2"]}}"#;
+        let c = Content::parse("RC:ReferenceMsg", json).unwrap();
+        let Content::Reference(r) = &c else {
+            panic!("not a reference")
+        };
+        assert_eq!(r.content, "回复 reply");
+        assert_eq!(
+            (r.refer_msg_user_id.as_str(), r.refer_msg_uid.as_str()),
+            ("u2", "BQ3G-0000-0007")
+        );
+        assert_eq!(r.quoted_text().as_deref(), Some("原文 quoted"));
+        assert!(r.common.mentioned_info.is_some());
+        let p = c.persistence();
+        assert!(p.persisted && p.counted);
+        let back: Value = serde_json::from_str(&c.to_json()).unwrap();
+        assert_eq!(back["referMsg"]["content"], "原文 quoted");
+        assert_eq!(back["objName"], "RC:TxtMsg");
+        assert_eq!(Content::parse("RC:ReferenceMsg", &c.to_json()).unwrap(), c);
+    }
+
+    #[test]
+    fn reference_is_lenient() {
+        // referMsg as JSON text, a quoted file, nothing quoted, fields of the wrong type.
+        let as_text = r#"{"content":"r","referMsg":"{\"content\":\"q\"}","objName":"RC:TxtMsg"}"#;
+        let Content::Reference(r) = Content::parse("RC:ReferenceMsg", as_text).unwrap() else {
+            panic!("not a reference")
+        };
+        assert_eq!(r.quoted_text().as_deref(), Some("q"));
+        let file = r#"{"content":"r","referMsg":{"name":"a.zip","size":3},"objName":"RC:FileMsg"}"#;
+        let Content::Reference(r) = Content::parse("RC:ReferenceMsg", file).unwrap() else {
+            panic!("not a reference")
+        };
+        assert!(matches!(r.quoted(), Some(Content::File(_))));
+        assert_eq!(r.quoted_text(), None);
+        let Content::Reference(r) =
+            Content::parse("RC:ReferenceMsg", r#"{"content":5,"referMsgUserId":null}"#).unwrap()
+        else {
+            panic!("not a reference")
+        };
+        assert_eq!((r.content.as_str(), r.quoted()), ("5", None));
+        assert!(Content::parse("RC:ReferenceMsg", "[1]").is_err());
     }
 
     #[test]

@@ -60,6 +60,8 @@ required! {
     BotInput => [],
     BotOutput => [],
     ReportSdkInput => [1],
+    DeleteMsgInput => [],
+    CleanHisMsgInput => [1, 2],
 }
 
 /// Decodes `bytes` as `M` and checks that every top-level required field was present.

@@ -62,6 +62,12 @@ pub enum Topic {
     Bots,
     /// `reportsdk`: SDK report (ReportSDKInput -> empty).
     ReportSdk,
+    /// `delMsg`: delete messages from this user's history (DeleteMsgInput -> empty).
+    DeleteMessages,
+    /// `cleanPMsg`: clear a private conversation's history up to a time (CleanHisMsgInput).
+    ClearPrivateHistory,
+    /// `cleanGMsg`: the same for a group.
+    ClearGroupHistory,
     /// Any other name, kept as sent.
     Other(String),
 }
@@ -110,6 +116,9 @@ const NAMES: &[(&str, Topic)] = &[
     ("pullModifyMsg", Topic::ModifiedMessages),
     ("qAppBot", Topic::Bots),
     ("reportsdk", Topic::ReportSdk),
+    ("delMsg", Topic::DeleteMessages),
+    ("cleanPMsg", Topic::ClearPrivateHistory),
+    ("cleanGMsg", Topic::ClearGroupHistory),
 ];
 
 impl Topic {

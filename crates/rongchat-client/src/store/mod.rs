@@ -5,6 +5,7 @@
 //! migrating fails with [`Error::StoreOpen`]; later query failures are [`Error::Store`].
 
 mod conversations;
+mod erase;
 pub mod messages;
 pub mod outbox;
 pub mod receipts;

@@ -51,6 +51,8 @@ pub struct SearchHit {
 pub fn searchable_text(object_name: &str, content: &str) -> Option<String> {
     let text = match Content::parse(object_name, content).ok()? {
         Content::Text(text) => text.content,
+        // The SDK's searchProps for a reply: its own text, not the quote.
+        Content::Reference(reply) => reply.content,
         Content::File(file) => file.name,
         Content::Music(music) => format!("{} {}", music.name, music.author),
         _ => return None,

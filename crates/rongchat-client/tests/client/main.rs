@@ -1,5 +1,6 @@
 //! The client against the real local server, over real sockets.
 
+mod actions;
 mod cli;
 mod connection;
 mod faults;

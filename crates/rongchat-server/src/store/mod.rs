@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod conversations;
+pub mod erase;
 pub mod files;
 pub mod groups;
 pub mod messages;

@@ -3,6 +3,7 @@
 
 mod connect_queries;
 mod conversations;
+mod erase;
 mod history;
 mod messages;
 mod recall;
@@ -56,6 +57,9 @@ async fn dispatch(conn: &mut Connection, topic: &Topic, p: &[u8]) -> Reply {
         Topic::Conversations | Topic::ConversationsOld => conversations::list(conn, p).await,
         Topic::ReadTime => conversations::mark_read(conn, p).await,
         Topic::DeleteConversations => conversations::delete(conn, p).await,
+        Topic::DeleteMessages => erase::delete(conn, p).await,
+        Topic::ClearPrivateHistory => erase::clear(conn, ConversationType::Private, p).await,
+        Topic::ClearGroupHistory => erase::clear(conn, ConversationType::Group, p).await,
         Topic::UploadToken => upload::token(conn, p),
         Topic::DownloadUrl | Topic::OtherDownloadUrl(_) => upload::download_url(conn, p),
         _ => Err(AckStatus::ParameterInvalid),
