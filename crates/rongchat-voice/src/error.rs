@@ -34,6 +34,13 @@ pub enum VoiceError {
         /// The 4-bit frame type found.
         frame_type: u8,
     },
+    /// Not audio this crate plays: neither AMR-NB nor AAC (ADTS, MP4/M4A) nor MP3.
+    #[error("not a supported audio file (AMR-NB, AAC or MP3)")]
+    NotAudio,
+    /// An AAC or MP3 file whose stream is broken (damaged, cut before any audio, or the
+    /// decoder library gave up on it).
+    #[error("broken audio file: {0}")]
+    Decode(String),
     /// The clip is longer than anything this crate will decode or send.
     #[error("clip too long: {secs} s (the limit is {limit_secs} s)")]
     TooLong {

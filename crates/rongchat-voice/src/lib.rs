@@ -33,6 +33,7 @@
 pub mod amr;
 pub mod capture;
 pub mod codec;
+pub mod decode;
 pub mod devices;
 pub mod error;
 #[cfg(all(unix, feature = "headless-pulse"))]
@@ -42,14 +43,16 @@ pub mod playback;
 
 pub mod recorder;
 pub mod resample;
+pub mod stretch;
 pub mod wav;
 
 pub use amr::{ClipInfo, Mode, info, recover};
 pub use capture::{RecordOptions, RecordingEvent, RecordingHandle, start_recording};
 pub use codec::{Decoder, Encoder, decode_amr, encode_pcm};
+pub use decode::{Format, Pcm, decode, sniff};
 pub use error::{Result, VoiceError};
 pub use level::Level;
-pub use playback::{Player, PlayerEvent};
+pub use playback::{Player, PlayerEvent, Speed};
 
 pub use recorder::{Clip, Limits, Recorder, RecorderState, encode_interleaved};
 pub use wav::amr_to_wav;

@@ -1,5 +1,7 @@
-//! Playing a received clip: decode AMR-NB to PCM, resample to the output device's own
-//! rate, and play through cpal, one clip at a time, with position and end events.
+//! Playing a received clip: decode it (AMR-NB, AAC or MP3, see [`crate::decode`]) to PCM,
+//! compress it in time for 1.5x or 2x ([`crate::stretch`], the pitch stays), resample to the
+//! output device's own rate, and play through cpal, one clip at a time, with position and
+//! end events. Positions and durations are in clip time, whatever the speed.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,11 +12,11 @@ use std::time::Duration;
 use cpal::traits::DeviceTrait;
 use cpal::{FromSample, Sample as _, SizedSample};
 
-use crate::amr::SAMPLE_RATE;
-use crate::codec::decode_amr;
+use crate::decode::{Pcm, decode};
 use crate::devices::{self, Direction};
 use crate::error::{Result, VoiceError};
-use crate::resample::{from_i16, resample_all};
+use crate::resample::resample_all;
+use crate::stretch::stretch;
 
 /// How often a position event is sent.
 const POSITION_INTERVAL: Duration = Duration::from_millis(50);
@@ -43,6 +45,53 @@ pub enum PlayerEvent {
     DeviceLost(String),
 }
 
+/// How fast a clip plays (the pitch stays at every speed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Speed {
+    /// As recorded.
+    #[default]
+    Normal,
+    /// 1.5x.
+    OneAndAHalf,
+    /// 2x.
+    Double,
+}
+
+impl Speed {
+    /// Every speed, slowest first.
+    pub const ALL: [Speed; 3] = [Speed::Normal, Speed::OneAndAHalf, Speed::Double];
+
+    /// The factor: clip seconds per played second.
+    pub fn factor(self) -> f64 {
+        match self {
+            Self::Normal => 1.0,
+            Self::OneAndAHalf => 1.5,
+            Self::Double => 2.0,
+        }
+    }
+
+    /// The speed with this factor (1, 1.5 or 2), if it is one.
+    pub fn from_factor(factor: f64) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| (s.factor() - factor).abs() < 1e-6)
+    }
+}
+
+impl std::str::FromStr for Speed {
+    type Err = VoiceError;
+
+    /// `1`, `1.5` or `2` (an `x` after the number is allowed).
+    fn from_str(s: &str) -> Result<Self> {
+        s.trim()
+            .trim_end_matches(['x', 'X'])
+            .parse::<f64>()
+            .ok()
+            .and_then(Self::from_factor)
+            .ok_or_else(|| VoiceError::UnsupportedFormat(format!("speed {s:?} (1, 1.5 or 2)")))
+    }
+}
+
 struct Playing {
     stop: Sender<()>,
     worker: JoinHandle<()>,
@@ -51,6 +100,7 @@ struct Playing {
 /// Plays one clip at a time: a new `play` stops the previous clip first.
 pub struct Player {
     device: Option<String>,
+    speed: Speed,
     current: Option<Playing>,
 }
 
@@ -58,6 +108,7 @@ impl std::fmt::Debug for Player {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Player")
             .field("device", &self.device)
+            .field("speed", &self.speed)
             .field("playing", &self.is_playing())
             .finish()
     }
@@ -74,20 +125,48 @@ impl Player {
     pub fn new(device: Option<&str>) -> Self {
         Self {
             device: device.map(str::to_string),
+            speed: Speed::Normal,
             current: None,
         }
     }
 
-    /// Decodes `amr` and starts playing it; returns the clip's length. Events arrive on
-    /// `on_event` from a worker thread, ending with `Ended`, `Stopped` or `DeviceLost`.
+    /// The speed of the clips played from now on.
+    pub fn set_speed(&mut self, speed: Speed) {
+        self.speed = speed;
+    }
+
+    /// The speed clips play at.
+    pub fn speed(&self) -> Speed {
+        self.speed
+    }
+
+    /// Decodes `audio` (AMR-NB, AAC in ADTS or MP4, MP3) and starts playing it at the
+    /// player's speed; returns the clip's length. Events arrive on `on_event` from a worker
+    /// thread, ending with `Ended`, `Stopped` or `DeviceLost`. A file that does not decode
+    /// is refused before any device is touched.
     pub fn play(
         &mut self,
-        amr: &[u8],
+        audio: &[u8],
         on_event: impl FnMut(PlayerEvent) + Send + 'static,
     ) -> Result<Duration> {
-        let pcm = decode_amr(amr)?;
+        let pcm = decode(audio)?;
+        self.play_pcm(pcm, on_event)
+    }
+
+    /// Plays decoded audio, as [`Player::play`] does.
+    pub fn play_pcm(
+        &mut self,
+        pcm: Pcm,
+        on_event: impl FnMut(PlayerEvent) + Send + 'static,
+    ) -> Result<Duration> {
+        if pcm.rate == 0 {
+            return Err(VoiceError::UnsupportedFormat(
+                "a sample rate of 0 Hz".into(),
+            ));
+        }
         self.stop();
-        let duration = Duration::from_secs_f64(pcm.len() as f64 / f64::from(SAMPLE_RATE));
+        let duration = pcm.duration();
+        let speed = self.speed.factor();
         let (stop, stop_rx) = mpsc::channel();
         let (ready_tx, ready_rx) = mpsc::sync_channel(1);
         let device = self.device.clone();
@@ -95,7 +174,7 @@ impl Player {
             .name("voice-playback".into())
             .spawn(move || {
                 let mut on_event = on_event;
-                let opened = open(device.as_deref(), &pcm);
+                let opened = open(device.as_deref(), &pcm, speed);
                 let (stream, shared, rate) = match opened {
                     Ok(opened) => {
                         let _ = ready_tx.send(Ok(()));
@@ -107,7 +186,7 @@ impl Player {
                     }
                 };
                 on_event(PlayerEvent::Started { duration });
-                let end = run(&stop_rx, &shared, rate, &mut on_event);
+                let end = run(&stop_rx, &shared, f64::from(rate) / speed, &mut on_event);
                 drop(stream);
                 on_event(end);
             })
@@ -159,10 +238,12 @@ struct Shared {
     error: std::sync::Mutex<Option<String>>,
 }
 
+/// Plays until the end, a stop or a stalled device; positions are device samples over
+/// `samples_per_clip_second` (the device rate divided by the speed).
 fn run(
     stop: &mpsc::Receiver<()>,
     shared: &Shared,
-    rate: u32,
+    samples_per_clip_second: f64,
     on_event: &mut impl FnMut(PlayerEvent),
 ) -> PlayerEvent {
     let mut drained = Duration::ZERO;
@@ -178,7 +259,7 @@ fn run(
             .load(Ordering::Relaxed)
             .min(shared.samples.len());
         on_event(PlayerEvent::Position(Duration::from_secs_f64(
-            played as f64 / f64::from(rate),
+            played as f64 / samples_per_clip_second,
         )));
         if played >= shared.samples.len() {
             drained += POSITION_INTERVAL;
@@ -202,15 +283,15 @@ fn run(
     }
 }
 
-fn open(device: Option<&str>, pcm: &[i16]) -> Result<(cpal::Stream, Arc<Shared>, u32)> {
+fn open(device: Option<&str>, pcm: &Pcm, speed: f64) -> Result<(cpal::Stream, Arc<Shared>, u32)> {
     let device = devices::find(Direction::Output, device)?;
     let supported = device
         .default_output_config()
         .map_err(|e| VoiceError::Device(e.to_string()))?;
     let rate = supported.sample_rate();
-    let mono: Vec<f32> = pcm.iter().map(|&s| from_i16(s)).collect();
+    // Stretch before resampling: at the clip's own rate (8 kHz for AMR) it costs least.
     let shared = Arc::new(Shared {
-        samples: resample_all(&mono, SAMPLE_RATE, rate)?,
+        samples: resample_all(&stretch(&pcm.samples, pcm.rate, speed), pcm.rate, rate)?,
         position: AtomicUsize::new(0),
         error: std::sync::Mutex::new(None),
     });

@@ -1,4 +1,5 @@
-//! `rongchat-voice`: record, play, convert and inspect AMR-NB voice clips.
+//! `rongchat-voice`: record, play, convert and inspect AMR-NB voice clips; play and decode
+//! AAC and MP3 too.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,18 +10,18 @@ use std::time::Duration;
 
 use rongchat_voice::capture::{RecordOptions, start_recording_with};
 use rongchat_voice::devices::{self, Direction};
+use rongchat_voice::resample::to_i16;
 use rongchat_voice::{
-    Limits, Player, PlayerEvent, RecordingEvent, VoiceError, amr, amr_to_wav, encode_interleaved,
-    wav,
+    Limits, Player, PlayerEvent, RecordingEvent, VoiceError, amr, encode_interleaved, wav,
 };
 
 const USAGE: &str = "usage: rongchat-voice <command>
   devices                                     list input and output devices
   record OUT.amr [--seconds N] [--device D] [--levels]
                                               record until N s, 60 s or Ctrl-C
-  play IN.amr [--device D] [--events]         play a clip
+  play IN [--device D] [--events] [--speed S] play a clip (AMR, AAC, M4A, MP3) at 1, 1.5 or 2x
   encode IN.wav OUT.amr                       any rate and channel count -> AMR-NB 12.2k
-  decode IN.amr OUT.wav                       AMR-NB -> 8 kHz 16-bit mono WAV
+  decode IN OUT.wav                           AMR/AAC/M4A/MP3 -> 16-bit mono WAV at its own rate
   info IN.amr                                 frames, duration, mode
   recover IN.amr                              repair a clip left by a crash";
 
@@ -106,7 +107,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
     match command.as_str() {
         "devices" => list_devices(),
         "record" => record(&parse(rest, &["--seconds", "--device"], &["--levels"])?),
-        "play" => play(&parse(rest, &["--device"], &["--events"])?),
+        "play" => play(&parse(rest, &["--device", "--speed"], &["--events"])?),
         "encode" => {
             let [input, output] = parse(rest, &[], &[])?.exactly()?;
             let audio = wav::read_wav(input)?;
@@ -116,9 +117,10 @@ fn run(args: &[String]) -> Result<(), Failure> {
         }
         "decode" => {
             let [input, output] = parse(rest, &[], &[])?.exactly()?;
-            let wav = amr_to_wav(&read(input)?)?;
-            write(output, &wav)?;
-            println!("{output}: {} samples at 8000 Hz", (wav.len() - 44) / 2);
+            let pcm = rongchat_voice::decode(&read(input)?)?;
+            let samples: Vec<i16> = pcm.samples.iter().map(|&s| to_i16(s)).collect();
+            write(output, &wav::pcm_to_wav(&samples, pcm.rate)?)?;
+            println!("{output}: {} samples at {} Hz", samples.len(), pcm.rate);
             Ok(())
         }
         "info" => {
@@ -261,6 +263,9 @@ fn play(args: &Args<'_>) -> Result<(), Failure> {
     let stop = interrupted()?;
     let (done_tx, done_rx) = mpsc::channel();
     let mut player = Player::new(args.value("--device"));
+    if let Some(speed) = args.value("--speed") {
+        player.set_speed(speed.parse().map_err(|_| usage("--speed is 1, 1.5 or 2"))?);
+    }
     let duration = player.play(&bytes, move |event| {
         if show_events {
             match &event {

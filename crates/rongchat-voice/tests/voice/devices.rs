@@ -13,7 +13,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rongchat_voice::headless::{HeadlessPulse, OUT_MONITOR};
-use rongchat_voice::{decode_amr, info, recover};
+use rongchat_voice::resample::{resample_all, to_i16};
+use rongchat_voice::{decode, decode_amr, info, recover};
 
 use crate::quality::{best_lag, compare, measure_aligned, to_f64};
 use crate::support::{TempDir, cli, read_s16le, run, run_ok, speech, wait_output, wait_until};
@@ -67,6 +68,7 @@ fn real_devices_through_a_headless_pulseaudio() {
     recover_after_a_kill(&pulse, &work.join("killed.amr"));
     stop_with_ctrl_c(&pulse, &work.join("interrupted.amr"));
     play_into_the_virtual_speaker(&mut pulse, &work.join("recorded.amr"), work.path());
+    hq_voice_and_music_play_and_2x_takes_half(&mut pulse, work.path());
 }
 
 fn record_three_seconds(pulse: &HeadlessPulse, clip: &Path) {
@@ -274,4 +276,160 @@ fn play_into_the_virtual_speaker(pulse: &mut HeadlessPulse, clip: &Path, work: &
     std::fs::write(&broken, b"#!AMR\n\x3c\x00").unwrap();
     let out = run(cli_in(pulse).arg("play").arg(&broken), LIMIT);
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// Plays `clip` with the command-line tool at `speed` and returns its event lines and what
+/// the virtual speaker got (8 kHz mono, recorded by a parec of its own).
+fn play_and_hear(
+    pulse: &mut HeadlessPulse,
+    clip: &Path,
+    speed: &str,
+    work: &Path,
+) -> (Vec<String>, Vec<i16>) {
+    let name = clip.file_name().unwrap().to_string_lossy().to_string();
+    let captured = work.join(format!("speaker-{name}-{speed}.raw"));
+    let mut parec = pulse.command("parec");
+    parec
+        .args([
+            "-d",
+            OUT_MONITOR,
+            "--rate=8000",
+            "--channels=1",
+            "--format=s16le",
+        ])
+        .args(["--latency-msec=20"])
+        .stdout(File::create(&captured).unwrap())
+        .stderr(Stdio::null());
+    pulse.spawn_helper(&mut parec).expect("parec");
+    wait_until(Duration::from_secs(10), "the speaker capture", || {
+        std::fs::metadata(&captured).is_ok_and(|m| m.len() > 1600)
+    });
+    let child = cli_in(pulse)
+        .arg("play")
+        .arg(clip)
+        .args(["--events", "--speed", speed])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_output(child, LIMIT, "rongchat-voice play");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let size_after_play = std::fs::metadata(&captured).unwrap().len();
+    wait_until(Duration::from_secs(5), "the speaker tail", || {
+        std::fs::metadata(&captured).is_ok_and(|m| m.len() >= size_after_play + 8000)
+    });
+    let events = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (events, read_s16le(&std::fs::read(&captured).unwrap()))
+}
+
+/// The correlation of each second of `expected` with `heard`, each aligned on its own
+/// near `lag`, sorted (seconds of near silence left out).
+fn window_corrs(expected: &[i16], heard: &[i16], lag: isize) -> Vec<f64> {
+    let mut corrs: Vec<f64> = expected
+        .chunks_exact(8000)
+        .enumerate()
+        .filter(|(_, window)| crate::quality::rms_dbfs(window) > -40.0)
+        .map(|(i, window)| {
+            let at = lag + (i * 8000) as isize;
+            let lo = (at - 400).max(0) as usize;
+            let hi = ((at + 8400) as usize).min(heard.len());
+            compare(window, &heard[lo..hi], -400..=400).corr
+        })
+        .collect();
+    corrs.sort_by(f64::total_cmp);
+    assert!(!corrs.is_empty(), "no sounding second");
+    corrs
+}
+
+/// From the first to the last 10 ms of sound (above -45 dBFS), in samples.
+fn sounding_span(heard: &[i16]) -> usize {
+    let loud: Vec<usize> = heard
+        .chunks(80)
+        .enumerate()
+        .filter(|(_, frame)| crate::quality::rms_dbfs(frame) > -45.0)
+        .map(|(i, _)| i)
+        .collect();
+    match (loud.first(), loud.last()) {
+        (Some(first), Some(last)) => (last - first + 1) * 80,
+        _ => 0,
+    }
+}
+
+/// The clip as the player should hand it over at `speed`, brought to 8 kHz.
+fn expected_at(clip: &Path, speed: f64) -> Vec<i16> {
+    let pcm = decode(&std::fs::read(clip).unwrap()).unwrap();
+    let stretched = rongchat_voice::stretch::stretch(&pcm.samples, pcm.rate, speed);
+    resample_all(&stretched, pcm.rate, 8000)
+        .unwrap()
+        .into_iter()
+        .map(to_i16)
+        .collect()
+}
+
+/// HQ voice (AAC) and music (MP3) play through the same player as AMR; at 2x the speaker
+/// gets the clip in half the samples, at the same pitch, and positions stay in clip time.
+fn hq_voice_and_music_play_and_2x_takes_half(pulse: &mut HeadlessPulse, work: &Path) {
+    let encoded = crate::decode_quality::encoded();
+    let aac_secs = decode(&std::fs::read(&encoded.adts).unwrap())
+        .unwrap()
+        .duration()
+        .as_secs_f64();
+    let mut spans = Vec::new();
+    for (clip, speed, factor) in [
+        (&encoded.adts, "1", 1.0),
+        (&encoded.adts, "2", 2.0),
+        (&encoded.mp3, "1", 1.0),
+    ] {
+        let (events, heard) = play_and_hear(pulse, clip, speed, work);
+        let label = format!(
+            "{} at {speed}x",
+            clip.file_name().unwrap().to_string_lossy()
+        );
+        assert!(
+            events.first().is_some_and(|l| l.starts_with("Started")),
+            "{label}: {events:?}"
+        );
+        assert_eq!(events.last().map(String::as_str), Some("Ended"), "{label}");
+        let last: f64 = events
+            .iter()
+            .filter_map(|l| l.strip_prefix("position "))
+            .map(|p| p.parse().unwrap())
+            .next_back()
+            .unwrap();
+        let expected = expected_at(clip, factor);
+        let q = compare(&expected, &heard, 0..=heard.len() as isize - 1);
+        let windows = window_corrs(&expected, &heard, q.lag);
+        let median = windows[windows.len() / 2];
+        let span = sounding_span(&heard);
+        eprintln!(
+            "{label}: last position {last:.2} s (clip {aac_secs:.2} s), sounding {:.2} s, \
+             corr with what the player computed {:.3} (per second, median {median:.3}), \
+             level {:+.2} dB",
+            span as f64 / 8000.0,
+            q.corr,
+            q.level_db
+        );
+        // Per second: one underrun on a busy machine shifts what follows it, which spoils
+        // the whole-clip figure but only one window.
+        assert!(median >= 0.9, "{label}: {windows:?} {q:?}");
+        assert!(q.level_db.abs() <= 3.0, "{label}: {q:?}");
+        spans.push(span);
+        if clip == &encoded.adts {
+            // Positions are in clip time whatever the speed.
+            assert!(
+                (last - aac_secs).abs() < 0.1,
+                "{label}: {last} vs {aac_secs}"
+            );
+        }
+    }
+    let ratio = spans[1] as f64 / spans[0] as f64;
+    eprintln!("2x sounds for {ratio:.3} of 1x (samples the speaker got)");
+    assert!((0.45..=0.55).contains(&ratio), "2x / 1x = {ratio:.3}");
 }

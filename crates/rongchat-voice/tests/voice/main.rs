@@ -3,6 +3,7 @@
 mod api_child;
 mod cli;
 mod codec_quality;
+mod decode_quality;
 mod devices;
 mod independent;
 mod quality;
