@@ -27,6 +27,11 @@ impl View {
         }
     }
 
+    /// A user's display name.
+    pub fn name(&self, id: &str) -> String {
+        self.directory.name(id)
+    }
+
     /// The heard flags (voice clips played).
     pub fn flags(&self) -> &Flags {
         &self.flags

@@ -15,6 +15,10 @@ pub const MESSAGE_RECEIVED: &str = "message-received";
 pub const MESSAGE_UPDATED: &str = "message-updated";
 /// Someone started or stopped typing (payload: `models::TypingDto`).
 pub const TYPING: &str = "typing";
+/// The peer of a private chat read our messages (payload: `receipts::ReadReceiptDto`).
+pub const READ_RECEIPT: &str = "read-receipt";
+/// Who read one of our group messages changed (payload: `receipts::GroupReceiptDto`).
+pub const GROUP_RECEIPT: &str = "group-receipt";
 /// A clicked notification asks the page to open its chat (payload: `models::ConvRef`).
 pub const OPEN_CONVERSATION: &str = "open-conversation";
 /// Voice or music playback started or ended (payload: `models::PlaybackDto`).

@@ -97,6 +97,20 @@ impl Forwarder {
                     typing,
                 }),
             ),
+            Event::ReadReceipt {
+                conversation,
+                read_time,
+            } => (self.emit)(
+                events::READ_RECEIPT,
+                json(crate::receipts::ReadReceiptDto {
+                    conv: ConvRef::from(conversation),
+                    read_time,
+                }),
+            ),
+            Event::GroupReceipt { receipt } => (self.emit)(
+                events::GROUP_RECEIPT,
+                json(crate::receipts::group(&self.view, &receipt)),
+            ),
             _ => {}
         }
     }

@@ -28,6 +28,7 @@ pub mod models;
 pub mod orphans;
 pub mod paths;
 pub mod progress;
+pub mod receipts;
 pub mod session;
 pub mod settings;
 pub mod shell;

@@ -15,6 +15,8 @@ export const EVENTS = Object.freeze({
   voicePlayback: 'voice-playback',
   openConversation: 'open-conversation',
   typing: 'typing',
+  readReceipt: 'read-receipt',
+  groupReceipt: 'group-receipt',
 });
 
 /** Errors arrive as {kind, message}; keep them as real Errors with the kind attached. */
@@ -54,6 +56,10 @@ export const conversationSetDraft = (conv, draft) => call('conversation_set_draf
 export const conversationStart = (conv) => call('conversation_start', { conv });
 // typing status: reported on input (the backend throttles), shown from EVENTS.typing
 export const conversationTyping = (conv) => call('conversation_typing', { conv });
+// read receipts: a chat's state, asking a group who read ours; changes come as
+// EVENTS.readReceipt / EVENTS.groupReceipt (ui/js/receipts.js)
+export const receiptState = (conv) => call('receipt_state', { conv });
+export const messageRequestReceipt = (id) => call('message_request_receipt', { id });
 
 // messages
 export const messageHistory = (conv, before) => call('message_history', { conv, before: before ?? null });

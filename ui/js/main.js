@@ -5,6 +5,7 @@ import { convKey, renderList } from './list.js';
 import { chatIsSeen } from './reading.js';
 import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
+import { createReceipts } from './receipts.js';
 import { createBanner } from './banner.js';
 import { createSettings } from './settings.js';
 import { createSearch } from './search.js';
@@ -59,6 +60,7 @@ const refreshList = () => {
 
 const chat = createChat(state, refreshList);
 const composer = createComposer(state, chat);
+const receipts = createReceipts(chat, state);
 const settings = createSettings({
   onLanguage: () => { refreshList(); chat.render(); banner.update(state.status); },
   onClose: () => { setPage(state.currentKey ? 'chat' : 'list'); readIfSeen(); },
@@ -152,10 +154,14 @@ async function start() {
     reloadConversations().catch((e) => toast(errorText(e)));
     // Lost events may include the open chat's messages.
     if (reset && reset.reason === 'lagged') chat.resync();
+    // Another account: its receipts are read afresh.
+    if (reset && reset.reason === 'session') receipts.clear();
   });
   await api.on(api.EVENTS.messageReceived, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.messageUpdated, (msg) => chat.onMessage(msg));
   await api.on(api.EVENTS.typing, (event) => chat.onTyping(event));
+  await api.on(api.EVENTS.readReceipt, (event) => receipts.onRead(event));
+  await api.on(api.EVENTS.groupReceipt, (event) => receipts.onGroup(event));
   // A clicked notification: its chat.
   await api.on(api.EVENTS.openConversation, (conv) => openConversation(conv));
   await api.on(api.EVENTS.voicePlayback, (p) => { if (p.state === 'ended') chat.onPlaybackEnded(p.messageId); });

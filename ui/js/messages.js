@@ -117,6 +117,8 @@ export function messageItem(msg, ctx) {
   body.append(render(msg, ctx));
   const status = statusLine(msg, ctx);
   if (status) body.append(status);
+  const receipt = ctx.receiptLine ? ctx.receiptLine(msg) : null; // receipts.js
+  if (receipt) body.append(receipt);
   return el('li', {
     class: `message ${msg.direction === 'send' ? 'sender' : 'receiver'} kind-${msg.kind}`,
     id: `M-${msg.id}`,

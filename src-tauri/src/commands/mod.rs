@@ -7,6 +7,7 @@
 pub mod conversations;
 pub mod files;
 pub mod messages;
+pub mod receipts;
 pub mod search;
 pub mod session;
 pub mod settings;

@@ -12,6 +12,7 @@ mod flow;
 mod harness;
 mod installed;
 mod peer;
+mod receipts;
 mod search;
 mod typing;
 mod voice;

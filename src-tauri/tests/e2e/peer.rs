@@ -217,6 +217,31 @@ impl Peer {
         }
     }
 
+    /// Reads the chat with `with`: the client owes them a read receipt and sends it.
+    pub async fn mark_read(&self, with: &str) {
+        self.client
+            .mark_read(&ConversationId::private(with))
+            .await
+            .expect("the peer marks the chat read");
+    }
+
+    /// Waits until `from` reports (an `RC:ReadNtf`) that it read the peer's messages.
+    pub async fn wait_read_receipt(&self, from: &str) -> i64 {
+        let mut events = self.events.lock().await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let event = next_event(&mut events, deadline, "a read receipt").await;
+            if let Event::ReadReceipt {
+                conversation,
+                read_time,
+            } = event
+                && conversation.target_id == from
+            {
+                return read_time;
+            }
+        }
+    }
+
     /// Waits for a message from someone else that matches.
     pub async fn wait_for(&self, wanted: impl Fn(&Received) -> bool) -> Received {
         let mut events = self.events.lock().await;

@@ -1,0 +1,31 @@
+//! Read receipts: the open chat's state (how far the peer read; our group messages that
+//! asked and their readers) and asking the group who read one of our messages. Changes
+//! reach the page as the `read-receipt` and `group-receipt` events, from the forwarder.
+
+use crate::error::Result;
+use crate::models::ConvRef;
+use crate::receipts::{self, GroupReceiptDto, ReceiptStateDto};
+use crate::state::AppState;
+use tauri::State;
+
+/// The receipts of one conversation, for its view.
+#[tauri::command]
+pub async fn receipt_state(state: State<'_, AppState>, conv: ConvRef) -> Result<ReceiptStateDto> {
+    let session = state.session().await?;
+    let id = conv.validated()?;
+    let found = session.client().receipts(&id)?;
+    Ok(receipts::state(session.view(), &found))
+}
+
+/// Asks the group who read our sent message `id` (its local id); answers arrive as
+/// `group-receipt` events.
+#[tauri::command]
+pub async fn message_request_receipt(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<GroupReceiptDto> {
+    let session = state.session().await?;
+    let m = session.message(&id)?;
+    let asked = session.client().request_receipt(&m).await?;
+    Ok(receipts::group(session.view(), &asked))
+}
