@@ -1,6 +1,8 @@
 //! The app's audio: at most one recording and one playing clip at a time. The voice crate
 //! does the work on its own threads; this keeps the handles. A finished recording is
-//! handed back (the voice command sends it), so audio knows nothing of sessions.
+//! handed back (the voice command sends it), so audio knows nothing of sessions; a clip
+//! that plays to its end calls back (the voice command then plays the next unheard one).
+//! The playback speed (1x, 1.5x, 2x) is kept in `voice.json` in the config dir.
 //!
 //! Each clip file has a sidecar naming its conversation, and both stay on disk until the
 //! send is accepted ([`Recorded::discard`]): a failed send or a crash loses nothing, and
@@ -9,9 +11,13 @@
 use crate::error::{Error, Result};
 use crate::models::{ConvRef, PlaybackDto, PlaybackState, RecordingDto};
 use rongchat_client::ConversationId;
-use rongchat_voice::{Limits, Player, PlayerEvent, RecordOptions, RecordingEvent, RecordingHandle};
+use rongchat_voice::{
+    Limits, Player, PlayerEvent, RecordOptions, RecordingEvent, RecordingHandle, Speed,
+};
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Mutex;
@@ -70,11 +76,24 @@ fn limits() -> Limits {
     limits
 }
 
+/// What `voice.json` holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Kept {
+    /// 1, 1.5 or 2.
+    speed: Option<f64>,
+}
+
 /// Recording and playback state.
 #[derive(Default)]
 pub struct Audio {
     recording: Mutex<Option<Recording>>,
     player: Arc<std::sync::Mutex<Player>>,
+    /// `voice.json`, where the speed is kept (`None`: not kept).
+    kept: Option<PathBuf>,
+    /// Counts plays and stops: a clip that ended starts the next one only when nothing
+    /// was played or stopped since.
+    generation: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Audio {
@@ -93,6 +112,59 @@ fn join_err(e: tokio::task::JoinError) -> Error {
 }
 
 impl Audio {
+    /// Audio whose speed is kept in `voice.json` in `config_dir` (read now: a missing or
+    /// damaged file means 1x).
+    pub fn new(config_dir: &Path) -> Self {
+        let kept = config_dir.join("voice.json");
+        let speed = std::fs::read_to_string(&kept)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Kept>(&text).ok())
+            .and_then(|k| k.speed)
+            .and_then(Speed::from_factor)
+            .unwrap_or_default();
+        let mut player = Player::default();
+        player.set_speed(speed);
+        Self {
+            player: Arc::new(std::sync::Mutex::new(player)),
+            kept: Some(kept),
+            ..Self::default()
+        }
+    }
+
+    fn player(&self) -> std::sync::MutexGuard<'_, Player> {
+        self.player
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The speed clips play at.
+    pub fn speed(&self) -> Speed {
+        self.player().speed()
+    }
+
+    /// Sets the speed of the clips played from now on, and keeps it for the next start.
+    pub fn set_speed(&self, speed: Speed) -> Result<()> {
+        self.player().set_speed(speed);
+        if let Some(path) = &self.kept {
+            let text = serde_json::to_string(&Kept {
+                speed: Some(speed.factor()),
+            })
+            .map_err(|e| Error::Settings(e.to_string()))?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = path.with_extension("json.tmp");
+            std::fs::write(&tmp, text)?;
+            std::fs::rename(tmp, path)?;
+        }
+        Ok(())
+    }
+
+    /// The current play generation (see [`Audio::play`]).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// Starts recording for `conv` from the default microphone into an AMR file in `dir`
     /// (crash-safe: a clip survives a crash there).
     pub async fn start_recording(
@@ -176,22 +248,28 @@ impl Audio {
         }
     }
 
-    /// Plays AMR bytes; emits `voice-playback` started/ended for `id`.
+    /// Plays a clip (AMR-NB, AAC or MP3 bytes) at the kept speed; emits `voice-playback`
+    /// playing/ended for `id`. When it plays to its end (not stopped, not cut by another
+    /// clip), `on_ended` gets this play's generation: [`Audio::generation`] still equal to
+    /// it means nothing was played or stopped since.
     pub async fn play<R: Runtime>(
         &self,
         app: AppHandle<R>,
         id: String,
-        amr: Vec<u8>,
+        audio: Vec<u8>,
+        on_ended: impl FnOnce(u64) + Send + 'static,
     ) -> Result<()> {
         let player = self.player.clone();
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         tokio::task::spawn_blocking(move || {
             let mut player = player
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let ended_id = id.clone();
             let ended_app = app.clone();
+            let mut on_ended = Some(on_ended);
             player
-                .play(&amr, move |event| {
+                .play(&audio, move |event| {
                     if matches!(
                         event,
                         PlayerEvent::Ended | PlayerEvent::Stopped | PlayerEvent::DeviceLost(_)
@@ -203,6 +281,11 @@ impl Audio {
                                 state: PlaybackState::Ended,
                             },
                         );
+                    }
+                    if event == PlayerEvent::Ended
+                        && let Some(on_ended) = on_ended.take()
+                    {
+                        on_ended(generation);
                     }
                 })
                 .map_err(voice_err)?;
@@ -219,8 +302,9 @@ impl Audio {
         .map_err(join_err)?
     }
 
-    /// Stops playback.
+    /// Stops playback (and whatever would have played next).
     pub async fn stop_playback(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         let player = self.player.clone();
         let _ = tokio::task::spawn_blocking(move || {
             player
@@ -243,6 +327,18 @@ pub fn level_to_unit(dbfs: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_speed_is_kept_across_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Audio::new(dir.path()).speed(), Speed::Normal);
+        Audio::new(dir.path()).set_speed(Speed::OneAndAHalf).unwrap();
+        assert_eq!(Audio::new(dir.path()).speed(), Speed::OneAndAHalf);
+        std::fs::write(dir.path().join("voice.json"), r#"{"speed":3}"#).unwrap();
+        assert_eq!(Audio::new(dir.path()).speed(), Speed::Normal);
+        std::fs::write(dir.path().join("voice.json"), "not json").unwrap();
+        assert_eq!(Audio::new(dir.path()).speed(), Speed::Normal);
+    }
 
     #[test]
     fn meter_scale() {

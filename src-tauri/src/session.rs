@@ -136,6 +136,27 @@ impl Session {
         Ok(())
     }
 
+    /// The first received voice clip after `after` in its chat that was not played yet
+    /// (what plays next when `after` ends).
+    pub fn next_unheard_voice(&self, after: &Message) -> Result<Option<Message>> {
+        let flags = self.parts.view.flags();
+        let newer = self
+            .parts
+            .client
+            .around(after.local_id, 0, 200)?
+            .unwrap_or_default();
+        Ok(newer.into_iter().find(|m| {
+            m.local_id != after.local_id
+                && m.direction == rongchat_client::Direction::Receive
+                && matches!(
+                    m.parsed(),
+                    rongchat_proto::content::Content::Voice(_)
+                        | rongchat_proto::content::Content::HqVoice(_)
+                )
+                && !flags.heard(m.local_id)
+        }))
+    }
+
     /// Disconnects everything and stops the embedded server.
     pub async fn shutdown(&self) {
         tracing::info!("session shutting down");

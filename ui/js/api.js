@@ -82,6 +82,8 @@ export const voiceRecordStart = (conv, onLevel) => call('voice_record_start', { 
 export const voiceRecordStop = (send) => call('voice_record_stop', { send });
 export const voicePlay = (id) => call('voice_play', { id });
 export const voiceStop = () => call('voice_stop');
+export const voiceSpeedGet = () => call('voice_speed_get');
+export const voiceSpeedSet = (speed) => call('voice_speed_set', { speed });
 
 // music
 export const musicList = () => call('music_list');

@@ -246,6 +246,12 @@ export function createChat(state, onChange) {
     onTyping(event) {
       if (typing.apply(event) === state.currentKey) renderTitle();
     },
+    /** A clip started (clicked, or the next unheard one after a clip ended). */
+    onPlaybackStarted(id) {
+      if (ctx.playingId === id) return;
+      ctx.playingId = id;
+      render();
+    },
     onPlaybackEnded(id) {
       if (ctx.playingId === id || id === null) {
         ctx.playingId = null;

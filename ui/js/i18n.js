@@ -70,6 +70,7 @@ export const LABELS = {
   secondsLeft: [(s) => `还剩 ${s} 秒`, (s) => `${s} s left`],
   play: ['播放', 'Play'],
   stop: ['停止', 'Stop'],
+  playbackSpeed: ['语音播放速度', 'Voice playback speed'],
   saved: ['设置已保存', 'Settings saved'],
   errNotConnected: ['未连接，请稍后再试', 'Not connected, try again soon'],
   errTimeout: ['服务器没有响应', 'The server did not answer'],

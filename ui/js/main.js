@@ -9,6 +9,7 @@ import { createReceipts } from './receipts.js';
 import { createBanner } from './banner.js';
 import { createSettings } from './settings.js';
 import { createSearch } from './search.js';
+import { createSpeedToggle } from './voice.js';
 import { formatListTime } from './time.js';
 import * as api from './api.js';
 
@@ -164,7 +165,12 @@ async function start() {
   await api.on(api.EVENTS.groupReceipt, (event) => receipts.onGroup(event));
   // A clicked notification: its chat.
   await api.on(api.EVENTS.openConversation, (conv) => openConversation(conv));
-  await api.on(api.EVENTS.voicePlayback, (p) => { if (p.state === 'ended') chat.onPlaybackEnded(p.messageId); });
+  await api.on(api.EVENTS.voicePlayback, (p) => {
+    if (p.state === 'ended') chat.onPlaybackEnded(p.messageId);
+    // Also the next unheard clip the backend plays by itself after one ends.
+    if (p.state === 'playing') chat.onPlaybackStarted(p.messageId);
+  });
+  createSpeedToggle({ button: $('voice-speed') });
 
   $('chat-back').addEventListener('click', closeChat);
   $('start-chat-form').addEventListener('submit', async (e) => {

@@ -1,7 +1,9 @@
 // Voice recording: click to start and stop, or hold and release; Escape or sliding away
-// cancels. A level meter and a countdown to 60 s while recording.
+// cancels. A level meter and a countdown to 60 s while recording. And the playback speed
+// toggle.
 import { $, toast } from './dom.js';
 import { t, errorText } from './i18n.js';
+import { nextSpeed, speedLabel } from './speeds.js';
 import * as api from './api.js';
 
 const MAX_SECONDS = 60;
@@ -105,5 +107,24 @@ export function createRecorder({ button, currentConv }) {
   $('recording-stop').addEventListener('click', () => stop(true));
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && recording) stop(false);
+  });
+}
+
+/**
+ * The playback speed toggle (1x / 1.5x / 2x): shows the backend's kept speed and steps it
+ * on each click. The backend keeps it across starts and plays every clip at it.
+ */
+export function createSpeedToggle({ button }) {
+  function show(speed) {
+    button.textContent = speedLabel(speed);
+    button.dataset.speed = String(speed);
+  }
+  api.voiceSpeedGet().then(show).catch(() => show(1));
+  button.addEventListener('click', async () => {
+    try {
+      show(await api.voiceSpeedSet(nextSpeed(button.dataset.speed)));
+    } catch (e) {
+      toast(errorText(e));
+    }
   });
 }

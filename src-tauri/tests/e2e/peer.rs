@@ -113,7 +113,7 @@ impl Peer {
     }
 
     /// Sends and waits for the server's ack, so messages arrive in the order sent.
-    async fn send(&self, to: &str, outgoing: Outgoing) {
+    async fn send(&self, to: &str, outgoing: Outgoing) -> rongchat_client::Message {
         let mut events = self.events.lock().await;
         let sent = self
             .client
@@ -131,11 +131,25 @@ impl Peer {
                 && message.local_id == sent.local_id
             {
                 match message.status {
-                    SendStatus::Sent => return,
+                    SendStatus::Sent => return message,
                     SendStatus::Failed => panic!("peer send failed: {:?}", message.failure),
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// Sends any content (an `RC:HQVCMsg` pointing at an [`Peer::upload`]ed file, say).
+    pub async fn send_content(&self, to: &str, content: Content) {
+        self.send(to, Outgoing::Content(content)).await;
+    }
+
+    /// Uploads a file to the server (as a file message to a chat nobody reads) and returns
+    /// its download URL.
+    pub async fn upload(&self, path: &Path) -> String {
+        match self.send("uploads-bin", Outgoing::File(path.to_path_buf())).await.parsed() {
+            Content::File(f) if !f.file_url.is_empty() => f.file_url,
+            other => panic!("the upload gave no URL: {other:?}"),
         }
     }
 

@@ -239,3 +239,217 @@ fn walk_amr(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+/// Loud 10 ms frames (above -45 dBFS) in mono audio at `rate`, as seconds.
+fn sounding_secs(samples: &[f32], rate: u32) -> f64 {
+    let frame = (rate / 100).max(1) as usize;
+    let loud = samples
+        .chunks(frame)
+        .filter(|f| {
+            let mean = f.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / f.len() as f64;
+            10.0 * mean.max(1e-20).log10() > -45.0
+        })
+        .count();
+    loud as f64 * 0.01
+}
+
+/// HQ voice (AAC in ADTS and in M4A), an AMR clip and an MP3 music card, all received from
+/// another client: in the real window they play through the one player; at 2x (the
+/// toggle, kept in `voice.json`) clicking the first clip plays all three unheard clips in
+/// turn, their red dots go, and the speaker sounds for about half their length; the music
+/// plays too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow() {
+    use rongchat_proto::content::{Content, HqVoice, Music};
+    use rongchat_voice::headless::OUT_MONITOR;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let raw = dir.path().join("speech.wav");
+    run(Command::new("espeak-ng")
+        .arg("-w")
+        .arg(&raw)
+        .arg("One two three four."));
+    let wav_16k = dir.path().join("speech-16k.wav");
+    run(Command::new("sox")
+        .arg("-R")
+        .arg(&raw)
+        .args(["-r", "16000", "-c", "1", "-b", "16"])
+        .arg(&wav_16k));
+    let ffmpeg = |args: &[&str], out: &Path| {
+        run(Command::new("ffmpeg")
+            .args(["-nostdin", "-loglevel", "error", "-y", "-i"])
+            .arg(&wav_16k)
+            .args(args)
+            .arg(out));
+    };
+    let adts = dir.path().join("hq.aac");
+    ffmpeg(&["-c:a", "aac", "-b:a", "32k", "-f", "adts"], &adts);
+    let m4a = dir.path().join("hq.m4a");
+    ffmpeg(&["-c:a", "aac", "-b:a", "32k"], &m4a);
+    let mp3 = dir.path().join("music.mp3");
+    ffmpeg(&["-ar", "44100", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "96k"], &mp3);
+    let decoded = |path: &Path| {
+        rongchat_voice::decode(&std::fs::read(path).expect("read")).expect("our decode")
+    };
+    let speech = decoded(&adts);
+    let speech_sounds = sounding_secs(&speech.samples, speech.rate);
+
+    let mut pulse = HeadlessPulse::start().expect("pulseaudio (scripts/packages/audio.txt)");
+    let captured = dir.path().join("speaker.raw");
+    let mut parec = pulse.command("parec");
+    parec
+        .args(["-d", OUT_MONITOR, "--rate=8000", "--channels=1", "--format=s16le"])
+        .stdout(std::fs::File::create(&captured).expect("capture file"))
+        .stderr(Stdio::null());
+    pulse.spawn_helper(&mut parec).expect("parec");
+    let heard_secs = || {
+        let bytes = std::fs::read(&captured).unwrap_or_default();
+        let samples: Vec<f32> = bytes
+            .chunks_exact(2)
+            .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0)
+            .collect();
+        sounding_secs(&samples, 8000)
+    };
+
+    let data_dir = dir.path().join("app-data");
+    let mut env: Vec<(String, String)> = pulse.env();
+    env.push(("RONGCHAT_DATA_DIR".into(), data_dir.display().to_string()));
+    env.push((LOG_FILTER.0.into(), LOG_FILTER.1.into()));
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let app = App::launch(&env_refs).await;
+    let embedded = Embedded::read(&data_dir).await;
+    let me = embedded.user_id.clone();
+    let peer = Peer::connect(&embedded, "hq-peer", "HQ Peer").await;
+    let hq = |url: String| {
+        Content::HqVoice(HqVoice {
+            remote_url: url,
+            duration: 2,
+            format: Some("aac".into()),
+            sample_rate: Some(16000),
+            number_of_channels: Some(1),
+            ..Default::default()
+        })
+    };
+    let adts_url = peer.upload(&adts).await;
+    let m4a_url = peer.upload(&m4a).await;
+    let mp3_url = peer.upload(&mp3).await;
+    peer.send_content(&me, hq(adts_url)).await;
+    peer.send_content(&me, hq(m4a_url)).await;
+    peer.send_voice(&me, 1).await;
+    peer.send_content(
+        &me,
+        Content::Music(Music {
+            url: mp3_url,
+            name: "Counting".into(),
+            author: "espeak-ng".into(),
+            ..Default::default()
+        }),
+    )
+    .await;
+
+    let item = "#conversation-list li.conversation[data-target-id='hq-peer']";
+    app.wait_for_css(item).await;
+    app.js(&format!("document.querySelector({item:?}).click(); return true;"))
+        .await;
+    app.wait_js(
+        "three unheard voice clips with a red dot",
+        "return document.querySelectorAll('li.kind-voice .unheard-dot').length === 3 \
+         && document.querySelectorAll('li.kind-music .music-play').length === 1;",
+    )
+    .await;
+
+    // The speed toggle steps 1x -> 1.5x -> 2x, and the backend keeps it.
+    let speed_is = |label: &str| {
+        format!("return document.getElementById('voice-speed').textContent === {label:?};")
+    };
+    app.wait_js("the toggle at 1x", &speed_is("1x")).await;
+    for label in ["1.5x", "2x"] {
+        app.element("#voice-speed")
+            .await
+            .click()
+            .await
+            .expect("speed toggle");
+        app.wait_js(&format!("the toggle at {label}"), &speed_is(label))
+            .await;
+    }
+    let kept = std::fs::read_to_string(data_dir.join("config").join("voice.json"))
+        .expect("voice.json is written");
+    assert_eq!(kept, r#"{"speed":2.0}"#);
+    app.screenshot("voice-speed-2x").await;
+
+    // Record which clip plays, every 20 ms, then click the first one.
+    app.js(
+        "window.__played = []; window.__watch = setInterval(() => { \
+           const p = document.querySelector('li.kind-voice .voice-bubble.playing'); \
+           const id = p && p.closest('li').id; \
+           if (id && window.__played[window.__played.length - 1] !== id) window.__played.push(id); \
+         }, 20); return true;",
+    )
+    .await;
+    let ids = app
+        .js("return [...document.querySelectorAll('li.kind-voice')].map((li) => li.id);")
+        .await;
+    let ids: Vec<String> = serde_json::from_value(ids).expect("ids");
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let before = heard_secs();
+    app.element("li.kind-voice .voice-bubble")
+        .await
+        .click()
+        .await
+        .expect("click the first clip");
+    app.wait_js(
+        "all three clips played, one after another, and none is unheard",
+        "return window.__played.length === 3 \
+         && !document.querySelector('.voice-bubble.playing') \
+         && document.querySelectorAll('li.kind-voice .unheard-dot').length === 0;",
+    )
+    .await;
+    let played = app.js("clearInterval(window.__watch); return window.__played;").await;
+    let played: Vec<String> = serde_json::from_value(played).expect("played ids");
+    assert_eq!(played, ids, "the clips played in their order");
+
+    // What the speaker got: the two AAC clips and the 1 s AMR tone, at 2x.
+    let clips_sound = 2.0 * speech_sounds + 1.0;
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut chain = heard_secs() - before;
+    while Instant::now() < deadline && chain < clips_sound * 0.4 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        chain = heard_secs() - before;
+    }
+    let ratio = chain / clips_sound;
+    eprintln!(
+        "the chain at 2x sounded {chain:.2} s of the clips' {clips_sound:.2} s ({ratio:.2})"
+    );
+    assert!((0.35..=0.65).contains(&ratio), "2x sounded {ratio:.2} of the clips");
+
+    // The MP3 music card plays through the same player (at the same 2x).
+    let before = heard_secs();
+    app.js(
+        "window.__musicSeen = false; window.__musicWatch = setInterval(() => { \
+           const b = document.querySelector('li.kind-music .music-play'); \
+           if (b && b.textContent === '■') window.__musicSeen = true; }, 20); return true;",
+    )
+    .await;
+    app.element("li.kind-music .music-play")
+        .await
+        .click()
+        .await
+        .expect("play the music");
+    app.wait_js(
+        "the music to play and end",
+        "return window.__musicSeen \
+         && document.querySelector('li.kind-music .music-play').textContent === '▶';",
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut music = heard_secs() - before;
+    while Instant::now() < deadline && music < speech_sounds * 0.3 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        music = heard_secs() - before;
+    }
+    eprintln!("the music at 2x sounded {music:.2} s (the speech: {speech_sounds:.2} s)");
+    assert!(music >= speech_sounds * 0.3, "the music barely sounded: {music:.2} s");
+    app.screenshot("voice-formats").await;
+    app.quit().await;
+    drop(pulse);
+}
