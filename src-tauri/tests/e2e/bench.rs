@@ -1,7 +1,7 @@
 //! Figures, not pass/fail (run by `src-tauri/bench.sh`, ignored in the normal test run):
 //! cold start to a populated conversation list with 1,000 conversations, and the
 //! resident memory of the app and all its processes (WebKit's web and network
-//! processes) when idle.
+//! processes) when idle; idle PSS and CPU beside WebKitGTK's own floor (its MiniBrowser).
 
 use crate::harness::App;
 use crate::peer::Embedded;
@@ -83,9 +83,16 @@ async fn populate(server_dir: &Path, to: &str) {
     server.shutdown().await;
 }
 
-/// Resident memory (kB) of every process whose executable is `exe`, plus all their
-/// descendants, in all and per process name.
-fn resident_kb(exe: &Path) -> (u64, Vec<(String, u64)>) {
+/// One process's figures: resident and proportional set size (kB) and CPU time used (ns).
+struct Proc {
+    name: String,
+    rss_kb: u64,
+    pss_kb: u64,
+    cpu_ns: u64,
+}
+
+/// The pids of every process whose executable is `exe`, plus all their descendants.
+fn family(exe: &Path) -> Vec<u32> {
     let mut parents: Vec<(u32, u32)> = Vec::new();
     let mut roots = Vec::new();
     for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
@@ -108,7 +115,7 @@ fn resident_kb(exe: &Path) -> (u64, Vec<(String, u64)>) {
             roots.push(pid);
         }
     }
-    let mut all = roots.clone();
+    let mut all = roots;
     let mut i = 0;
     while i < all.len() {
         let parent = all[i];
@@ -119,22 +126,135 @@ fn resident_kb(exe: &Path) -> (u64, Vec<(String, u64)>) {
         }
         i += 1;
     }
-    let each: Vec<(String, u64)> = all
-        .iter()
+    all
+}
+
+/// The figures of `pids` now (a process gone meanwhile reads as zeros).
+fn measure(pids: &[u32]) -> Vec<Proc> {
+    let kb_field = |text: &str, name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    pids.iter()
         .map(|pid| {
             let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-            let field = |name: &str| {
-                status
+            let rollup =
+                std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+            // schedstat's first field: nanoseconds on a CPU, exact (no clock-tick rounding).
+            let cpu_ns = std::fs::read_to_string(format!("/proc/{pid}/schedstat"))
+                .ok()
+                .and_then(|s| s.split_whitespace().next()?.parse().ok())
+                .unwrap_or(0);
+            Proc {
+                name: status
                     .lines()
-                    .find(|l| l.starts_with(name))
-                    .and_then(|l| l.split_whitespace().nth(1))
+                    .find_map(|l| l.strip_prefix("Name:"))
                     .unwrap_or_default()
-                    .to_owned()
-            };
-            (field("Name:"), field("VmRSS:").parse().unwrap_or(0))
+                    .trim()
+                    .to_owned(),
+                rss_kb: kb_field(&status, "VmRSS:"),
+                pss_kb: kb_field(&rollup, "Pss:"),
+                cpu_ns,
+            }
         })
+        .collect()
+}
+
+fn mib(kb: u64) -> String {
+    format!("{:.1}", kb as f64 / 1024.0)
+}
+
+/// "total (name part, ...)" of one memory figure.
+fn memory_line(procs: &[Proc], figure: impl Fn(&Proc) -> u64) -> String {
+    let parts: Vec<String> = procs
+        .iter()
+        .map(|p| format!("{} {}", p.name, mib(figure(p))))
         .collect();
-    (each.iter().map(|(_, kb)| kb).sum(), each)
+    format!(
+        "{} MiB ({})",
+        mib(procs.iter().map(&figure).sum()),
+        parts.join(", ")
+    )
+}
+
+/// CPU seconds all of `pids` used over `window` while nothing happens.
+async fn idle_cpu_seconds(pids: &[u32], window: Duration) -> f64 {
+    let total = |procs: Vec<Proc>| procs.iter().map(|p| p.cpu_ns).sum::<u64>();
+    let before = total(measure(pids));
+    tokio::time::sleep(window).await; // the measurement window itself
+    let after = total(measure(pids));
+    after.saturating_sub(before) as f64 / 1e9
+}
+
+/// Resident memory (kB) of every process whose executable is `exe` and their
+/// descendants, in all and per process name.
+fn resident_kb(exe: &Path) -> (u64, Vec<(String, u64)>) {
+    let procs = measure(&family(exe));
+    let total = procs.iter().map(|p| p.rss_kb).sum();
+    (
+        total,
+        procs.into_iter().map(|p| (p.name, p.rss_kb)).collect(),
+    )
+}
+
+/// WebKitGTK's own browser, shipped with the library the app links.
+const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+/// How long idle CPU is measured.
+const IDLE_WINDOW: Duration = Duration::from_secs(60);
+/// Time for start-up work to settle before an idle figure.
+const SETTLE: Duration = Duration::from_secs(5);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run src-tauri/bench.sh"]
+async fn bench_idle_memory_and_cpu() {
+    // The floor WebKitGTK sets: its MiniBrowser on a blank page, in the same run.
+    let mut floor = std::process::Command::new(MINIBROWSER)
+        .arg("about:blank")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("WebKitGTK's MiniBrowser (libwebkit2gtk-4.1-0)");
+    tokio::time::sleep(SETTLE).await;
+    let floor_pids = family(Path::new(MINIBROWSER));
+    let floor_procs = measure(&floor_pids);
+    let floor_cpu = idle_cpu_seconds(&floor_pids, IDLE_WINDOW).await;
+    let _ = floor.kill();
+    let _ = floor.wait();
+    eprintln!(
+        "bench: floor, MiniBrowser on about:blank: PSS {}; idle CPU {floor_cpu:.2} s over {} s",
+        memory_line(&floor_procs, |p| p.pss_kb),
+        IDLE_WINDOW.as_secs()
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().join("app-data");
+    let app = App::launch(&[("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8"))]).await;
+    app.wait_js(
+        "the demo list after the catch-up",
+        "return window.__rongchat.state.listSynced === true;",
+    )
+    .await;
+    for state in ["window shown", "window closed to the tray"] {
+        if state != "window shown" {
+            app.close_window();
+            app.wait_badge("the window hidden", |b| b["windowVisible"] == false)
+                .await;
+        }
+        tokio::time::sleep(SETTLE).await;
+        let pids = family(&crate::harness::app_binary());
+        let procs = measure(&pids);
+        let cpu = idle_cpu_seconds(&pids, IDLE_WINDOW).await;
+        eprintln!(
+            "bench: app, demo world, {state}: PSS {}; RSS {}; idle CPU {cpu:.2} s over {} s",
+            memory_line(&procs, |p| p.pss_kb),
+            memory_line(&procs, |p| p.rss_kb),
+            IDLE_WINDOW.as_secs()
+        );
+    }
+    app.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
