@@ -49,7 +49,10 @@ impl View {
 
     /// A message for the page.
     pub fn message(&self, m: &Message) -> MessageDto {
-        let (kind, body) = self.parse(m);
+        let (kind, mut body) = self.parse(m);
+        if let Some(quote) = body.quote.as_mut() {
+            quote.sender_name = Some(self.directory.name(&quote.sender_id));
+        }
         MessageDto {
             id: m.local_id.to_string(),
             uid: m.uid.clone(),
@@ -77,6 +80,7 @@ impl View {
                 text: body.text,
                 sender_name: Some(self.directory.name(&m.sender_id)),
                 direction: m.direction,
+                deleted: body.deleted,
             }
         });
         let dir = &self.directory;
@@ -147,7 +151,21 @@ fn body_of(content: &Content) -> (Kind, Body) {
             body.music_author = Some(c.author.clone());
             Kind::Music
         }
-        Content::RecallNotice(_) => Kind::Recalled,
+        Content::RecallNotice(n) => {
+            body.deleted = n.delete || n.is_delete;
+            Kind::Recalled
+        }
+        // A reply is a text with a quote block (the quote's names come from the view).
+        Content::Reference(r) => {
+            body.text = Some(r.content.clone());
+            body.quote = Some(crate::models::QuoteDto {
+                sender_id: r.refer_msg_user_id.clone(),
+                sender_name: None,
+                text: r.quoted_text(),
+                object_name: r.obj_name.clone(),
+            });
+            Kind::Text
+        }
         _ => Kind::Unsupported,
     };
     (kind, body)
@@ -177,6 +195,29 @@ mod tests {
         let (kind, body) = body_of(&c);
         assert_eq!(kind, Kind::Unsupported);
         assert_eq!(body.object_name, "X:Custom");
+    }
+
+    #[test]
+    fn replies_are_texts_with_a_quote_and_deleted_recalls_are_marked() {
+        let c = Content::parse(
+            "RC:ReferenceMsg",
+            r#"{"content":"r","referMsgUserId":"u2","referMsg":{"content":"<i>q</i>"},"objName":"RC:TxtMsg"}"#,
+        )
+        .unwrap();
+        let (kind, body) = body_of(&c);
+        assert_eq!((kind, body.text.as_deref()), (Kind::Text, Some("r")));
+        let quote = body.quote.unwrap();
+        assert_eq!(
+            (quote.sender_id.as_str(), quote.text.as_deref()),
+            ("u2", Some("<i>q</i>"))
+        );
+        let gone = Content::parse(
+            "RC:RcNtf",
+            r#"{"operatorId":"u","isDelete":true,"delete":true}"#,
+        );
+        assert!(body_of(&gone.unwrap()).1.deleted);
+        let noticed = Content::parse("RC:RcNtf", r#"{"operatorId":"u"}"#).unwrap();
+        assert!(!body_of(&noticed).1.deleted);
     }
 
     #[test]

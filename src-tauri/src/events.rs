@@ -15,6 +15,8 @@ pub const MESSAGE_RECEIVED: &str = "message-received";
 pub const MESSAGE_UPDATED: &str = "message-updated";
 /// Someone started or stopped typing (payload: `models::TypingDto`).
 pub const TYPING: &str = "typing";
+/// Messages were deleted here (payload: `models::RemovedDto`).
+pub const MESSAGES_REMOVED: &str = "messages-removed";
 /// The peer of a private chat read our messages (payload: `receipts::ReadReceiptDto`).
 pub const READ_RECEIPT: &str = "read-receipt";
 /// Who read one of our group messages changed (payload: `receipts::GroupReceiptDto`).

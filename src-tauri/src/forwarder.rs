@@ -97,6 +97,16 @@ impl Forwarder {
                     typing,
                 }),
             ),
+            Event::MessagesRemoved {
+                conversation,
+                local_ids,
+            } => (self.emit)(
+                events::MESSAGES_REMOVED,
+                json(crate::models::RemovedDto {
+                    conv: ConvRef::from(conversation),
+                    ids: local_ids.iter().map(i64::to_string).collect(),
+                }),
+            ),
             Event::ReadReceipt {
                 conversation,
                 read_time,

@@ -128,7 +128,27 @@ pub struct Body {
     /// Music: author.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub music_author: Option<String>,
+    /// Replies (`RC:ReferenceMsg`, shown as text): the quoted message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<QuoteDto>,
+    /// Recall notices: recalled with `isDelete` (deleted for both sides), shown as nothing.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
     /// The wire object name (shown for unsupported types).
+    pub object_name: String,
+}
+
+/// What a reply quotes, for the block above its text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteDto {
+    /// The quoted message's sender.
+    pub sender_id: String,
+    /// Their display name.
+    pub sender_name: Option<String>,
+    /// The quoted text; `None` when the quoted message is not a text.
+    pub text: Option<String>,
+    /// The quoted message's object name.
     pub object_name: String,
 }
 
@@ -179,6 +199,9 @@ pub struct LatestDto {
     pub sender_name: Option<String>,
     /// Ours or theirs.
     pub direction: Direction,
+    /// A recall notice of a message deleted for both sides: no preview.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// One row of the conversation list.
@@ -408,4 +431,14 @@ pub struct AroundDto {
     pub has_older: bool,
     /// Whether as many newer messages as asked were there (more may follow).
     pub has_newer: bool,
+}
+
+/// Messages deleted here, for the `messages-removed` event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovedDto {
+    /// Their conversation.
+    pub conv: ConvRef,
+    /// Their local ids (as in `MessageDto.id`).
+    pub ids: Vec<String>,
 }

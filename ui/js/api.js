@@ -15,6 +15,7 @@ export const EVENTS = Object.freeze({
   voicePlayback: 'voice-playback',
   openConversation: 'open-conversation',
   typing: 'typing',
+  messagesRemoved: 'messages-removed',
   readReceipt: 'read-receipt',
   groupReceipt: 'group-receipt',
 });
@@ -67,6 +68,11 @@ export const messageSendText = (conv, text) => call('message_send_text', { conv,
 export const messageSendMusic = (conv, musicId) => call('message_send_music', { conv, musicId });
 export const messageResend = (id) => call('message_resend', { id });
 export const messageRecall = (id) => call('message_recall', { id });
+// reply, forward, delete (scope 'me' | 'both'), clear history: ui/js/actions.js
+export const messageReply = (id, text) => call('message_reply', { id, text });
+export const messageForward = (id, to) => call('message_forward', { id, to });
+export const messageDelete = (ids, scope) => call('message_delete', { ids, scope });
+export const conversationClearHistory = (conv) => call('conversation_clear_history', { conv });
 export const messageSearch = (query, offset) => call('message_search', { query, offset: offset ?? null });
 export const messageAround = (id, older, newer) => call('message_around', { id, older, newer });
 

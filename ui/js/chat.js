@@ -98,6 +98,8 @@ export function createChat(state, onChange) {
     const items = [];
     let lastTime = 0;
     for (const msg of state.messages) {
+      // Deleted for both sides (a recall with isDelete): nothing to show.
+      if (msg.deleted) continue;
       if (msg.sentTime - lastTime > PAGE_GAP_MS) {
         items.push(el('li', { class: 'time-divider', text: formatChatTime(msg.sentTime) }));
       }

@@ -5,6 +5,7 @@ import { createRecorder } from './voice.js';
 import { createDraftSaver } from './drafts.js';
 import { createTypingNotifier } from './typing.js';
 import * as api from './api.js';
+import { takeReply } from './actions.js';
 
 const EMOJI = Array.from(
   '😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗🙂🤗🤩🤔🤨😐😑😶🙄😏😣😥😮🤐😯😪😫🥱😴😌😛😜😝🤤😒😓😔😕🙃🤑😲🙁😖😞😟😤😢😭😦😧😨😩🤯😬😰😱🥵🥶😳🤪😵😡😠🤬😷🤒🤕🤢🤮🤧😇🥳🥺🤠🤡🤥🤫🤭🧐🤓👍👎👏🙏💪🤝👌✌️🌹🎉❤️💔🔥⭐☕🍺🎂'
@@ -41,8 +42,10 @@ export function createComposer(state, chat) {
     drafts.drop();
     updateSend();
     closePanels();
+    const replyTo = takeReply(state.currentKey);
     try {
-      await api.messageSendText(conv, value);
+      if (replyTo) await api.messageReply(replyTo.id, value);
+      else await api.messageSendText(conv, value);
       api.conversationSetDraft(conv, '').catch(() => {});
     } catch (e) {
       toast(errorText(e));

@@ -89,6 +89,20 @@ export const LABELS = {
   logout: ['退出登录', 'Log out'],
   deleteLocalData: ['同时删除本账号的本地数据', "Also delete this account's local data"],
   dropHere: ['松开即可发送', 'Drop to send'],
+  messageMenu: ['消息操作', 'Message actions'],
+  copy: ['复制', 'Copy'],
+  copied: ['已复制', 'Copied'],
+  reply: ['回复', 'Reply'],
+  replyingTo: [(name) => `回复 ${name}`, (name) => `Replying to ${name}`],
+  cancelReply: ['取消回复', 'Cancel reply'],
+  forward: ['转发', 'Forward'],
+  forwardTo: ['转发给', 'Forward to'],
+  forwarded: ['已转发', 'Forwarded'],
+  deleteForMe: ['删除', 'Delete for me'],
+  deleteForBoth: ['双方删除', 'Delete for both sides'],
+  clearHistory: ['清空聊天记录', 'Clear chat history'],
+  clearHistoryConfirm: ['清空后本机和云端的本会话记录都将删除（对方不受影响），确定清空？', "This deletes this chat's history here and in the cloud (the other side keeps theirs). Clear it?"],
+  confirm: ['确定', 'OK'],
 };
 const LANGUAGES = ['zh', 'en'];
 

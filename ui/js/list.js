@@ -26,6 +26,10 @@ export function previewText(latest) {
     case 'voice': return t('previewVoice');
     case 'file': return t('previewFile');
     case 'music': return t('previewMusic');
+    // Deleted for both sides shows nothing; a recall its notice.
+    case 'recalled':
+      if (latest.deleted) return '';
+      return t(latest.direction === 'send' ? 'recalledByMe' : 'recalledByPeer');
     default: return t('previewUnsupported');
   }
 }

@@ -5,6 +5,7 @@ import { convKey, renderList } from './list.js';
 import { chatIsSeen } from './reading.js';
 import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
+import { createActions } from './actions.js';
 import { createReceipts } from './receipts.js';
 import { createBanner } from './banner.js';
 import { createSettings } from './settings.js';
@@ -61,9 +62,10 @@ const refreshList = () => {
 
 const chat = createChat(state, refreshList);
 const composer = createComposer(state, chat);
+const actions = createActions(state, chat);
 const receipts = createReceipts(chat, state);
 const settings = createSettings({
-  onLanguage: () => { refreshList(); chat.render(); banner.update(state.status); },
+  onLanguage: () => { refreshList(); chat.render(); banner.update(state.status); actions.relabel(); },
   onClose: () => { setPage(state.currentKey ? 'chat' : 'list'); readIfSeen(); },
 });
 const openSettings = async () => {
@@ -76,6 +78,7 @@ createSearch(state, { onOpen: (conv, messageId) => openConversation(conv, messag
 /** Opens `conv`; at `messageId` (a search hit) with the history around it. */
 async function openConversation(conv, messageId = null) {
   composer.leave();
+  actions.reset();
   state.currentKey = convKey(conv);
   setPage('chat');
   composer.load(conv);
@@ -96,6 +99,7 @@ async function openConversation(conv, messageId = null) {
 
 function closeChat() {
   composer.leave();
+  actions.reset();
   state.currentKey = null;
   chat.close();
   setPage('list');
@@ -163,6 +167,7 @@ async function start() {
   await api.on(api.EVENTS.typing, (event) => chat.onTyping(event));
   await api.on(api.EVENTS.readReceipt, (event) => receipts.onRead(event));
   await api.on(api.EVENTS.groupReceipt, (event) => receipts.onGroup(event));
+  await api.on(api.EVENTS.messagesRemoved, (event) => actions.onRemoved(event));
   // A clicked notification: its chat.
   await api.on(api.EVENTS.openConversation, (conv) => openConversation(conv));
   await api.on(api.EVENTS.voicePlayback, (p) => {

@@ -2,9 +2,12 @@
 import { el, avatarNode, formatSize, toast } from './dom.js';
 import { t, errorText } from './i18n.js';
 import * as api from './api.js';
+import { quoteBlock } from './actions.js';
 
 function textBubble(msg) {
-  return el('div', { class: 'bubble text-bubble', text: msg.text ?? '' });
+  const bubble = el('div', { class: 'bubble text-bubble', text: msg.text ?? '' });
+  // A reply (RC:ReferenceMsg): the quoted message above its text.
+  return msg.quote ? el('div', { class: 'reply-bubble' }, quoteBlock(msg.quote), bubble) : bubble;
 }
 
 function imageBubble(msg, ctx) {
@@ -122,6 +125,8 @@ export function messageItem(msg, ctx) {
   return el('li', {
     class: `message ${msg.direction === 'send' ? 'sender' : 'receiver'} kind-${msg.kind}`,
     id: `M-${msg.id}`,
+    // Focusable, so the message menu (actions.js) opens from the keyboard too.
+    tabindex: '0',
     dataset: { id: msg.id, kind: msg.kind, status: msg.status, failure: msg.failure ? msg.failure.kind : '' },
   },
   avatarNode(msg.senderAvatar, msg.senderName || msg.senderId, true),

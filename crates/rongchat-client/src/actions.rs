@@ -12,7 +12,7 @@ use crate::events::Event;
 use crate::ids::client_unique_id;
 use crate::model::{ConversationId, ConversationType, Direction, Message};
 use prost::Message as _;
-use rongchat_proto::content::{Content, Recall, Reference, object_name};
+use rongchat_proto::content::{Content, Recall, Reference, Text, object_name};
 use rongchat_proto::{Topic, pb};
 
 /// Where a deletion reaches.
@@ -84,8 +84,11 @@ pub fn reply_content(quoted: &Message, text: &str) -> Result<Content> {
     }))
 }
 
-/// The content `message` forwards as: its own, unchanged. Recall notices and commands,
-/// and messages not yet sent (a file without its URL), are not forwarded.
+/// The content `message` forwards as: its own, without the original sender's `user`
+/// info (the forward is this user's message; a kept `user.name` would name them wrongly);
+/// a reply forwards as its text alone (its quote belongs to the other conversation).
+/// Recall notices and commands, and messages not yet sent (a file without its URL), are
+/// not forwarded.
 pub fn forward_content(message: &Message) -> Result<Content> {
     if message.uid.is_none() {
         return Err(Error::InvalidArgument(
@@ -100,7 +103,51 @@ pub fn forward_content(message: &Message) -> Result<Content> {
         | Content::ReadReceipt(_) => Err(Error::InvalidArgument(
             "a notice cannot be forwarded".into(),
         )),
-        content => Ok(content),
+        Content::Reference(reply) => Ok(Content::Text(Text {
+            content: reply.content,
+            ..Default::default()
+        })),
+        content => Ok(without_sender(content)),
+    }
+}
+
+/// `content` with its `user` field dropped.
+fn without_sender(content: Content) -> Content {
+    match content {
+        Content::Text(mut c) => {
+            c.common.user = None;
+            Content::Text(c)
+        }
+        Content::Image(mut c) => {
+            c.common.user = None;
+            Content::Image(c)
+        }
+        Content::Voice(mut c) => {
+            c.common.user = None;
+            Content::Voice(c)
+        }
+        Content::HqVoice(mut c) => {
+            c.common.user = None;
+            Content::HqVoice(c)
+        }
+        Content::File(mut c) => {
+            c.common.user = None;
+            Content::File(c)
+        }
+        Content::Music(mut c) => {
+            c.common.user = None;
+            Content::Music(c)
+        }
+        Content::Unknown {
+            object_name,
+            mut raw,
+        } => {
+            if let Some(fields) = raw.as_object_mut() {
+                fields.remove("user");
+            }
+            Content::Unknown { object_name, raw }
+        }
+        other => other,
     }
 }
 
@@ -313,6 +360,28 @@ mod tests {
         let content = forward_content(&file).unwrap();
         assert_eq!(content.object_name(), "RC:FileMsg");
         assert!(matches!(content, Content::File(f) if f.file_url == "u"));
+        // The original sender's `user` does not travel; a reply goes as its text.
+        let named = sent(
+            Some("U-5"),
+            object_name::TEXT,
+            r#"{"content":"hi","user":{"id":"bob","name":"Bob"},"extra":"e"}"#,
+        );
+        let Content::Text(text) = forward_content(&named).unwrap() else {
+            panic!("not a text")
+        };
+        assert_eq!((text.content.as_str(), text.common.user), ("hi", None));
+        assert_eq!(text.common.extra, Some(serde_json::json!("e")));
+        let custom = sent(Some("U-6"), "app:card", r#"{"a":1,"user":{"name":"Bob"}}"#);
+        assert_eq!(forward_content(&custom).unwrap().to_json(), r#"{"a":1}"#);
+        let reply = sent(
+            Some("U-7"),
+            object_name::REFERENCE,
+            r#"{"content":"answer","referMsg":{"content":"q"},"objName":"RC:TxtMsg"}"#,
+        );
+        assert_eq!(
+            forward_content(&reply).unwrap().to_json(),
+            r#"{"content":"answer"}"#
+        );
         let notice = sent(
             Some("U-3"),
             object_name::RECALL_NOTICE,

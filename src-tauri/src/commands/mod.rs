@@ -4,6 +4,7 @@
 //! The list of commands is `commands.list`: build.rs turns it into [`COMMANDS`],
 //! `handler!()` (for `invoke_handler`) and the capability's grants.
 
+pub mod actions;
 pub mod conversations;
 pub mod files;
 pub mod messages;

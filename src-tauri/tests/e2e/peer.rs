@@ -54,6 +54,7 @@ pub enum Received {
     Text(String),
     File { name: String, bytes: Vec<u8> },
     Voice { amr: Vec<u8>, duration: u64 },
+    Reply(String, Option<String>),
     Other(String),
 }
 
@@ -271,6 +272,11 @@ impl Peer {
             }
             let received = match message.parsed() {
                 Content::Text(t) => Received::Text(t.content),
+                // A reply: its text and the quoted text.
+                Content::Reference(r) => {
+                    let quoted = r.quoted_text();
+                    Received::Reply(r.content, quoted)
+                }
                 Content::File(f) => {
                     let path = self
                         .client
