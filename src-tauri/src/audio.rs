@@ -332,7 +332,9 @@ mod tests {
     fn the_speed_is_kept_across_starts() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Audio::new(dir.path()).speed(), Speed::Normal);
-        Audio::new(dir.path()).set_speed(Speed::OneAndAHalf).unwrap();
+        Audio::new(dir.path())
+            .set_speed(Speed::OneAndAHalf)
+            .unwrap();
         assert_eq!(Audio::new(dir.path()).speed(), Speed::OneAndAHalf);
         std::fs::write(dir.path().join("voice.json"), r#"{"speed":3}"#).unwrap();
         assert_eq!(Audio::new(dir.path()).speed(), Speed::Normal);

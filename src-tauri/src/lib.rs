@@ -20,6 +20,7 @@ pub mod directory;
 pub mod embedded;
 pub mod error;
 pub mod events;
+pub mod file_safety;
 pub mod flags;
 pub mod forwarder;
 pub mod logging;
@@ -44,6 +45,7 @@ use tauri::{Manager, Runtime};
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     shell::plugins(builder)
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let paths = match std::env::var_os("RONGCHAT_DATA_DIR") {
                 Some(dir) => paths::Paths::under(std::path::Path::new(&dir)),

@@ -68,6 +68,8 @@ export const messageSendText = (conv, text) => call('message_send_text', { conv,
 export const messageSendMusic = (conv, musicId) => call('message_send_music', { conv, musicId });
 export const messageResend = (id) => call('message_resend', { id });
 export const messageRecall = (id) => call('message_recall', { id });
+// links in messages open in the system browser (http and https only)
+export const linkOpen = (url) => call('link_open', { url });
 // reply, forward, delete (scope 'me' | 'both'), clear history: ui/js/actions.js
 export const messageReply = (id, text) => call('message_reply', { id, text });
 export const messageForward = (id, to) => call('message_forward', { id, to });

@@ -3,9 +3,10 @@ import { el, avatarNode, formatSize, toast } from './dom.js';
 import { t, errorText } from './i18n.js';
 import * as api from './api.js';
 import { quoteBlock } from './actions.js';
+import { linkedText } from './links.js';
 
 function textBubble(msg) {
-  const bubble = el('div', { class: 'bubble text-bubble', text: msg.text ?? '' });
+  const bubble = el('div', { class: 'bubble text-bubble' }, linkedText(msg.text));
   // A reply (RC:ReferenceMsg): the quoted message above its text.
   return msg.quote ? el('div', { class: 'reply-bubble' }, quoteBlock(msg.quote), bubble) : bubble;
 }

@@ -3,12 +3,15 @@
 
 use crate::dataurl;
 use crate::error::{Error, Result};
+use crate::file_safety;
 use crate::models::{ConvRef, MessageDto, PickKind, ProgressDto};
 use crate::state::AppState;
+use rongchat_proto::content::Content;
 use std::path::PathBuf;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
 
 /// Test hook: `RONGCHAT_TEST_PICK=<path>` answers every picker with that path, since a
 /// native dialog cannot be driven by WebDriver.
@@ -57,12 +60,35 @@ pub async fn file_send_picked<R: Runtime>(
     Ok(session.view().message(&m))
 }
 
-/// Downloads a file message (once) and opens it with the system's default program.
+/// Downloads a file message (once) and opens it with the system's default program,
+/// unless its name says it would run as a program or disguises what it is.
 #[tauri::command]
-pub async fn file_open(state: State<'_, AppState>, id: String) -> Result<()> {
+pub async fn file_open<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<()> {
     let session = state.session().await?;
-    let path = session.media().file(&session.message(&id)?).await?;
-    open_with_system(&path)
+    let message = session.message(&id)?;
+    if let Content::File(file) = message.parsed()
+        && let Some(risk) = file_safety::risk(&file.name)
+    {
+        tracing::warn!(?risk, "refused to open a received file");
+        return Err(Error::Invalid(match risk {
+            file_safety::Risk::Runs => {
+                "文件可能是程序，不会打开 (this file could run as a program; it is not opened)"
+                    .into()
+            }
+            file_safety::Risk::DisguisedName => {
+                "文件名含有隐藏字符，不会打开 (the file name hides characters; it is not opened)"
+                    .into()
+            }
+        }));
+    }
+    let path = session.media().file(&message).await?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| Error::Invalid(format!("cannot open {}: {e}", path.display())))
 }
 
 /// A full-size image as a data URL (downloaded once, then from disk).
@@ -85,22 +111,4 @@ pub async fn file_music_poster(state: State<'_, AppState>, id: String) -> Result
             Ok(None)
         }
     }
-}
-
-fn open_with_system(path: &std::path::Path) -> Result<()> {
-    let program = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    std::process::Command::new(program)
-        .arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|_| ())
-        .map_err(|e| Error::Invalid(format!("cannot open {}: {e}", path.display())))
 }

@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod conversations;
 pub mod files;
+pub mod links;
 pub mod messages;
 pub mod receipts;
 pub mod search;

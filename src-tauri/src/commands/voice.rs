@@ -74,7 +74,11 @@ fn play_voice<R: Runtime>(
 
 /// After `ended` played to its end: the next unheard received clip of its chat, unless
 /// something else was played or stopped meanwhile.
-async fn play_next<R: Runtime>(app: AppHandle<R>, ended: rongchat_client::Message, generation: u64) {
+async fn play_next<R: Runtime>(
+    app: AppHandle<R>,
+    ended: rongchat_client::Message,
+    generation: u64,
+) {
     let state = app.state::<AppState>();
     if state.voice().generation() != generation {
         return;

@@ -148,7 +148,11 @@ impl Peer {
     /// Uploads a file to the server (as a file message to a chat nobody reads) and returns
     /// its download URL.
     pub async fn upload(&self, path: &Path) -> String {
-        match self.send("uploads-bin", Outgoing::File(path.to_path_buf())).await.parsed() {
+        match self
+            .send("uploads-bin", Outgoing::File(path.to_path_buf()))
+            .await
+            .parsed()
+        {
             Content::File(f) if !f.file_url.is_empty() => f.file_url,
             other => panic!("the upload gave no URL: {other:?}"),
         }

@@ -287,7 +287,19 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
     let m4a = dir.path().join("hq.m4a");
     ffmpeg(&["-c:a", "aac", "-b:a", "32k"], &m4a);
     let mp3 = dir.path().join("music.mp3");
-    ffmpeg(&["-ar", "44100", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "96k"], &mp3);
+    ffmpeg(
+        &[
+            "-ar",
+            "44100",
+            "-ac",
+            "2",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "96k",
+        ],
+        &mp3,
+    );
     let decoded = |path: &Path| {
         rongchat_voice::decode(&std::fs::read(path).expect("read")).expect("our decode")
     };
@@ -298,7 +310,13 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
     let captured = dir.path().join("speaker.raw");
     let mut parec = pulse.command("parec");
     parec
-        .args(["-d", OUT_MONITOR, "--rate=8000", "--channels=1", "--format=s16le"])
+        .args([
+            "-d",
+            OUT_MONITOR,
+            "--rate=8000",
+            "--channels=1",
+            "--format=s16le",
+        ])
         .stdout(std::fs::File::create(&captured).expect("capture file"))
         .stderr(Stdio::null());
     pulse.spawn_helper(&mut parec).expect("parec");
@@ -349,8 +367,10 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
 
     let item = "#conversation-list li.conversation[data-target-id='hq-peer']";
     app.wait_for_css(item).await;
-    app.js(&format!("document.querySelector({item:?}).click(); return true;"))
-        .await;
+    app.js(&format!(
+        "document.querySelector({item:?}).click(); return true;"
+    ))
+    .await;
     app.wait_js(
         "three unheard voice clips with a red dot",
         "return document.querySelectorAll('li.kind-voice .unheard-dot').length === 3 \
@@ -404,7 +424,9 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
          && document.querySelectorAll('li.kind-voice .unheard-dot').length === 0;",
     )
     .await;
-    let played = app.js("clearInterval(window.__watch); return window.__played;").await;
+    let played = app
+        .js("clearInterval(window.__watch); return window.__played;")
+        .await;
     let played: Vec<String> = serde_json::from_value(played).expect("played ids");
     assert_eq!(played, ids, "the clips played in their order");
 
@@ -417,10 +439,11 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
         chain = heard_secs() - before;
     }
     let ratio = chain / clips_sound;
-    eprintln!(
-        "the chain at 2x sounded {chain:.2} s of the clips' {clips_sound:.2} s ({ratio:.2})"
+    eprintln!("the chain at 2x sounded {chain:.2} s of the clips' {clips_sound:.2} s ({ratio:.2})");
+    assert!(
+        (0.35..=0.65).contains(&ratio),
+        "2x sounded {ratio:.2} of the clips"
     );
-    assert!((0.35..=0.65).contains(&ratio), "2x sounded {ratio:.2} of the clips");
 
     // The MP3 music card plays through the same player (at the same 2x).
     let before = heard_secs();
@@ -448,7 +471,10 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
         music = heard_secs() - before;
     }
     eprintln!("the music at 2x sounded {music:.2} s (the speech: {speech_sounds:.2} s)");
-    assert!(music >= speech_sounds * 0.3, "the music barely sounded: {music:.2} s");
+    assert!(
+        music >= speech_sounds * 0.3,
+        "the music barely sounded: {music:.2} s"
+    );
     app.screenshot("voice-formats").await;
     app.quit().await;
     drop(pulse);

@@ -551,7 +551,10 @@ mod tests {
             tx.commit().unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), super::super::MIGRATIONS.len());
+        assert_eq!(
+            store.schema_version().unwrap(),
+            super::super::MIGRATIONS.len()
+        );
         assert_eq!(found(&store, "也能搜"), vec![5]);
     }
 

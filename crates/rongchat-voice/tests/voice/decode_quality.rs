@@ -244,7 +244,10 @@ fn cut_and_damaged_files_give_typed_errors_never_a_panic() {
         // recorders write it has its index (`moov`) at the end, so half of one is no clip.
         if label == "m4a" {
             let cut = decode(&bytes[..bytes.len() / 2]);
-            assert!(matches!(cut, Err(VoiceError::Decode(_))), "{label}: {cut:?}");
+            assert!(
+                matches!(cut, Err(VoiceError::Decode(_))),
+                "{label}: {cut:?}"
+            );
             continue;
         }
         let half = decode(&bytes[..bytes.len() / 2]).unwrap();
