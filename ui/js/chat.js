@@ -104,7 +104,10 @@ export function createChat(state, onChange) {
         items.push(el('li', { class: 'time-divider', text: formatChatTime(msg.sentTime) }));
       }
       lastTime = msg.sentTime;
-      items.push(messageItem(msg, ctx));
+      const item = messageItem(msg, ctx);
+      // The search hit stays marked through re-renders (a receipt or an update redraws).
+      if (msg.id === state.searchTarget) item.classList.add('search-target');
+      items.push(item);
     }
     list.replaceChildren(...items);
     renderTitle();
@@ -176,6 +179,7 @@ export function createChat(state, onChange) {
       state.hasMore = true;
       state.hasNewer = false;
       state.loadingHistory = false;
+      state.searchTarget = null;
       state.openConv = conv;
       renderTitle();
       $('chat').hidden = false;
@@ -188,6 +192,7 @@ export function createChat(state, onChange) {
     /** Opens `conv` at message `id` (a search hit): it, centred and marked, with older
      * and newer history around it; scrolling loads more either way. */
     async openAt(conv, id) {
+      state.searchTarget = id;
       state.messages = [];
       state.hasMore = true;
       state.hasNewer = false;
@@ -204,10 +209,7 @@ export function createChat(state, onChange) {
       }
       render();
       const target = [...list.children].find((node) => node.dataset.id === id);
-      if (target) {
-        target.classList.add('search-target');
-        target.scrollIntoView({ block: 'center' });
-      }
+      if (target) target.scrollIntoView({ block: 'center' });
       onChange();
     },
     close() {

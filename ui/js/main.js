@@ -106,8 +106,19 @@ function closeChat() {
   refreshList();
 }
 
+// Conversation changes that arrive while a full list is on its way, per reload in flight:
+// the list was read before them, so they are applied on top of it, in order (otherwise a
+// chat whose first message lands during a reload would vanish from the list).
+const reloadsInFlight = new Set();
+
+function noteConversationChange(key, conv) {
+  for (const changes of reloadsInFlight) changes.push([key, conv]);
+}
+
 async function reloadConversations() {
   const synced = Boolean(state.status && state.status.synced);
+  const changes = [];
+  reloadsInFlight.add(changes);
   let list;
   try {
     list = await api.conversationList();
@@ -115,9 +126,15 @@ async function reloadConversations() {
     // Still signing in: the backend sends conversations-reset once it is.
     if (e.kind === 'notSignedIn') return;
     throw e;
+  } finally {
+    reloadsInFlight.delete(changes);
   }
   const open = state.conversations.get(state.currentKey);
   state.conversations = new Map(list.map((c) => [convKey(c), c]));
+  for (const [key, conv] of changes) {
+    if (conv) state.conversations.set(key, conv);
+    else state.conversations.delete(key);
+  }
   // A chat started by id is stored with its first message: keep it open until then.
   if (open && !open.latestTime && !state.conversations.has(state.currentKey)) {
     state.conversations.set(state.currentKey, open);
@@ -147,11 +164,13 @@ async function start() {
   await api.on(api.EVENTS.conversationUpdated, (conv) => {
     // An open chat the user can see reads what arrives; otherwise when they come back.
     state.conversations.set(convKey(conv), conv);
+    noteConversationChange(convKey(conv), conv);
     readIfSeen();
     refreshList();
   });
   await api.on(api.EVENTS.conversationRemoved, (conv) => {
     state.conversations.delete(convKey(conv));
+    noteConversationChange(convKey(conv), null);
     if (convKey(conv) === state.currentKey) closeChat();
     refreshList();
   });

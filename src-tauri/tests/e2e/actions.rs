@@ -4,7 +4,7 @@
 //! window), recall our own message (the notice line) and, from the keyboard, delete one
 //! for both sides; then clear the chat's history behind the confirmation.
 
-use crate::harness::{App, LOG_FILTER};
+use crate::harness::App;
 use crate::peer::{Embedded, Peer, Received};
 
 const PEER: &str = "replier";
@@ -67,14 +67,7 @@ async fn send_from_composer(app: &App, text: &str) {
 async fn the_message_menu_replies_forwards_deletes_and_recalls() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().join("app-data");
-    let app = App::launch(&[
-        (
-            "RONGCHAT_DATA_DIR",
-            data_dir.to_str().expect("utf-8 temp path"),
-        ),
-        LOG_FILTER,
-    ])
-    .await;
+    let app = App::launch_demo(&data_dir, &[]).await;
     let embedded = Embedded::read(&data_dir).await;
     let me = embedded.user_id.clone();
     let peer = Peer::connect(&embedded, PEER, PEER_NAME).await;
@@ -83,16 +76,11 @@ async fn the_message_menu_replies_forwards_deletes_and_recalls() {
     peer.send_text(&me, "原文 <b>quote me</b>").await;
     peer.send_text(&me, "delete me").await;
 
-    let item = format!("#conversation-list li.conversation[data-target-id='{PEER}']");
     app.wait_for_css(&format!(
         "#conversation-list li.conversation[data-target-id='{OTHER}']"
     ))
     .await;
-    app.wait_for_css(&item).await;
-    app.js(&format!(
-        "document.querySelector({item:?}).click(); return true;"
-    ))
-    .await;
+    app.open_chat(PEER).await;
 
     // Reply: right-click, 回复, the bar names the peer, send; the peer gets the quote.
     let original = id_of(&app, "原文 <b>quote me</b>").await;

@@ -115,6 +115,30 @@ impl App {
         app
     }
 
+    /// The app on its embedded default (the demo world) in `data_dir`, with our crates'
+    /// debug logs and `extra` set.
+    pub async fn launch_demo(data_dir: &Path, extra: &[(&str, &str)]) -> App {
+        let mut env = vec![
+            (
+                "RONGCHAT_DATA_DIR",
+                data_dir.to_str().expect("utf-8 temp path"),
+            ),
+            LOG_FILTER,
+        ];
+        env.extend_from_slice(extra);
+        App::launch(&env).await
+    }
+
+    /// Opens the chat with `target` from the conversation list.
+    pub async fn open_chat(&self, target: &str) {
+        let item = format!("#conversation-list li.conversation[data-target-id='{target}']");
+        self.wait_for_css(&item).await;
+        self.js(&format!(
+            "document.querySelector({item:?}).click(); return true;"
+        ))
+        .await;
+    }
+
     /// Closes the window and stops the driver (and with it the app).
     pub async fn quit(mut self) {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
@@ -287,12 +311,20 @@ impl App {
     pub fn close_window(&self) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/wm_close.py");
         // Debian's python3, where the python3-xlib package is (not a pyenv on PATH).
-        let status = Command::new("/usr/bin/python3")
-            .arg(script)
-            .arg(self.app_pid().to_string())
-            .status()
-            .expect("python3 (with python3-xlib) for wm_close.py");
-        assert!(status.success(), "no window of the app to close");
+        // Polled: on a loaded machine the window can still be on its way to the screen.
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let status = Command::new("/usr/bin/python3")
+                .arg(&script)
+                .arg(self.app_pid().to_string())
+                .status()
+                .expect("python3 (with python3-xlib) for wm_close.py");
+            if status.success() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no window of the app to close");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// What the app shows outside the page (`shell_badge`: unread total, window title and

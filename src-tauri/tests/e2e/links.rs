@@ -3,7 +3,7 @@
 //! a recording handler registered for http(s) the way a desktop registers one (a `.desktop`
 //! entry and `mimeapps.list`, read by xdg-open); the window itself never navigates.
 
-use crate::harness::{App, LOG_FILTER, WAIT};
+use crate::harness::{App, WAIT};
 use crate::peer::{Embedded, Peer};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -53,14 +53,15 @@ async fn a_link_in_a_message_opens_in_the_browser() {
     let (xdg_data, xdg_config) = (dir.path().join("xdg-data"), dir.path().join("xdg-config"));
     let opened = dir.path().join("opened.txt");
     install_recording_browser(&xdg_data, &xdg_config, &opened);
-    let app = App::launch(&[
-        ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
-        ("XDG_DATA_HOME", xdg_data.to_str().expect("utf-8")),
-        ("XDG_CONFIG_HOME", xdg_config.to_str().expect("utf-8")),
-        // A desktop-less session: xdg-open takes the handler from mimeapps.list.
-        ("XDG_CURRENT_DESKTOP", ""),
-        LOG_FILTER,
-    ])
+    let app = App::launch_demo(
+        &data_dir,
+        &[
+            ("XDG_DATA_HOME", xdg_data.to_str().expect("utf-8")),
+            ("XDG_CONFIG_HOME", xdg_config.to_str().expect("utf-8")),
+            // A desktop-less session: xdg-open takes the handler from mimeapps.list.
+            ("XDG_CURRENT_DESKTOP", ""),
+        ],
+    )
     .await;
     let embedded = Embedded::read(&data_dir).await;
     let peer = Peer::connect(&embedded, PEER, "Linker").await;
@@ -71,12 +72,7 @@ async fn a_link_in_a_message_opens_in_the_browser() {
     )
     .await;
 
-    let item = format!("#conversation-list li.conversation[data-target-id='{PEER}']");
-    app.wait_for_css(&item).await;
-    app.js(&format!(
-        "document.querySelector({item:?}).click(); return true;"
-    ))
-    .await;
+    app.open_chat(PEER).await;
     app.wait_for_css(".text-bubble .link").await;
     let shown = app
         .js(

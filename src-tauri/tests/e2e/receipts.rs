@@ -1,7 +1,7 @@
 //! Read receipts in the real window: opening a chat reads it, so the peer gets our
 //! `RC:ReadNtf`; our message shows 未读 until the peer reads it, then 已读 (text only).
 
-use crate::harness::{App, LOG_FILTER};
+use crate::harness::App;
 use crate::peer::{Embedded, Peer, Received};
 
 const PEER: &str = "reader";
@@ -11,26 +11,14 @@ const PEER_NAME: &str = "Reader";
 async fn our_message_shows_read_once_the_peer_reads_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().join("app-data");
-    let app = App::launch(&[
-        (
-            "RONGCHAT_DATA_DIR",
-            data_dir.to_str().expect("utf-8 temp path"),
-        ),
-        LOG_FILTER,
-    ])
-    .await;
+    let app = App::launch_demo(&data_dir, &[]).await;
     let embedded = Embedded::read(&data_dir).await;
     let me = embedded.user_id.clone();
     let peer = Peer::connect(&embedded, PEER, PEER_NAME).await;
     peer.send_text(&me, "读到请回 read me").await;
 
     // Opening the chat reads it: the peer hears so.
-    let item = format!("#conversation-list li.conversation[data-target-id='{PEER}']");
-    app.wait_for_css(&item).await;
-    app.js(&format!(
-        "document.querySelector({item:?}).click(); return true;"
-    ))
-    .await;
+    app.open_chat(PEER).await;
     peer.wait_read_receipt(&me).await;
 
     // We answer from the composer: unread until the peer reads it.

@@ -54,6 +54,24 @@ fn open_menu() -> serde_json::Value {
     serde_json::from_str(tray_click(&["open", &wait]).trim()).expect("menu geometry")
 }
 
+/// The menu's first or last item.
+enum Item {
+    First,
+    Last,
+}
+
+/// Clicks an item of the open menu: a GTK menu item is a row about 26 px high inside a few
+/// pixels of padding, so a point 14 px in from the top or bottom edge is on that row.
+fn click_item(menu: &serde_json::Value, item: Item) {
+    let at = |k: &str| menu[k].as_i64().expect("a number");
+    let x = at("x") + at("width") / 2;
+    let y = match item {
+        Item::First => at("y") + 14,
+        Item::Last => at("y") + at("height") - 14,
+    };
+    tray_click(&["click", &x.to_string(), &y.to_string()]);
+}
+
 /// The whole screen, cropped to `menu` and a margin, as target/artifacts/<name>.png.
 fn screenshot_menu(name: &str, menu: &serde_json::Value) {
     let path = artifacts_dir().join(format!("{name}.png"));
@@ -103,7 +121,7 @@ async fn tray_menu_opens_the_window_and_quits() {
     let menu = open_menu();
     screenshot_menu("tray-menu", &menu);
     // The first item is "打开 RongChat" (the count below it is not selectable).
-    tray_click(&["keys", "Down", "Return"]);
+    click_item(&menu, Item::First);
     app.wait_badge("the window shown from the tray", |b| {
         b["windowVisible"] == true
     })
@@ -111,8 +129,8 @@ async fn tray_menu_opens_the_window_and_quits() {
 
     // "退出", the menu's last item, ends the app.
     let pid = app.app_pid();
-    open_menu();
-    tray_click(&["keys", "Up", "Return"]);
+    let menu = open_menu();
+    click_item(&menu, Item::Last);
     let deadline = Instant::now() + WAIT;
     while Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid) {
         assert!(Instant::now() < deadline, "the app still runs after 退出");

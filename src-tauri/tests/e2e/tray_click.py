@@ -7,8 +7,7 @@ Usage:
   tray_click.py open TIMEOUT_SECONDS   right-clicks the icon (the indicator's menu button),
       prints the menu's geometry as JSON {"x","y","width","height"}; exits 1 when no icon
       docked or no menu opened in time.
-  tray_click.py keys KEY...            types keys into the open menu (X keysym names, e.g.
-      Down Return), as the user choosing an item with the keyboard."""
+  tray_click.py click X Y              clicks the screen at X,Y (an item of the open menu)."""
 import json
 import sys
 import time
@@ -72,15 +71,13 @@ def wait(what):
     return None
 
 
-if sys.argv[1] == "keys":
-    from Xlib import XK
-
-    for name in sys.argv[2:]:
-        code = d.keysym_to_keycode(XK.string_to_keysym(name))
-        xtest.fake_input(d, X.KeyPress, code)
-        xtest.fake_input(d, X.KeyRelease, code)
-        d.sync()
-        time.sleep(0.05)  # a person's pace: GTK handles each key before the next
+if sys.argv[1] == "click":
+    xtest.fake_input(d, X.MotionNotify, x=int(sys.argv[2]), y=int(sys.argv[3]))
+    d.sync()
+    time.sleep(0.1)  # a person's pace: GTK highlights the item under the pointer first
+    xtest.fake_input(d, X.ButtonPress, 1)
+    xtest.fake_input(d, X.ButtonRelease, 1)
+    d.sync()
     sys.exit(0)
 
 deadline = time.monotonic() + float(sys.argv[2])

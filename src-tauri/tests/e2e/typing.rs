@@ -1,7 +1,7 @@
 //! Typing status in the real window: a second client types and the chat title says
 //! "对方正在输入…" until its report runs out; typing in the composer reaches the peer.
 
-use crate::harness::{App, LOG_FILTER};
+use crate::harness::App;
 use crate::peer::{Embedded, Peer};
 
 const PEER: &str = "typist";
@@ -11,26 +11,14 @@ const PEER_NAME: &str = "Typist";
 async fn the_chat_title_shows_the_peer_typing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().join("app-data");
-    let app = App::launch(&[
-        (
-            "RONGCHAT_DATA_DIR",
-            data_dir.to_str().expect("utf-8 temp path"),
-        ),
-        LOG_FILTER,
-    ])
-    .await;
+    let app = App::launch_demo(&data_dir, &[]).await;
     let embedded = Embedded::read(&data_dir).await;
     let me = embedded.user_id.clone();
     let peer = Peer::connect(&embedded, PEER, PEER_NAME).await;
     peer.send_text(&me, "hello").await;
 
     // Open the peer's chat.
-    let item = format!("#conversation-list li.conversation[data-target-id='{PEER}']");
-    app.wait_for_css(&item).await;
-    app.js(&format!(
-        "document.querySelector({item:?}).click(); return true;"
-    ))
-    .await;
+    app.open_chat(PEER).await;
     let title_is = |text: &str| {
         format!(
             "const t = document.getElementById('chat-title'); return !!t && t.textContent === {text:?};"

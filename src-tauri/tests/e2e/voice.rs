@@ -365,12 +365,7 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
     )
     .await;
 
-    let item = "#conversation-list li.conversation[data-target-id='hq-peer']";
-    app.wait_for_css(item).await;
-    app.js(&format!(
-        "document.querySelector({item:?}).click(); return true;"
-    ))
-    .await;
+    app.open_chat("hq-peer").await;
     app.wait_js(
         "three unheard voice clips with a red dot",
         "return document.querySelectorAll('li.kind-voice .unheard-dot').length === 3 \
