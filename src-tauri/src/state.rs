@@ -27,6 +27,9 @@ pub struct AppState {
     session: tokio::sync::RwLock<Option<Arc<Session>>>,
     restarting: tokio::sync::Mutex<()>,
     audio: Audio,
+    /// Messages sent before this (ms) are history the app delivered itself (the demo
+    /// seed), not news: notifications skip them.
+    history_until_ms: std::sync::atomic::AtomicI64,
 }
 
 impl AppState {
@@ -39,7 +42,14 @@ impl AppState {
             status: Arc::new(Mutex::new(status::starting(SessionMode::Demo))),
             session: tokio::sync::RwLock::new(None),
             restarting: tokio::sync::Mutex::new(()),
+            history_until_ms: std::sync::atomic::AtomicI64::new(0),
         }
+    }
+
+    /// See `history_until_ms`: the end of what the app itself seeded.
+    pub fn history_until_ms(&self) -> i64 {
+        self.history_until_ms
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The folders.
@@ -139,7 +149,9 @@ async fn sign_in<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
             on_status(status::starting(SessionMode::Demo));
             let parts = demo_parts(state.paths()).await?;
             // The seed (first launch only) is history, not news.
-            crate::shell::notify::backlog_before(app, crate::clock::now_ms());
+            state
+                .history_until_ms
+                .fetch_max(crate::clock::now_ms(), std::sync::atomic::Ordering::Relaxed);
             parts
         }
         Mode::Account(account) => {

@@ -8,7 +8,6 @@ use crate::models::ConvRef;
 use crate::settings::Language;
 use crate::state::AppState;
 use serde_json::Value;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Listener, Manager, Runtime};
@@ -124,21 +123,9 @@ struct Burst {
 /// Managed state: where the backlog ends, and the burst in progress.
 #[derive(Debug)]
 struct Notifier {
-    /// Messages sent before this (less the slack) are backlog: at first the app's start,
-    /// later the end of anything the app itself delivered to the user (the demo seed).
-    backlog_ms: AtomicI64,
+    /// When the app started: messages sent before this (less the slack) are backlog.
+    started_ms: i64,
     burst: Arc<Mutex<Burst>>,
-}
-
-/// Counts everything sent before `ms` as backlog. The demo world's first launch sends its
-/// seeded history through real clients after the app started; without this, that history
-/// would pop up as new messages whenever the window is not in front.
-pub fn backlog_before<R: Runtime>(app: &AppHandle<R>, ms: i64) {
-    if let Some(notifier) = app.try_state::<Notifier>() {
-        notifier
-            .backlog_ms
-            .fetch_max(ms + BACKLOG_SLACK_MS, Ordering::Relaxed);
-    }
 }
 
 fn window_in_front<R: Runtime>(app: &AppHandle<R>) -> bool {
@@ -160,7 +147,7 @@ fn language<R: Runtime>(app: &AppHandle<R>) -> Language {
 /// Shows notifications for received messages; activating one opens its chat in the page.
 pub fn follow<R: Runtime>(app: &AppHandle<R>) {
     app.manage(Notifier {
-        backlog_ms: AtomicI64::new(crate::clock::now_ms()),
+        started_ms: crate::clock::now_ms(),
         burst: Arc::default(),
     });
     let handle = app.clone();
@@ -205,7 +192,10 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
         _ => false,
     };
     let notifier = app.state::<Notifier>();
-    let backlog_ms = notifier.backlog_ms.load(Ordering::Relaxed);
+    // Also history the app delivered itself after it started (the demo world's seed,
+    // sent through real clients on the first launch), whenever the window is not in front.
+    let seeded_ms = app.state::<AppState>().history_until_ms();
+    let backlog_ms = notifier.started_ms.max(seeded_ms + BACKLOG_SLACK_MS);
     if !wants(&msg, muted, window_in_front(app), backlog_ms) {
         return;
     }
