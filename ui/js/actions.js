@@ -57,8 +57,8 @@ function dialog(title, buildBody) {
   return close;
 }
 
-function confirmDialog(text, onConfirm) {
-  dialog(t('clearHistory'), (close) => el('div', { class: 'dialog-body' },
+function confirmDialog(text, onConfirm, title = t('clearHistory')) {
+  dialog(title, (close) => el('div', { class: 'dialog-body' },
     el('p', { class: 'dialog-text', text }),
     el('div', { class: 'dialog-actions' },
       el('button', { type: 'button', class: 'dialog-cancel', text: t('cancel'), onclick: close }),
@@ -240,4 +240,9 @@ export function createActions(state, chat) {
       if (state.messages.length !== before) chat.render({ anchor: 'keep' });
     },
   };
+}
+
+/** Asks before `onConfirm` (opening a received file, say): the in-page dialog above. */
+export function askFirst(title, text, onConfirm) {
+  confirmDialog(text, onConfirm, title);
 }

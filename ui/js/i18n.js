@@ -103,6 +103,8 @@ export const LABELS = {
   clearHistory: ['清空聊天记录', 'Clear chat history'],
   clearHistoryConfirm: ['清空后本机和云端的本会话记录都将删除（对方不受影响），确定清空？', "This deletes this chat's history here and in the cloud (the other side keeps theirs). Clear it?"],
   confirm: ['确定', 'OK'],
+  openFileTitle: ['打开文件', 'Open file'],
+  openFileAsk: ['用系统程序打开 {from} 发来的文件“{name}”？', 'Open “{name}” from {from} with its system program?'],
 };
 const LANGUAGES = ['zh', 'en'];
 

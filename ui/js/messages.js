@@ -2,7 +2,7 @@
 import { el, avatarNode, formatSize, toast } from './dom.js';
 import { t, errorText } from './i18n.js';
 import * as api from './api.js';
-import { quoteBlock } from './actions.js';
+import { quoteBlock, askFirst } from './actions.js';
 import { linkedText } from './links.js';
 
 function textBubble(msg) {
@@ -135,6 +135,17 @@ export function messageItem(msg, ctx) {
 }
 
 export async function openFileWithFeedback(msg) {
+  // A file from someone else opens in another program: the user says so first.
+  if (msg.direction !== 'send') {
+    const from = msg.senderName || msg.senderId || '';
+    askFirst(t('openFileTitle'), t('openFileAsk').replace('{name}', msg.fileName ?? '')
+      .replace('{from}', from), () => { openNow(msg); });
+    return;
+  }
+  await openNow(msg);
+}
+
+async function openNow(msg) {
   toast(t('downloading'));
   try {
     await api.fileOpen(msg.id);

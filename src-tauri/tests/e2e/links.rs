@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 const PEER: &str = "linker";
 const LINK: &str = "https://example.com/docs?page=2#top";
 
-/// A browser for the test: a desktop entry for http and https that appends each URL it is
-/// asked to open to `opened`.
-fn install_recording_browser(xdg_data: &Path, xdg_config: &Path, opened: &Path) {
+/// A browser for the test: a desktop entry for http, https (and plain text files, for
+/// `file_open.rs`) that appends each URL or path it is asked to open to `opened`.
+pub fn install_recording_browser(xdg_data: &Path, xdg_config: &Path, opened: &Path) {
     let apps = xdg_data.join("applications");
     std::fs::create_dir_all(&apps).expect("applications dir");
     std::fs::create_dir_all(xdg_config).expect("config dir");
@@ -33,7 +33,7 @@ fn install_recording_browser(xdg_data: &Path, xdg_config: &Path, opened: &Path) 
         apps.join("record-url.desktop"),
         format!(
             "[Desktop Entry]\nType=Application\nName=Recording browser\nExec={} %u\n\
-             MimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+             MimeType=x-scheme-handler/http;x-scheme-handler/https;text/plain;\n",
             script.display()
         ),
     )
@@ -41,7 +41,7 @@ fn install_recording_browser(xdg_data: &Path, xdg_config: &Path, opened: &Path) 
     std::fs::write(
         xdg_config.join("mimeapps.list"),
         "[Default Applications]\nx-scheme-handler/http=record-url.desktop\n\
-         x-scheme-handler/https=record-url.desktop\n",
+         x-scheme-handler/https=record-url.desktop\ntext/plain=record-url.desktop\n",
     )
     .expect("write mimeapps.list");
 }

@@ -9,6 +9,7 @@ mod actions;
 mod background;
 mod bench;
 mod dbus;
+mod file_open;
 mod flow;
 mod harness;
 mod installed;
