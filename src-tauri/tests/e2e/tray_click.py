@@ -7,7 +7,9 @@ Usage:
   tray_click.py open TIMEOUT_SECONDS   right-clicks the icon (the indicator's menu button),
       prints the menu's geometry as JSON {"x","y","width","height"}; exits 1 when no icon
       docked or no menu opened in time.
-  tray_click.py click X Y              clicks the screen at X,Y (an item of the open menu)."""
+  tray_click.py click X Y              clicks the open menu's item at X,Y until the menu
+      closes (GTK ignores a click that comes too soon after the menu opened, so one that
+      did not take is repeated); exits 1 if the menu is still open after 20 s."""
 import json
 import sys
 import time
@@ -71,13 +73,35 @@ def wait(what):
     return None
 
 
+def menu_at(x, y):
+    """Whether an open menu (popup) covers the point."""
+    for w in popups().values():
+        try:
+            g = w.get_geometry()
+            pos = root.translate_coords(w, 0, 0)
+        except Exception:
+            continue
+        if pos.x <= x < pos.x + g.width and pos.y <= y < pos.y + g.height:
+            return True
+    return False
+
+
 if sys.argv[1] == "click":
-    xtest.fake_input(d, X.MotionNotify, x=int(sys.argv[2]), y=int(sys.argv[3]))
-    d.sync()
-    time.sleep(0.1)  # a person's pace: GTK highlights the item under the pointer first
-    xtest.fake_input(d, X.ButtonPress, 1)
-    xtest.fake_input(d, X.ButtonRelease, 1)
-    d.sync()
+    x, y = int(sys.argv[2]), int(sys.argv[3])
+    deadline = time.monotonic() + 20
+    while menu_at(x, y):
+        if time.monotonic() > deadline:
+            print("the menu stayed open", file=sys.stderr)
+            sys.exit(1)
+        xtest.fake_input(d, X.MotionNotify, x=x, y=y)
+        d.sync()
+        time.sleep(0.1)  # a person's pace: GTK highlights the item under the pointer first
+        xtest.fake_input(d, X.ButtonPress, 1)
+        xtest.fake_input(d, X.ButtonRelease, 1)
+        d.sync()
+        end = time.monotonic() + 1
+        while menu_at(x, y) and time.monotonic() < end:
+            time.sleep(0.05)
     sys.exit(0)
 
 deadline = time.monotonic() + float(sys.argv[2])
