@@ -133,6 +133,24 @@ impl HeadlessPulse {
         Ok(())
     }
 
+    /// Records what the virtual speaker plays ([`OUT_MONITOR`]) into `file` as raw 8 kHz
+    /// mono s16le until the daemon is dropped (the rate every voice check compares at).
+    pub fn record_speaker(&mut self, file: &Path) -> io::Result<()> {
+        let mut parec = self.command("parec");
+        parec
+            .args([
+                "-d",
+                OUT_MONITOR,
+                "--rate=8000",
+                "--channels=1",
+                "--format=s16le",
+            ])
+            .arg("--latency-msec=20")
+            .stdout(std::fs::File::create(file)?)
+            .stderr(Stdio::null());
+        self.spawn_helper(&mut parec)
+    }
+
     /// Plays `wav` into the virtual microphone ([`MIC_SINK`]) until the daemon is dropped,
     /// and waits (a bounded time) until the stream is playing.
     pub fn feed_microphone(&mut self, wav: &Path) -> io::Result<()> {

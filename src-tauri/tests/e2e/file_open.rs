@@ -3,10 +3,9 @@
 //! registered through mimeapps.list as a desktop registers one), and a file whose name
 //! says it is a program is refused with a message, never handed to the system.
 
-use crate::harness::{App, WAIT};
-use crate::links::install_recording_browser;
+use crate::harness::App;
+use crate::links::{launch_with_recording_handler, wait_opened};
 use crate::peer::{Embedded, Peer};
-use std::time::{Duration, Instant};
 
 const PEER: &str = "filer";
 
@@ -24,19 +23,7 @@ async fn click_card(app: &App, name: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_received_file_opens_after_asking_and_never_a_program() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let data_dir = dir.path().join("app-data");
-    let (xdg_data, xdg_config) = (dir.path().join("xdg-data"), dir.path().join("xdg-config"));
-    let opened = dir.path().join("opened.txt");
-    install_recording_browser(&xdg_data, &xdg_config, &opened);
-    let app = App::launch_demo(
-        &data_dir,
-        &[
-            ("XDG_DATA_HOME", xdg_data.to_str().expect("utf-8")),
-            ("XDG_CONFIG_HOME", xdg_config.to_str().expect("utf-8")),
-            ("XDG_CURRENT_DESKTOP", ""),
-        ],
-    )
-    .await;
+    let (app, data_dir, opened) = launch_with_recording_handler(dir.path()).await;
     let embedded = Embedded::read(&data_dir).await;
     let peer = Peer::connect(&embedded, PEER, "Filer").await;
     peer.send_file(&embedded.user_id, "setup.exe", b"MZ not really")
@@ -83,16 +70,7 @@ async fn a_received_file_opens_after_asking_and_never_a_program() {
     click_card(&app, "notes.txt").await;
     app.js("document.querySelector('.dialog-confirm').click(); return true;")
         .await;
-    let deadline = Instant::now() + WAIT;
-    let got = loop {
-        if let Ok(text) = std::fs::read_to_string(&opened)
-            && !text.trim().is_empty()
-        {
-            break text;
-        }
-        assert!(Instant::now() < deadline, "the document was never opened");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let got = wait_opened(&opened, "the document").await;
     let lines: Vec<&str> = got.lines().collect();
     assert_eq!(lines.len(), 1, "only the document was opened: {got}");
     assert!(lines[0].ends_with("notes.txt"), "{got}");

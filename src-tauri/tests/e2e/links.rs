@@ -5,7 +5,7 @@
 
 use crate::harness::{App, WAIT};
 use crate::peer::{Embedded, Peer};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const PEER: &str = "linker";
@@ -13,7 +13,7 @@ const LINK: &str = "https://example.com/docs?page=2#top";
 
 /// A browser for the test: a desktop entry for http, https (and plain text files, for
 /// `file_open.rs`) that appends each URL or path it is asked to open to `opened`.
-pub fn install_recording_browser(xdg_data: &Path, xdg_config: &Path, opened: &Path) {
+fn install_recording_browser(xdg_data: &Path, xdg_config: &Path, opened: &Path) {
     let apps = xdg_data.join("applications");
     std::fs::create_dir_all(&apps).expect("applications dir");
     std::fs::create_dir_all(xdg_config).expect("config dir");
@@ -46,12 +46,12 @@ pub fn install_recording_browser(xdg_data: &Path, xdg_config: &Path, opened: &Pa
     .expect("write mimeapps.list");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_link_in_a_message_opens_in_the_browser() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data_dir = dir.path().join("app-data");
-    let (xdg_data, xdg_config) = (dir.path().join("xdg-data"), dir.path().join("xdg-config"));
-    let opened = dir.path().join("opened.txt");
+/// The demo app in `dir` with the recording handler as its desktop's default for http(s)
+/// and plain text: the app, its data dir, and the file the handler appends to.
+pub async fn launch_with_recording_handler(dir: &Path) -> (App, PathBuf, PathBuf) {
+    let data_dir = dir.join("app-data");
+    let (xdg_data, xdg_config) = (dir.join("xdg-data"), dir.join("xdg-config"));
+    let opened = dir.join("opened.txt");
     install_recording_browser(&xdg_data, &xdg_config, &opened);
     let app = App::launch_demo(
         &data_dir,
@@ -63,6 +63,27 @@ async fn a_link_in_a_message_opens_in_the_browser() {
         ],
     )
     .await;
+    (app, data_dir, opened)
+}
+
+/// What the recording handler was asked to open, once it was asked at all.
+pub async fn wait_opened(opened: &Path, what: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(opened)
+            && !text.trim().is_empty()
+        {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "{what} was never opened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_in_a_message_opens_in_the_browser() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, data_dir, opened) = launch_with_recording_handler(dir.path()).await;
     let embedded = Embedded::read(&data_dir).await;
     let peer = Peer::connect(&embedded, PEER, "Linker").await;
     let hostile = "<b>not bold</b>";
@@ -104,19 +125,7 @@ async fn a_link_in_a_message_opens_in_the_browser() {
         .click()
         .await
         .expect("click the link");
-    let deadline = Instant::now() + WAIT;
-    let got = loop {
-        if let Ok(text) = std::fs::read_to_string(&opened)
-            && !text.trim().is_empty()
-        {
-            break text;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the browser was never asked to open the link"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let got = wait_opened(&opened, "the link").await;
     assert_eq!(got.trim(), LINK);
     assert_eq!(
         app.js("return location.href;").await,

@@ -261,7 +261,6 @@ fn sounding_secs(samples: &[f32], rate: u32) -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow() {
     use rongchat_proto::content::{Content, HqVoice, Music};
-    use rongchat_voice::headless::OUT_MONITOR;
 
     let dir = tempfile::tempdir().expect("temp dir");
     let raw = dir.path().join("speech.wav");
@@ -308,18 +307,9 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
 
     let mut pulse = HeadlessPulse::start().expect("pulseaudio (scripts/packages/audio.txt)");
     let captured = dir.path().join("speaker.raw");
-    let mut parec = pulse.command("parec");
-    parec
-        .args([
-            "-d",
-            OUT_MONITOR,
-            "--rate=8000",
-            "--channels=1",
-            "--format=s16le",
-        ])
-        .stdout(std::fs::File::create(&captured).expect("capture file"))
-        .stderr(Stdio::null());
-    pulse.spawn_helper(&mut parec).expect("parec");
+    pulse
+        .record_speaker(&captured)
+        .expect("parec of the virtual speaker");
     let heard_secs = || {
         let bytes = std::fs::read(&captured).unwrap_or_default();
         let samples: Vec<f32> = bytes

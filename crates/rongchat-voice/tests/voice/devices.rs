@@ -7,12 +7,11 @@
 //! Everything that needs the daemon runs serially in one test function, so only one
 //! daemon exists per test process.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use rongchat_voice::headless::{HeadlessPulse, OUT_MONITOR};
+use rongchat_voice::headless::HeadlessPulse;
 use rongchat_voice::resample::{resample_all, to_i16};
 use rongchat_voice::{decode, decode_amr, info, recover};
 
@@ -193,19 +192,9 @@ fn stop_with_ctrl_c(pulse: &HeadlessPulse, clip: &Path) {
 
 fn play_into_the_virtual_speaker(pulse: &mut HeadlessPulse, clip: &Path, work: &Path) {
     let captured = work.join("speaker.raw");
-    let mut parec = pulse.command("parec");
-    parec
-        .args([
-            "-d",
-            OUT_MONITOR,
-            "--rate=8000",
-            "--channels=1",
-            "--format=s16le",
-        ])
-        .args(["--latency-msec=20"])
-        .stdout(File::create(&captured).unwrap())
-        .stderr(Stdio::null());
-    pulse.spawn_helper(&mut parec).expect("parec");
+    pulse
+        .record_speaker(&captured)
+        .expect("parec of the virtual speaker");
     wait_until(Duration::from_secs(10), "the speaker capture", || {
         std::fs::metadata(&captured).is_ok_and(|m| m.len() > 1600)
     });
@@ -288,19 +277,9 @@ fn play_and_hear(
 ) -> (Vec<String>, Vec<i16>) {
     let name = clip.file_name().unwrap().to_string_lossy().to_string();
     let captured = work.join(format!("speaker-{name}-{speed}.raw"));
-    let mut parec = pulse.command("parec");
-    parec
-        .args([
-            "-d",
-            OUT_MONITOR,
-            "--rate=8000",
-            "--channels=1",
-            "--format=s16le",
-        ])
-        .args(["--latency-msec=20"])
-        .stdout(File::create(&captured).unwrap())
-        .stderr(Stdio::null());
-    pulse.spawn_helper(&mut parec).expect("parec");
+    pulse
+        .record_speaker(&captured)
+        .expect("parec of the virtual speaker");
     wait_until(Duration::from_secs(10), "the speaker capture", || {
         std::fs::metadata(&captured).is_ok_and(|m| m.len() > 1600)
     });
