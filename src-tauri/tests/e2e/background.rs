@@ -1,7 +1,7 @@
 //! The app in the background, in the real window on a private session D-Bus with a
 //! recording notification server: the unread total in the window title and the tray (read
 //! back from the app), closing to the tray and still receiving, a notification with sender
-//! and preview, none for a muted chat, one summary for a burst, and a click that opens the
+//! and preview, none for a muted chat or our own message from another device, one summary for a burst, and a click that opens the
 //! chat. The backlog seeded at launch gives no notification at all.
 
 use crate::dbus::{Bus, Recorder};
@@ -93,8 +93,8 @@ async fn background_tray_title_and_notifications() {
     );
     badge_shows(&app, seeded + 1).await;
 
-    // --- Muted: nothing. Carol's message right after it is shown alone, as itself, so the
-    // muted one was not even part of the burst.
+    // --- Muted, or our own from another device: nothing. Carol's message right after them
+    // is shown alone, as itself, so neither was even part of the burst.
     let muted = app
         .client
         .execute_async(
@@ -107,6 +107,32 @@ async fn background_tray_title_and_notifications() {
         .expect("mute");
     assert_eq!(muted, serde_json::Value::Bool(true), "mute bob: {muted}");
     bob.send_text(&me, "muted: no pop-up").await;
+    // Our own message sent from another device (here the app server sending as us, as
+    // `isIncludeSender` delivers it to our devices): in the list, never a pop-up.
+    let api = embedded.server_api();
+    let content = r#"{"content":"sent from my phone"}"#;
+    let me_sender = me.clone();
+    tokio::task::spawn_blocking(move || {
+        api.post(
+            "/message/private/publish.json",
+            &[
+                ("fromUserId", &me_sender),
+                ("toUserId", "erin"),
+                ("objectName", "RC:TxtMsg"),
+                ("content", content),
+                ("isIncludeSender", "1"),
+            ],
+        )
+    })
+    .await
+    .expect("publish as the app's user");
+    app.wait_js(
+        "our own message from another device in the list",
+        "const c = window.__rongchat.state.conversations.get('private:erin');
+         return !!c && c.unread === 0 && c.latest?.text === 'sent from my phone'
+             && c.latest.direction === 'send';",
+    )
+    .await;
     let carol = Peer::connect(&embedded, "carol", "Carol").await;
     carol.send_text(&me, "hi, it's carol").await;
     let calls = recorder.wait_for(2, WAIT).await;

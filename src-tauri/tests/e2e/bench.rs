@@ -5,55 +5,22 @@
 
 use crate::harness::App;
 use crate::peer::Embedded;
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use crate::server_api::ServerApi;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 const CONVERSATIONS: usize = 1000;
-
-/// `POST path` with a signed form body to the server's Server API.
-fn server_api(base: &str, (app_key, secret): (&str, &str), path: &str, body: &str) {
-    let host = base.trim_start_matches("http://");
-    static NONCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nonce = format!(
-        "bench{}",
-        NONCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    );
-    let timestamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_millis()
-        .to_string();
-    let signature = rongchat_server::api::sign(secret, &nonce, &timestamp);
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nApp-Key: {app_key}\r\nNonce: {nonce}\r\nTimestamp: {timestamp}\r\nSignature: {signature}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = TcpStream::connect(host).expect("connect to the server");
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).expect("read");
-    assert!(reply.starts_with("HTTP/1.1 200"), "{path}: {reply}");
-}
-
-fn form_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 /// Fills the server in `server_dir` with one message from each of 1,000 users.
 async fn populate(server_dir: &Path, to: &str) {
     let server = rongchat_server::Server::start(rongchat_server::Config::local(server_dir))
         .await
         .expect("start the server");
-    let base = server.http_url();
-    let key = server.app_key().to_owned();
-    let secret = server.app_secret().to_owned();
+    let api = ServerApi {
+        base: server.http_url(),
+        app_key: server.app_key().to_owned(),
+        secret: server.app_secret().to_owned(),
+    };
     server.issue_token(to, "大乔").expect("token");
     let started = Instant::now();
     let to = to.to_owned();
@@ -61,16 +28,14 @@ async fn populate(server_dir: &Path, to: &str) {
         for i in 0..CONVERSATIONS {
             let from = format!("bench{i:04}");
             let content = format!("{{\"content\":\"第 {i} 条消息\"}}");
-            let body = format!(
-                "fromUserId={from}&toUserId={to}&objectName=RC%3ATxtMsg&content={}",
-                form_escape(&content),
-                to = form_escape(&to),
-            );
-            server_api(
-                &base,
-                (&key, &secret),
+            api.post(
                 "/message/private/publish.json",
-                &body,
+                &[
+                    ("fromUserId", &from),
+                    ("toUserId", &to),
+                    ("objectName", "RC:TxtMsg"),
+                    ("content", &content),
+                ],
             );
         }
     })

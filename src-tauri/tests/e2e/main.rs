@@ -17,6 +17,7 @@ mod links;
 mod peer;
 mod receipts;
 mod search;
+mod server_api;
 mod tray;
 mod typing;
 mod voice;

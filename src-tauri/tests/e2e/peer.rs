@@ -42,6 +42,16 @@ impl Embedded {
         }
     }
 
+    /// The server's Server API, signed with the secret the app installed for it.
+    pub fn server_api(&self) -> crate::server_api::ServerApi {
+        crate::server_api::ServerApi {
+            base: self.http_url.clone(),
+            app_key: self.app_key.clone(),
+            secret: rongchat_server::install_secret(&self.server_dir)
+                .expect("the embedded server's secret"),
+        }
+    }
+
     fn token(&self, user_id: &str, name: &str) -> String {
         rongchat_server::issue_offline_token(&self.server_dir, Some(&self.app_key), user_id, name)
             .expect("issue a token on the app's server")
