@@ -33,6 +33,7 @@ pub mod receipts;
 pub mod session;
 pub mod settings;
 pub mod shell;
+pub mod staging;
 pub mod state;
 pub mod status;
 

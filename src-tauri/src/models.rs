@@ -55,13 +55,27 @@ impl From<ConversationId> for ConvRef {
 }
 
 /// What the picker is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PickKind {
     /// An image, sent as `RC:ImgMsg`.
     Image,
     /// Any file, sent as `RC:FileMsg`.
     File,
+}
+
+/// A file dropped or pasted into the page, kept until sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StagedDto {
+    /// The id to send it by.
+    pub staged: String,
+    /// The name it is sent under.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Image or file.
+    pub kind: PickKind,
 }
 
 /// How the app signs in.

@@ -21,9 +21,9 @@ export const EVENTS = Object.freeze({
 });
 
 /** Errors arrive as {kind, message}; keep them as real Errors with the kind attached. */
-async function call(cmd, args) {
+async function call(cmd, args, options) {
   try {
-    return await invoke(cmd, args);
+    return await invoke(cmd, args, options);
   } catch (e) {
     const err = new Error(e && e.message ? e.message : String(e));
     err.kind = e && e.kind ? e.kind : 'unknown';
@@ -78,6 +78,12 @@ export const conversationClearHistory = (conv) => call('conversation_clear_histo
 export const messageSearch = (query, offset) => call('message_search', { query, offset: offset ?? null });
 export const messageAround = (id, older, newer) => call('message_around', { id, older, newer });
 
+// dropped and pasted files: the page hands their bytes and name (never a path), then sends
+// the staged file by the id it got back
+export const fileStage = async (file) => call('file_stage', new Uint8Array(await file.arrayBuffer()),
+  { headers: { 'x-file-name': encodeURIComponent(file.name || '') } });
+export const fileSendStaged = (conv, staged, onProgress) =>
+  call('file_send_staged', { conv, staged, progress: channel(onProgress) });
 // files: the Rust side shows the picker, so the page never hands a path to the backend.
 export const fileSendPicked = (conv, kind, onProgress) =>
   call('file_send_picked', { conv, kind, progress: channel(onProgress) });

@@ -105,6 +105,12 @@ export const LABELS = {
   confirm: ['确定', 'OK'],
   openFileTitle: ['打开文件', 'Open file'],
   openFileAsk: ['用系统程序打开 {from} 发来的文件“{name}”？', 'Open “{name}” from {from} with its system program?'],
+  dropHere: [(to) => `松开鼠标，发送给 ${to}`, (to) => `Drop to send to ${to}`],
+  sendFilesTitle: [(to) => `发送给 ${to}`, (to) => `Send to ${to}`],
+  pastedImage: ['粘贴的图片', 'Pasted image'],
+  attachEmpty: [(name) => `“${name}”是空文件，未发送`, (name) => `“${name}” is empty and was not sent`],
+  attachTooLarge: [(name) => `“${name}”超过 100 MB，未发送`, (name) => `“${name}” is over 100 MB and was not sent`],
+  attachTooMany: [(name) => `一次最多发送 9 个文件，“${name}”未发送`, (name) => `At most 9 files at a time: “${name}” was not sent`],
 };
 const LANGUAGES = ['zh', 'en'];
 

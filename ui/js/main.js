@@ -5,6 +5,7 @@ import { convKey, renderList } from './list.js';
 import { chatIsSeen } from './reading.js';
 import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
+import { createAttach } from './attach.js';
 import { createActions } from './actions.js';
 import { createReceipts } from './receipts.js';
 import { createBanner } from './banner.js';
@@ -62,6 +63,7 @@ const refreshList = () => {
 
 const chat = createChat(state, refreshList);
 const composer = createComposer(state, chat);
+createAttach(state, chat);
 const actions = createActions(state, chat);
 const receipts = createReceipts(chat, state);
 const settings = createSettings({

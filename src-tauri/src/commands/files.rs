@@ -4,7 +4,8 @@
 use crate::dataurl;
 use crate::error::{Error, Result};
 use crate::file_safety;
-use crate::models::{ConvRef, MessageDto, PickKind, ProgressDto};
+use crate::models::{ConvRef, MessageDto, PickKind, ProgressDto, StagedDto};
+use crate::staging;
 use crate::state::AppState;
 use rongchat_proto::content::Content;
 use std::path::PathBuf;
@@ -12,6 +13,9 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
+
+/// Where dropped and pasted files are kept, in the account's folder.
+const OUTGOING: &str = "outgoing";
 
 /// Test hook: `RONGCHAT_TEST_PICK=<path>` answers every picker with that path, since a
 /// native dialog cannot be driven by WebDriver.
@@ -49,6 +53,64 @@ pub async fn file_send_picked<R: Runtime>(
     let id = conv.validated()?;
     let session = state.session().await?;
     let path = pick(&app, kind).await?;
+    let report = move |id: &str, sent: u64, total: u64| {
+        let _ = progress.send(ProgressDto {
+            message_id: id.to_owned(),
+            sent,
+            total,
+        });
+    };
+    let m = session.media().send_file(&id, kind, &path, report).await?;
+    Ok(session.view().message(&m))
+}
+
+/// Keeps a file dropped or pasted into the page (its bytes are the request body; its name
+/// the `x-file-name` header, URI-encoded) until it is sent with [`file_send_staged`].
+#[tauri::command]
+pub async fn file_stage(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<StagedDto> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(Error::Invalid("expected the file's bytes".into()));
+    };
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            url::form_urlencoded::parse(format!("n={v}").as_bytes())
+                .map(|(_, name)| name.into_owned())
+                .next()
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let session = state.session().await?;
+    let dir = session.work_dir().join(OUTGOING);
+    let bytes = bytes.clone();
+    let staged = tokio::task::spawn_blocking(move || staging::stage(&dir, &name, &bytes))
+        .await
+        .map_err(|e| Error::Invalid(e.to_string()))??;
+    Ok(StagedDto {
+        staged: staged.id,
+        name: staged.name,
+        size: staged.size,
+        kind: staged.kind,
+    })
+}
+
+/// Sends a staged file to `conv`, as an image or a file by its bytes. Progress as for
+/// [`file_send_picked`].
+#[tauri::command]
+pub async fn file_send_staged(
+    state: State<'_, AppState>,
+    conv: ConvRef,
+    staged: String,
+    progress: Channel<ProgressDto>,
+) -> Result<MessageDto> {
+    let id = conv.validated()?;
+    let session = state.session().await?;
+    let (path, kind) = staging::staged(&session.work_dir().join(OUTGOING), &staged)?;
     let report = move |id: &str, sent: u64, total: u64| {
         let _ = progress.send(ProgressDto {
             message_id: id.to_owned(),

@@ -6,6 +6,7 @@
 //! so a second client in the test can reach the same server as another user.
 
 mod actions;
+mod attach;
 mod background;
 mod bench;
 mod dbus;

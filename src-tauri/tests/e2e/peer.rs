@@ -63,6 +63,7 @@ impl Embedded {
 pub enum Received {
     Text(String),
     File { name: String, bytes: Vec<u8> },
+    Image(Vec<u8>),
     Voice { amr: Vec<u8>, duration: u64 },
     Reply(String, Option<String>),
     Other(String),
@@ -301,6 +302,14 @@ impl Peer {
                         name: f.name,
                         bytes: std::fs::read(path).expect("read the download"),
                     }
+                }
+                Content::Image(i) => {
+                    let path = self
+                        .client
+                        .download(&i.image_uri, "image", |_, _| {}, None)
+                        .await
+                        .expect("download the image the app sent");
+                    Received::Image(std::fs::read(path).expect("read the download"))
                 }
                 Content::Voice(v) => {
                     use base64::Engine;
