@@ -13,12 +13,10 @@ use crate::settings::Account;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 const REMEMBERED_FILE: &str = "users.json";
 /// The old layout's user folder (every user of an AppKey in one store).
 const SHARED_LEGACY: &str = "account";
-const NAVI_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The store folder for `account`, migrating the old shared folder when it is this user's.
 pub async fn store_dir(paths: &Paths, account: &Account) -> Result<PathBuf> {
@@ -54,49 +52,31 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// POSTs the navigation request the client makes and reads its `userId`.
+/// Asks navigation as the client does (the same navigators in the same order) and reads
+/// the `userId` of its answer.
 async fn ask_navigation(account: &Account) -> Result<String> {
-    let url = format!(
-        "{}/v2/navi.json?cloud=0",
-        account.navi_url.trim_end_matches('/')
-    );
-    let body = format!(
-        "token={}&v={}&platfrom=browser",
-        rongchat_client::navi::form_encode(account.token.expose()),
-        rongchat_client::navi::SDK_VERSION
-    );
-    let unreachable = |detail: String| {
-        Error::Client(rongchat_client::Error::Navi(format!(
-            "navigation: {detail}"
-        )))
+    use rongchat_client::navi::{Endpoint, navigate};
+    use rongchat_client::session::OpenFailure;
+    let endpoint = Endpoint {
+        config: rongchat_client::ClientConfig::new(
+            &account.navi_url,
+            &account.app_key,
+            account.token.expose(),
+            PathBuf::new(),
+        ),
+        device_id: String::new(),
     };
-    let response = reqwest::Client::new()
-        .post(url)
-        .header("RC-Appkey", &account.app_key)
-        .header("Content-Type", "Application/x-www-form-urlencoded")
-        .body(body)
-        .timeout(NAVI_TIMEOUT)
-        .send()
-        .await
-        .map_err(|e| unreachable(e.without_url().to_string()))?;
-    let status = response.status().as_u16();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| unreachable(e.without_url().to_string()))?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    let code = json.get("code").and_then(serde_json::Value::as_u64);
-    if status == 401 || status == 403 || matches!(code, Some(401 | 403)) {
-        return Err(
-            Error::of_final_status(rongchat_client::ConnectionStatus::TokenIncorrect)
-                .unwrap_or_else(|| unreachable(format!("answered {status}"))),
-        );
+    let unreachable = |detail: String| Error::Client(rongchat_client::Error::Navi(detail));
+    match navigate(&reqwest::Client::new(), &endpoint).await {
+        Ok(navi) => navi
+            .user_id
+            .ok_or_else(|| unreachable("navigation answered without a user id".into())),
+        Err(e) if e.failure == OpenFailure::TokenIncorrect => Err(Error::of_final_status(
+            rongchat_client::ConnectionStatus::TokenIncorrect,
+        )
+        .unwrap_or_else(|| unreachable(e.detail))),
+        Err(e) => Err(unreachable(e.detail)),
     }
-    json.get("userId")
-        .and_then(serde_json::Value::as_str)
-        .filter(|u| !u.is_empty())
-        .map(str::to_owned)
-        .ok_or_else(|| unreachable(format!("answered {status} without a user id")))
 }
 
 fn load(config: &Path) -> BTreeMap<String, String> {

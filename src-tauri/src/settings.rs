@@ -236,11 +236,18 @@ pub fn validate_address(addr: &AccountAddress) -> Result<()> {
     if addr.app_key.trim().is_empty() {
         return Err(Error::Invalid("AppKey is empty".into()));
     }
-    let url = addr.navi_url.trim();
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(Error::Invalid(
-            "the navigation URL must start with http:// or https://".into(),
-        ));
+    // Blank is RongCloud's own cloud (the client's default navigators); several may be
+    // listed, tried in turn, each a full URL.
+    let listed = addr
+        .navi_url
+        .split([';', ',', ' ', '\n', '\t'])
+        .filter(|s| !s.is_empty());
+    for url in listed {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Error::Invalid(
+                "the navigation URL must start with http:// or https://".into(),
+            ));
+        }
     }
     Ok(())
 }
@@ -348,6 +355,24 @@ mod tests {
             ..ok.clone()
         };
         assert!(validate_address(&bad).is_err());
+        let rongcloud = AccountAddress {
+            navi_url: String::new(),
+            ..ok.clone()
+        };
+        assert!(
+            validate_address(&rongcloud).is_ok(),
+            "blank is RongCloud's cloud"
+        );
+        let list = AccountAddress {
+            navi_url: "https://a.example; http://b.example:81".into(),
+            ..ok.clone()
+        };
+        assert!(validate_address(&list).is_ok());
+        let half_bad = AccountAddress {
+            navi_url: "https://a.example; b.example".into(),
+            ..ok.clone()
+        };
+        assert!(validate_address(&half_bad).is_err());
         let bad = AccountAddress {
             app_key: " ".into(),
             ..ok

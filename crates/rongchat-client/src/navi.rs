@@ -15,6 +15,13 @@ pub const NAVI_TIMEOUT: Duration = Duration::from_secs(10);
 /// Socket + handshake time limit (the SDK waits 5 s for socket plus CONNACK).
 pub const SOCKET_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// RongCloud's own navigators (the SDK's default area, Beijing), tried in turn when the
+/// account names none.
+pub const RONGCLOUD_NAVIGATORS: [&str; 2] = [
+    "https://dualstack-nav.rong-edge.com",
+    "https://nav-b.rong-edge.com",
+];
+
 /// The open WebSocket.
 pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -27,6 +34,11 @@ pub struct NaviInfo {
     pub upload_server: Option<String>,
     /// The CONNACK layout (`openAnti: 1` → protocol version 4).
     pub layout: Layout,
+    /// The navigator that answered was https, so the socket is `wss://`.
+    pub secure: bool,
+    /// The token's user (`userId`; RongCloud names it, so an app can pick the user's local
+    /// store before the login).
+    pub user_id: Option<String>,
 }
 
 /// Where and who: the client's configuration (its `Debug` leaves the token out) and this
@@ -57,13 +69,63 @@ impl OpenError {
     }
 }
 
-/// POSTs `/v2/navi.json` exactly as the SDK does and parses the answer.
+/// The navigators to try, in order, as the SDK orders them: those a token carries after
+/// its `@` (`;`-separated), then the configured ones (`navi_url` may list several,
+/// separated by `;`, `,` or spaces), or RongCloud's own when none is configured. A host
+/// without a scheme is https; each is tried once.
+pub fn navigators(navi_url: &str, token: &str) -> Vec<String> {
+    let from_token = token.split_once('@').map_or("", |(_, list)| list);
+    let configured: Vec<&str> = navi_url
+        .split([';', ',', ' ', '\n', '\t'])
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    let fallback: &[&str] = if configured.is_empty() {
+        &RONGCLOUD_NAVIGATORS
+    } else {
+        &configured
+    };
+    let mut list: Vec<String> = Vec::new();
+    for entry in from_token.split(';').chain(fallback.iter().copied()) {
+        let entry = entry.trim().trim_end_matches('/');
+        if entry.is_empty() {
+            continue;
+        }
+        let url = if entry.contains("://") {
+            entry.to_owned()
+        } else {
+            format!("https://{entry}")
+        };
+        if !list.contains(&url) {
+            list.push(url);
+        }
+    }
+    list
+}
+
+/// Asks each navigator in turn (see [`navigators`]). Only a network failure moves on to
+/// the next; an answer that refuses the token or the app ends the search, as in the SDK.
 pub async fn navigate(http: &reqwest::Client, endpoint: &Endpoint) -> Result<NaviInfo, OpenError> {
-    let url = format!(
-        "{}/v2/navi.json?cloud=0",
-        endpoint.config.navi_url.trim_end_matches('/')
-    );
-    let https = endpoint.config.navi_url.starts_with("https:");
+    let mut last = OpenError::network("no navigator to ask");
+    for navigator in navigators(&endpoint.config.navi_url, &endpoint.config.token) {
+        match navigate_one(http, endpoint, &navigator).await {
+            Err(e) if e.failure == OpenFailure::Network => {
+                tracing::debug!(%navigator, detail = %e.detail, "navigator failed, trying the next");
+                last = e;
+            }
+            answer => return answer,
+        }
+    }
+    Err(last)
+}
+
+/// POSTs `/v2/navi.json` to one navigator exactly as the SDK does and parses the answer.
+async fn navigate_one(
+    http: &reqwest::Client,
+    endpoint: &Endpoint,
+    navigator: &str,
+) -> Result<NaviInfo, OpenError> {
+    let url = format!("{navigator}/v2/navi.json?cloud=0");
+    let https = navigator.starts_with("https:");
     let body = format!(
         "token={}&v={SDK_VERSION}&platfrom=browser",
         form_encode(&endpoint.config.token)
@@ -95,7 +157,9 @@ pub async fn navigate(http: &reqwest::Client, endpoint: &Endpoint) -> Result<Nav
         .map_err(|e| OpenError::network(format!("navigation body: {}", e.without_url())))?;
     let json: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| OpenError::network(format!("navigation body: {e}")))?;
-    parse_navi(&json)
+    let mut navi = parse_navi(&json)?;
+    navi.secure = https;
+    Ok(navi)
 }
 
 /// The navi JSON → where to connect. `code` ≠ 200 maps like an HTTP status.
@@ -145,6 +209,12 @@ pub fn parse_navi(json: &serde_json::Value) -> Result<NaviInfo, OpenError> {
         } else {
             Layout::V3
         },
+        secure: false,
+        user_id: json
+            .get("userId")
+            .and_then(|u| u.as_str())
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned),
     })
 }
 
@@ -167,11 +237,7 @@ pub fn websocket_url(endpoint: &Endpoint, navi: &NaviInfo) -> String {
         .ws_override
         .as_deref()
         .unwrap_or(&navi.server);
-    let scheme = if endpoint.config.navi_url.starts_with("https:") {
-        "wss"
-    } else {
-        "ws"
-    };
+    let scheme = if navi.secure { "wss" } else { "ws" };
     let version = match navi.layout {
         Layout::V3 => 3,
         Layout::V4 => 4,
@@ -276,6 +342,31 @@ mod tests {
     }
 
     #[test]
+    fn navigators_come_from_the_token_then_the_account_else_rongcloud() {
+        assert_eq!(
+            navigators("", "tok"),
+            RONGCLOUD_NAVIGATORS.map(String::from)
+        );
+        assert_eq!(
+            navigators("  ", "tok"),
+            RONGCLOUD_NAVIGATORS.map(String::from)
+        );
+        assert_eq!(
+            navigators("http://a:1/; https://b/ ,c.example\nhttp://a:1", "tok"),
+            ["http://a:1", "https://b", "https://c.example"]
+        );
+        // A token may carry navigators after its `@`: they come first, then the rest.
+        assert_eq!(
+            navigators("http://mine", "abc=@t1.example;https://t2.example"),
+            ["https://t1.example", "https://t2.example", "http://mine"]
+        );
+        assert_eq!(
+            navigators("", "abc@")[..],
+            RONGCLOUD_NAVIGATORS.map(String::from)[..]
+        );
+    }
+
+    #[test]
     fn websocket_url_has_the_sdk_query() {
         let endpoint = Endpoint {
             config: ClientConfig::new("http://n", "key", "a+b/c=@x", "/tmp"),
@@ -285,6 +376,8 @@ mod tests {
             server: "h:1".into(),
             upload_server: None,
             layout: Layout::V3,
+            secure: false,
+            user_id: None,
         };
         assert_eq!(
             websocket_url(&endpoint, &navi),

@@ -3,6 +3,8 @@
 
 use crate::support::*;
 use rongchat_client::{Client, ConnectionStatus, ConversationId, Error, Event, Outgoing};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -144,4 +146,56 @@ async fn heartbeat_keeps_a_live_link_and_two_missed_pongs_reconnect() {
         Outgoing::Text("alive".into()),
     )
     .await;
+}
+
+/// A navigator that takes connections and closes them unanswered; counts them.
+async fn dead_navigator() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    (url, asked)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn navigators_are_tried_in_turn_and_a_refused_token_ends_the_search() {
+    let env = Env::start().await;
+    let (dead, asked) = dead_navigator().await;
+
+    // The first navigator is down: the second one answers and the client connects.
+    let mut config = env.config("alice", "desk");
+    config.navi_url = format!("{dead}; {}", env.navi);
+    let client = Client::open(config).unwrap();
+    client.connect_and_wait(TIMEOUT).await.unwrap();
+    assert!(
+        asked.load(Ordering::SeqCst) >= 1,
+        "the dead one was asked first"
+    );
+    drop(client);
+
+    // A navigator that refuses the token is an answer: the next one is never asked.
+    let before = asked.load(Ordering::SeqCst);
+    let mut config = env.config("bob", "desk");
+    config.navi_url = format!("{}; {dead}", env.navi);
+    config.token = "not-a-token".into();
+    let client = Client::open(config).unwrap();
+    let result = client.connect_and_wait(TIMEOUT).await;
+    assert!(
+        matches!(
+            result,
+            Err(Error::Connection(ConnectionStatus::TokenIncorrect))
+        ),
+        "{result:?}"
+    );
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        before,
+        "no navigator after a refusal"
+    );
 }
