@@ -36,6 +36,9 @@ pub enum Error {
     /// The settings file could not be read or written.
     #[error("settings error: {0}")]
     Settings(String),
+    /// The account form has a field the user must correct.
+    #[error("{0}")]
+    Form(FormProblem),
     /// The client engine failed; kept typed so [`Error::kind`] can tell why.
     #[error(transparent)]
     Client(#[from] rongchat_client::Error),
@@ -48,6 +51,31 @@ pub enum Error {
     /// Recording or playback failed.
     #[error("voice error: {0}")]
     Voice(String),
+}
+
+/// What is wrong in the account form: the page names it in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FormProblem {
+    /// No AppKey.
+    #[error("AppKey is empty")]
+    AppKeyEmpty,
+    /// No token, and none stored.
+    #[error("the token is empty")]
+    TokenEmpty,
+    /// A navigation URL that is not http(s).
+    #[error("the navigation URL must start with http:// or https://")]
+    NaviUrlScheme,
+}
+
+impl FormProblem {
+    /// The name the page looks its label up by.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::AppKeyEmpty => "appKeyEmpty",
+            Self::TokenEmpty => "tokenEmpty",
+            Self::NaviUrlScheme => "naviUrlScheme",
+        }
+    }
 }
 
 /// The app's result alias.
@@ -64,6 +92,9 @@ pub struct ErrorDto {
     /// The server's code, for `refused` and `rejected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<u32>,
+    /// Which field of the account form, for `form`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
 }
 
 impl Error {
@@ -84,6 +115,7 @@ impl Error {
             Self::Cancelled => "cancelled",
             Self::Io(_) => "io",
             Self::Settings(_) => "settings",
+            Self::Form(_) => "form",
             Self::Client(e) => client_kind(e),
             Self::Server(_) => "server",
             Self::Voice(_) => "voice",
@@ -106,6 +138,10 @@ impl Error {
             kind: self.kind(),
             message: self.to_string(),
             code: self.code(),
+            reason: match self {
+                Self::Form(problem) => Some(problem.reason()),
+                _ => None,
+            },
         }
     }
 }
@@ -171,6 +207,12 @@ mod tests {
         );
         let json = serde_json::to_value(Error::NotSignedIn).unwrap();
         assert_eq!(json["kind"], "notSignedIn");
+        // A form problem names its field, so the page can say it in the user's language.
+        let json = serde_json::to_value(Error::Form(FormProblem::NaviUrlScheme)).unwrap();
+        assert_eq!(
+            (json["kind"].as_str(), json["reason"].as_str()),
+            (Some("form"), Some("naviUrlScheme"))
+        );
     }
 
     #[test]

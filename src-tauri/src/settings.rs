@@ -8,7 +8,7 @@
 //! For tests and scripted runs, `RONGCHAT_APPKEY` + `RONGCHAT_NAVI` + `RONGCHAT_TOKEN`
 //! give an account without touching the files.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FormProblem, Result};
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::Write;
@@ -220,7 +220,7 @@ impl SettingsStore {
                 match token.as_ref().map(|t| t.expose().trim()) {
                     Some(token) if !token.is_empty() => self.write_token(&Secret::new(token))?,
                     _ if self.has_token() => {}
-                    _ => return Err(Error::Invalid("the token is empty".into())),
+                    _ => return Err(Error::Form(FormProblem::TokenEmpty)),
                 }
                 Some(addr)
             }
@@ -234,7 +234,7 @@ impl SettingsStore {
 /// Checks an account form before saving it.
 pub fn validate_address(addr: &AccountAddress) -> Result<()> {
     if addr.app_key.trim().is_empty() {
-        return Err(Error::Invalid("AppKey is empty".into()));
+        return Err(Error::Form(FormProblem::AppKeyEmpty));
     }
     // Blank is RongCloud's own cloud (the client's default navigators); several may be
     // listed, tried in turn, each a full URL.
@@ -244,9 +244,7 @@ pub fn validate_address(addr: &AccountAddress) -> Result<()> {
         .filter(|s| !s.is_empty());
     for url in listed {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::Invalid(
-                "the navigation URL must start with http:// or https://".into(),
-            ));
+            return Err(Error::Form(FormProblem::NaviUrlScheme));
         }
     }
     Ok(())

@@ -27,6 +27,8 @@ async function call(cmd, args, options) {
   } catch (e) {
     const err = new Error(e && e.message ? e.message : String(e));
     err.kind = e && e.kind ? e.kind : 'unknown';
+    if (e && e.code !== undefined) err.code = e.code;
+    if (e && e.reason) err.reason = e.reason;
     throw err;
   }
 }

@@ -82,6 +82,18 @@ export const LABELS = {
   errNotSignedIn: ['正在登录…', 'Signing in…'],
   errUpload: ['上传失败', 'Upload failed'],
   errCancelled: ['已取消', 'Cancelled'],
+  errInvalid: ['无法完成这个操作', 'That cannot be done'],
+  errNotFound: ['找不到这条消息或会话', 'That message or chat no longer exists'],
+  errSettings: ['设置无法读取或保存', 'The settings could not be read or saved'],
+  errServer: ['本地服务器出错', 'The local server failed'],
+  errVoice: ['录音或播放失败', 'Recording or playback failed'],
+  errBlocked: ['账号已被封禁', 'This account is blocked'],
+  errRejected: [(c) => `服务器拒绝连接（${c}）`, (c) => `The server refused the connection (${c})`],
+  errStore: ['本地数据读写失败', 'Local data could not be read or written'],
+  errClient: ['出错了，请稍后再试', 'Something went wrong, try again'],
+  formAppKeyEmpty: ['请填写 AppKey', 'Enter the AppKey'],
+  formTokenEmpty: ['请填写 Token', 'Enter the token'],
+  formNaviUrlScheme: ['导航地址须以 http:// 或 https:// 开头', 'The navigation URL must start with http:// or https://'],
   unsupportedConversation: ['暂不支持此类会话', 'This kind of conversation is not supported yet'],
   startChat: ['发起聊天', 'Start chat'],
   startChatPlaceholder: ['用户 ID 或群组 ID', 'User ID or group ID'],
@@ -143,15 +155,21 @@ export function applyStaticLabels(root = document) {
 
 // Labels by error kind: the backend's `{kind, message, code}` errors and the `{kind, ...}`
 // send failures of messages. Unknown kinds show the backend's own text.
-const ERROR_LABELS = {
+export const ERROR_LABELS = {
   notConnected: 'errNotConnected', timeout: 'errTimeout', refused: 'errRefused', tokenInvalid: 'tokenInvalid',
   kicked: 'kicked', tooLarge: 'errTooLarge', io: 'errIo', network: 'errNetwork', notSignedIn: 'errNotSignedIn',
-  upload: 'errUpload', cancelled: 'errCancelled',
+  upload: 'errUpload', cancelled: 'errCancelled', invalid: 'errInvalid', notFound: 'errNotFound',
+  settings: 'errSettings', server: 'errServer', voice: 'errVoice', blocked: 'errBlocked',
+  rejected: 'errRejected', store: 'errStore', client: 'errClient', form: 'errInvalid',
+};
+/** The account form's problems (`kind: 'form'`), by the field at fault. */
+export const FORM_LABELS = {
+  appKeyEmpty: 'formAppKeyEmpty', tokenEmpty: 'formTokenEmpty', naviUrlScheme: 'formNaviUrlScheme',
 };
 
 /** What to tell the user about an error or a send failure, chosen by its kind. */
 export function errorText(error) {
-  const key = error && ERROR_LABELS[error.kind];
+  const key = error && ((error.kind === 'form' && FORM_LABELS[error.reason]) || ERROR_LABELS[error.kind]);
   if (key) return t(key, error.code ?? '');
   return (error && (error.message || error.detail)) || t('failed');
 }
