@@ -15,18 +15,13 @@ pub fn data_url(mime: &str, bytes: &[u8]) -> String {
     format!("data:{mime};base64,{}", engine.encode(bytes))
 }
 
-/// The image type of some bytes, by their magic number.
+/// The image type of some bytes, by their magic number (`image::guess_format`): only the
+/// formats the page shows.
 pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xff, 0xd8]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF8") {
-        Some("image/gif")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
+    use image::ImageFormat::{Gif, Jpeg, Png, WebP};
+    match image::guess_format(bytes).ok()? {
+        format @ (Png | Jpeg | Gif | WebP) => Some(format.to_mime_type()),
+        _ => None,
     }
 }
 
@@ -79,7 +74,7 @@ mod tests {
     fn image_files_by_magic_number() {
         let dir = tempfile::tempdir().unwrap();
         let png = dir.path().join("a.png");
-        std::fs::write(&png, [0x89, b'P', b'N', b'G', 0, 0]).unwrap();
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0").unwrap();
         assert!(
             image_file(&png)
                 .unwrap()

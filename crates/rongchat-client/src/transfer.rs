@@ -93,7 +93,7 @@ pub(crate) async fn upload(
     let part =
         reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), total)
             .file_name(job.file_name.clone())
-            .mime_str(mime_for(ext))?;
+            .mime_str(&mime_for(ext))?;
     let form = reqwest::multipart::Form::new()
         .text("token", job.token.clone())
         .text("key", job.key.clone())
@@ -224,23 +224,39 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-fn mime_for(ext: &str) -> &'static str {
-    match ext.to_ascii_lowercase().as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "amr" => "audio/amr",
-        "aac" => "audio/aac",
-        "mp3" => "audio/mpeg",
-        "txt" => "text/plain",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
+/// The upload's content type, from its extension: `mime_guess`'s table, plus AMR (a voice
+/// clip's format, which that table lacks).
+fn mime_for(ext: &str) -> String {
+    if ext.eq_ignore_ascii_case("amr") {
+        return "audio/amr".into();
     }
+    mime_guess::from_ext(ext)
+        .first_or_octet_stream()
+        .to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploads_are_typed_by_extension() {
+        for (ext, mime) in [
+            ("jpg", "image/jpeg"),
+            ("PNG", "image/png"),
+            ("webp", "image/webp"),
+            ("amr", "audio/amr"),
+            ("mp3", "audio/mpeg"),
+            ("pdf", "application/pdf"),
+            (
+                "docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            ("no-such-ext", "application/octet-stream"),
+        ] {
+            assert_eq!(mime_for(ext), mime, "{ext}");
+        }
+    }
 
     #[test]
     fn names_are_sanitized() {
