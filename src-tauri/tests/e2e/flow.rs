@@ -272,16 +272,7 @@ async fn app_with_an_account_from_the_environment() {
     // The app signs in with an account from the environment, with `token`.
     let launch = |token: String| {
         let (data_dir, navi, key) = (data_dir.clone(), navi.clone(), server.app_key().to_owned());
-        async move {
-            App::launch(&[
-                ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
-                ("RONGCHAT_NAVI", navi.as_str()),
-                ("RONGCHAT_APPKEY", key.as_str()),
-                ("RONGCHAT_TOKEN", token.as_str()),
-                LOG_FILTER,
-            ])
-            .await
-        }
+        async move { App::launch_account(&data_dir, &navi, &key, &token).await }
     };
     let app = launch(token.clone()).await;
     app.wait_js(

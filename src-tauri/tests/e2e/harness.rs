@@ -129,6 +129,19 @@ impl App {
         App::launch(&env).await
     }
 
+    /// The app signed in to a real account from the environment (AppKey, navigation URL,
+    /// token) on the server at `navi`, with no embedded server.
+    pub async fn launch_account(data_dir: &Path, navi: &str, app_key: &str, token: &str) -> App {
+        App::launch(&[
+            ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
+            ("RONGCHAT_NAVI", navi),
+            ("RONGCHAT_APPKEY", app_key),
+            ("RONGCHAT_TOKEN", token),
+            LOG_FILTER,
+        ])
+        .await
+    }
+
     /// Opens the chat with `target` from the conversation list.
     pub async fn open_chat(&self, target: &str) {
         let item = format!("#conversation-list li.conversation[data-target-id='{target}']");
@@ -330,17 +343,23 @@ impl App {
     /// What the app shows outside the page (`shell_badge`: unread total, window title and
     /// visibility, tray tooltip).
     pub async fn badge(&self) -> serde_json::Value {
+        self.invoke("shell_badge", serde_json::json!({})).await
+    }
+
+    /// Runs one of the app's commands from the page, as the UI does; panics on an error.
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
         let out = self
             .client
             .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 window.__TAURI__.core.invoke('shell_badge').then(done, (e) => done({error: String(e)}));",
-                vec![],
+                "const [command, args, done] = arguments;
+                 window.__TAURI__.core.invoke(command, args)
+                   .then((value) => done({ value }), (e) => done({ error: e }));",
+                vec![command.into(), args],
             )
             .await
-            .expect("shell_badge");
-        assert!(out.get("error").is_none(), "shell_badge: {out}");
-        out
+            .unwrap_or_else(|e| panic!("{command}: {e}"));
+        assert!(out.get("error").is_none(), "{command}: {out}");
+        out["value"].clone()
     }
 
     /// Polls the badge until `ok` holds.

@@ -5,6 +5,7 @@
 //! (`RONGCHAT_DATA_DIR`) and writes `embedded.json` there (server URL, app key, its user),
 //! so a second client in the test can reach the same server as another user.
 
+mod accounts;
 mod actions;
 mod attach;
 mod background;
