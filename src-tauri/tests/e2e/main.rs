@@ -7,6 +7,7 @@
 
 mod accounts;
 mod actions;
+mod appearance;
 mod attach;
 mod background;
 mod bench;

@@ -1,0 +1,54 @@
+//! Dark mode follows the system: with GTK's dark theme (as a desktop in dark mode sets
+//! it), the page's `prefers-color-scheme` is dark and the list and chat are drawn dark.
+//! Screenshots of both, light and dark, for a person to look at.
+
+use crate::harness::App;
+
+/// The page's background colour, as drawn.
+const BACKGROUND: &str =
+    "return getComputedStyle(document.getElementById('list-pane')).backgroundColor;";
+
+/// The brightness (0-255) of a `rgb(r, g, b)` colour.
+fn brightness(css: &serde_json::Value) -> u32 {
+    let text = css.as_str().unwrap_or_default();
+    let channels: Vec<u32> = text
+        .trim_start_matches("rgba(")
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .take(3)
+        .filter_map(|c| c.trim().parse().ok())
+        .collect();
+    assert_eq!(channels.len(), 3, "a colour: {text}");
+    channels.iter().sum::<u32>() / 3
+}
+
+async fn shots(theme: Option<&str>, name: &str) -> u32 {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().join("app-data");
+    let env: Vec<(&str, &str)> = theme.map(|t| ("GTK_THEME", t)).into_iter().collect();
+    let app = App::launch_demo(&data_dir, &env).await;
+    app.wait_for_css("#conversation-list li.conversation").await;
+    let dark = app
+        .js("return matchMedia('(prefers-color-scheme: dark)').matches;")
+        .await;
+    assert_eq!(
+        dark,
+        serde_json::Value::Bool(theme.is_some()),
+        "prefers-color-scheme"
+    );
+    let background = brightness(&app.js(BACKGROUND).await);
+    app.screenshot(&format!("{name}-list")).await;
+    app.open_chat("zhaoyun").await;
+    app.wait_for_css("#message-list li").await;
+    app.screenshot(&format!("{name}-chat")).await;
+    app.quit().await;
+    background
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dark_mode_follows_the_system_theme() {
+    let light = shots(None, "light").await;
+    let dark = shots(Some("Adwaita:dark"), "dark").await;
+    assert!(light > 200 && dark < 60, "light {light}, dark {dark}");
+}
