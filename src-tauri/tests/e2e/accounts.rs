@@ -97,3 +97,86 @@ async fn two_accounts_on_one_app_key_never_share_history() {
     );
     server.shutdown().await;
 }
+
+/// Signs in through the settings form, as a user does.
+async fn sign_in_with_the_form(app: &App, navi: &str, app_key: &str, token: &str) {
+    app.wait_for_css("#open-settings").await;
+    app.js(&format!(
+        "document.getElementById('open-settings').click();
+         document.getElementById('settings-appkey').value = {app_key:?};
+         document.getElementById('settings-navi').value = {navi:?};
+         document.getElementById('settings-token').value = {token:?};
+         document.getElementById('settings-save').click();
+         return true;"
+    ))
+    .await;
+}
+
+/// Logs out from the settings page, deleting the local data or not.
+async fn log_out(app: &App, delete_data: bool) {
+    app.js(&format!(
+        "document.getElementById('open-settings').click();
+         document.getElementById('logout-delete').checked = {delete_data};
+         document.getElementById('logout').click();
+         return true;"
+    ))
+    .await;
+    app.wait_js(
+        "back in the demo",
+        "const s = window.__rongchat.state.status;
+         return !!s && s.mode === 'demo' && s.state.kind === 'connected';",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_out_forgets_the_token_and_deletes_local_data_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server_dir = dir.path().join("server");
+    let server = rongchat_server::Server::start(rongchat_server::Config::local(&server_dir))
+        .await
+        .expect("start a server");
+    let (navi, key) = (server.http_url(), server.app_key().to_owned());
+    let token = server.issue_token("alice", "Alice").expect("token");
+    let bob = Peer::connect(
+        &Embedded {
+            http_url: navi.clone(),
+            app_key: key.clone(),
+            server_dir: server_dir.clone(),
+            user_id: "alice".into(),
+        },
+        "bob",
+        "Bob",
+    )
+    .await;
+    bob.send_text("alice", "kept until deleted").await;
+
+    let data_dir = dir.path().join("app-data");
+    let paths = rongchat_app::paths::Paths::under(&data_dir);
+    let store = paths.account_dir(&key, &navi, "alice");
+    let token_file = paths.config.join("token");
+    let app = App::launch_demo(&data_dir, &[]).await;
+    sign_in_with_the_form(&app, &navi, &key, &token).await;
+    signed_in_as(&app, "alice").await;
+    list_has(&app, "bob", "kept until deleted").await;
+    assert!(store.is_dir(), "alice's store at {}", store.display());
+    assert!(token_file.is_file(), "the token is kept while signed in");
+
+    // --- Logged out, data kept: the token is gone, the store stays; signing in again
+    // finds the history there.
+    log_out(&app, false).await;
+    assert!(!token_file.exists(), "the token file is removed at logout");
+    assert!(store.is_dir(), "the local data is kept unless asked");
+    sign_in_with_the_form(&app, &navi, &key, &token).await;
+    signed_in_as(&app, "alice").await;
+    list_has(&app, "bob", "kept until deleted").await;
+
+    // --- Logged out with "delete local data": the store is gone too.
+    log_out(&app, true).await;
+    assert!(!token_file.exists());
+    assert!(!store.exists(), "the local data was deleted");
+    app.screenshot("logged-out").await;
+    app.quit().await;
+    assert_log_has_no_token(&data_dir, &[&token, &bob.token], &["alice"]);
+    server.shutdown().await;
+}
