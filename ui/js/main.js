@@ -68,8 +68,13 @@ const actions = createActions(state, chat);
 const receipts = createReceipts(chat, state);
 const settings = createSettings({
   onLanguage: () => { refreshList(); chat.render(); banner.update(state.status); actions.relabel(); },
-  onClose: () => { setPage(state.currentKey ? 'chat' : 'list'); readIfSeen(); },
+  onClose: closeSettings,
 });
+/** Back from the settings: the chat under them is seen again, so it is read now. */
+function closeSettings() {
+  setPage(state.currentKey ? 'chat' : 'list');
+  readIfSeen();
+}
 const openSettings = async () => {
   setPage('settings');
   try { await settings.load(); } catch (e) { toast(errorText(e)); }
@@ -213,7 +218,7 @@ async function start() {
     }
   });
   $('open-settings').addEventListener('click', openSettings);
-  $('settings-back').addEventListener('click', () => setPage(state.currentKey ? 'chat' : 'list'));
+  $('settings-back').addEventListener('click', closeSettings);
 
   const status = await api.sessionGet();
   state.status = status;

@@ -12,6 +12,7 @@ mod attach;
 mod background;
 mod bench;
 mod dbus;
+mod drafts;
 mod file_open;
 mod flow;
 mod harness;
