@@ -70,26 +70,32 @@ fn corr_at(a: &[f32], b: &[f32], lag: usize) -> f32 {
     (ab / (aa * bb).sqrt()) as f32
 }
 
-/// The best correlation of a second of the clip's middle with the looping reference:
-/// a coarse search on 4x-averaged signals, then every lag near the best one.
+/// The best correlation of `part` with `haystack` at any lag: a coarse search on
+/// 4x-averaged signals, then every lag near the best one.
+fn best_match(part: &[f32], haystack: &[f32]) -> f32 {
+    let lags = haystack.len().saturating_sub(part.len());
+    let shrink =
+        |s: &[f32]| -> Vec<f32> { s.chunks(4).map(|c| c.iter().sum::<f32>() / 4.0).collect() };
+    let (small_part, small_hay) = (shrink(part), shrink(haystack));
+    let small_lags = small_hay.len().saturating_sub(small_part.len());
+    let coarse = (0..small_lags)
+        .max_by(|&x, &y| {
+            corr_at(&small_part, &small_hay, x).total_cmp(&corr_at(&small_part, &small_hay, y))
+        })
+        .unwrap_or(0)
+        * 4;
+    (coarse.saturating_sub(8)..(coarse + 8).min(lags))
+        .map(|lag| corr_at(part, haystack, lag))
+        .fold(f32::MIN, f32::max)
+}
+
+/// The best correlation of a second of the clip's middle with the looping reference.
 fn best_correlation(clip: &[f32], period: &[f32]) -> f32 {
     let window = 8000.min(clip.len() / 2);
     let start = (clip.len() - window) / 2;
     let part = &clip[start..start + window];
     let looped: Vec<f32> = period.iter().chain(period).chain(period).copied().collect();
-    let lags = period.len();
-    let shrink =
-        |s: &[f32]| -> Vec<f32> { s.chunks(4).map(|c| c.iter().sum::<f32>() / 4.0).collect() };
-    let (small_part, small_loop) = (shrink(part), shrink(&looped));
-    let coarse = (0..lags / 4)
-        .max_by(|&x, &y| {
-            corr_at(&small_part, &small_loop, x).total_cmp(&corr_at(&small_part, &small_loop, y))
-        })
-        .unwrap_or(0)
-        * 4;
-    (coarse.saturating_sub(8)..(coarse + 8).min(lags))
-        .map(|lag| corr_at(part, &looped, lag))
-        .fold(f32::MIN, f32::max)
+    best_match(part, &looped[..period.len() + window])
 }
 
 /// Checks one received clip: its length, and that it is the speech.
@@ -461,6 +467,52 @@ async fn every_voice_format_plays_at_the_chosen_speed_and_unheard_clips_follow()
         "the music barely sounded: {music:.2} s"
     );
     app.screenshot("voice-formats").await;
+
+    // Back at 1x, the first clip played again: what the speaker got is that clip, sample
+    // for sample (the speech's sounding middle, at the capture's 8 kHz, found in it).
+    app.element("#voice-speed")
+        .await
+        .click()
+        .await
+        .expect("speed toggle");
+    app.wait_js("the toggle back at 1x", &speed_is("1x")).await;
+    let from = std::fs::read(&captured).unwrap_or_default().len();
+    app.element("li.kind-voice .voice-bubble")
+        .await
+        .click()
+        .await
+        .expect("play the first clip again");
+    app.wait_js(
+        "the clip to play and end",
+        "return !document.querySelector('.voice-bubble.playing');",
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let played = loop {
+        let bytes = std::fs::read(&captured).unwrap_or_default();
+        let samples: Vec<f32> = bytes[from.min(bytes.len())..]
+            .chunks_exact(2)
+            .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0)
+            .collect();
+        if sounding_secs(&samples, 8000) >= speech_sounds * 0.9 || Instant::now() > deadline {
+            break samples;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(speech.rate, 16000, "the reference's rate");
+    let reference: Vec<f32> = speech
+        .samples
+        .chunks(2)
+        .map(|pair| pair.iter().sum::<f32>() / pair.len() as f32)
+        .collect();
+    let window = 8000.min(reference.len() / 2);
+    let start = (reference.len() - window) / 2;
+    let corr = best_match(&reference[start..start + window], &played);
+    eprintln!("the clip as played at 1x: correlation with its decode {corr:.3}");
+    assert!(
+        corr >= 0.8,
+        "the speaker did not play the clip (corr {corr:.3})"
+    );
     app.quit().await;
     drop(pulse);
 }
