@@ -36,6 +36,7 @@ pub mod shell;
 pub mod staging;
 pub mod state;
 pub mod status;
+pub mod token_vault;
 
 #[cfg(test)]
 mod checks;

@@ -1,7 +1,7 @@
 //! What the user configures: the UI language and, optionally, a real RongCloud account.
 //!
 //! `settings.json` in the config dir holds the language, AppKey and navigation URL. The
-//! token lives apart in `token`, created with owner-only permissions (0600 on Unix), and
+//! token lives apart, in the OS keyring or else an owner-only file (`token_vault.rs`), and
 //! is never logged: it is held as a [`Secret`], whose `Debug` prints `<redacted>` and which
 //! has no `Display`, so every derived `Debug` around it is safe to log.
 //!
@@ -9,9 +9,9 @@
 //! give an account without touching the files.
 
 use crate::error::{Error, FormProblem, Result};
+use crate::token_vault::TokenVault;
 use serde::{Deserialize, Serialize};
 use std::fs;
-use std::io::Write;
 use std::path::PathBuf;
 
 const SETTINGS_FILE: &str = "settings.json";
@@ -126,49 +126,26 @@ impl SettingsStore {
 
     /// Whether a token is stored.
     pub fn has_token(&self) -> bool {
-        self.token_path().is_file()
+        self.vault().has()
     }
 
     /// The stored token, if any.
     pub fn read_token(&self) -> Result<Option<Secret>> {
-        match fs::read_to_string(self.token_path()) {
-            Ok(t) if !t.trim().is_empty() => Ok(Some(Secret::new(t.trim()))),
-            Ok(_) => Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        self.vault().read()
     }
 
-    /// Stores the token readable by the owner only. The file is created with mode 0600
-    /// (never world-readable, not even briefly) and replaced atomically.
+    /// Stores the token: in the OS keyring, else owner-only (see [`TokenVault`]).
     pub fn write_token(&self, token: &Secret) -> Result<()> {
-        fs::create_dir_all(&self.dir)?;
-        let tmp = self.dir.join(format!("{TOKEN_FILE}.tmp"));
-        let _ = fs::remove_file(&tmp);
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&tmp)?;
-        file.write_all(token.expose().as_bytes())?;
-        file.sync_all()?;
-        fs::rename(tmp, self.token_path())?;
-        Ok(())
+        self.vault().write(token)
     }
 
     /// Forgets the token.
     pub fn remove_token(&self) -> Result<()> {
-        match fs::remove_file(self.token_path()) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-            _ => Ok(()),
-        }
+        self.vault().remove()
     }
 
-    fn token_path(&self) -> PathBuf {
-        self.dir.join(TOKEN_FILE)
+    fn vault(&self) -> TokenVault {
+        TokenVault::new(&self.dir, TOKEN_FILE)
     }
 
     /// How to sign in: the environment's account, else the stored one, else the demo.
@@ -185,14 +162,17 @@ impl SettingsStore {
                 token: Secret::new(token),
             }));
         }
-        let stored = self.load()?;
-        match (stored.account, self.read_token()?) {
-            (Some(addr), Some(token)) => Ok(Mode::Account(Account {
+        // The token is only looked for when an account is set (the keyring may be slow).
+        let Some(addr) = self.load()?.account else {
+            return Ok(Mode::Demo);
+        };
+        match self.read_token()? {
+            Some(token) => Ok(Mode::Account(Account {
                 app_key: addr.app_key,
                 navi_url: addr.navi_url,
                 token,
             })),
-            _ => Ok(Mode::Demo),
+            None => Ok(Mode::Demo),
         }
     }
 }

@@ -9,7 +9,7 @@ const LIST_ITEMS: &str =
     "return [...document.querySelectorAll('#conversation-list li.conversation')]
     .map((li) => li.dataset.targetId);";
 
-async fn signed_in_as(app: &App, user: &str) {
+pub(crate) async fn signed_in_as(app: &App, user: &str) {
     app.wait_js(
         &format!("connected as {user} and caught up"),
         &format!(
@@ -21,7 +21,7 @@ async fn signed_in_as(app: &App, user: &str) {
     .await;
 }
 
-async fn list_has(app: &App, target: &str, preview: &str) {
+pub(crate) async fn list_has(app: &App, target: &str, preview: &str) {
     app.wait_js(
         &format!("{target} in the list"),
         &format!(
@@ -99,7 +99,7 @@ async fn two_accounts_on_one_app_key_never_share_history() {
 }
 
 /// Signs in through the settings form, as a user does.
-async fn sign_in_with_the_form(app: &App, navi: &str, app_key: &str, token: &str) {
+pub(crate) async fn sign_in_with_the_form(app: &App, navi: &str, app_key: &str, token: &str) {
     app.wait_for_css("#open-settings").await;
     app.js(&format!(
         "document.getElementById('open-settings').click();
@@ -113,7 +113,7 @@ async fn sign_in_with_the_form(app: &App, navi: &str, app_key: &str, token: &str
 }
 
 /// Logs out from the settings page, deleting the local data or not.
-async fn log_out(app: &App, delete_data: bool) {
+pub(crate) async fn log_out(app: &App, delete_data: bool) {
     app.js(&format!(
         "document.getElementById('open-settings').click();
          document.getElementById('logout-delete').checked = {delete_data};

@@ -17,6 +17,7 @@ mod file_open;
 mod flow;
 mod harness;
 mod installed;
+mod keyring;
 mod links;
 mod peer;
 mod receipts;
