@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use base64::Engine;
 
 /// The largest image we inline as a data URL.
-const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 /// The largest inline thumbnail (base64 characters) we pass on.
 const MAX_THUMBNAIL_CHARS: usize = 2_000_000;
 

@@ -410,6 +410,19 @@ impl Client {
         transfer::download(http, dir, max, url, file_name, progress, cancel).await
     }
 
+    /// [`Client::download`] of something smaller than the general cap (a poster, an
+    /// image to show): at most `max_bytes`, no progress.
+    pub async fn download_at_most(
+        &self,
+        url: &str,
+        file_name: &str,
+        max_bytes: u64,
+    ) -> Result<PathBuf> {
+        let (http, dir) = (&self.inner.http, &self.inner.data_dir);
+        let max = max_bytes.min(self.inner.max_download_bytes);
+        transfer::download(http, dir, max, url, file_name, |_, _| {}, None).await
+    }
+
     /// Waits until connected, a final status, or the timeout.
     pub async fn wait_connected(&self, timeout: Duration) -> Result<()> {
         self.inner.wait_connected(timeout).await

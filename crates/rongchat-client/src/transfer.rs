@@ -145,20 +145,23 @@ pub(crate) async fn download(
     if tokio::fs::try_exists(&path).await? {
         return Ok(path);
     }
-    let partial = path.with_extension("part");
-    let fetched = fetch_into(http, url, &partial, max_bytes, progress, cancel).await;
-    match fetched {
-        Ok(()) => {
-            tokio::fs::rename(&partial, &path).await?;
-            Ok(path)
-        }
-        Err(error) => {
-            if let Err(remove) = tokio::fs::remove_file(&partial).await
-                && remove.kind() != std::io::ErrorKind::NotFound
-            {
-                tracing::warn!(error = %remove, "partial download left behind");
-            }
-            Err(error)
+    let partial = Partial(path.with_extension("part"));
+    fetch_into(http, url, &partial.0, max_bytes, progress, cancel).await?;
+    tokio::fs::rename(&partial.0, &path).await?;
+    Ok(path)
+}
+
+/// A download's file until it is complete. Removed when dropped (after the rename there
+/// is nothing left to remove): on an error, and also when the caller gives up on the
+/// download (a timeout drops it mid-way), so no partial file is ever left behind.
+struct Partial(std::path::PathBuf);
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_file(&self.0)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(error = %e, "partial download left behind");
         }
     }
 }

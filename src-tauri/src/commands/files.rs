@@ -157,7 +157,7 @@ pub async fn file_open<R: Runtime>(
 #[tauri::command]
 pub async fn file_image_full(state: State<'_, AppState>, id: String) -> Result<String> {
     let session = state.session().await?;
-    let path = session.media().file(&session.message(&id)?).await?;
+    let path = session.media().image(&session.message(&id)?).await?;
     dataurl::image_file(&path)
 }
 
