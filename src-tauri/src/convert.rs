@@ -4,7 +4,8 @@
 use crate::dataurl::thumbnail_url;
 use crate::directory::Directory;
 use crate::flags::Flags;
-use crate::models::{Body, ConversationDto, Kind, LatestDto, MessageDto};
+use crate::models::{Body, ConversationDto, Kind, LatestDto, MentionDto, MessageDto};
+use rongchat_proto::mention::MentionKind;
 use rongchat_client::{Conversation, Message};
 use rongchat_proto::content::Content;
 use std::path::Path;
@@ -94,6 +95,7 @@ impl View {
             unread: u32::try_from(c.unread.max(0)).unwrap_or(u32::MAX),
             pinned: c.pinned,
             muted: c.muted,
+            mentioned: c.mentioned,
             draft: c.draft.clone(),
         }
     }
@@ -122,6 +124,10 @@ fn body_of(content: &Content) -> (Kind, Body) {
     let kind = match content {
         Content::Text(c) => {
             body.text = Some(c.content.clone());
+            body.mention = c.common.mention().map(|m| MentionDto {
+                all: m.kind == MentionKind::All,
+                user_ids: m.user_ids,
+            });
             Kind::Text
         }
         Content::Image(c) => {

@@ -148,8 +148,21 @@ pub struct Body {
     /// Recall notices: recalled with `isDelete` (deleted for both sides), shown as nothing.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deleted: bool,
+    /// Texts: who the sender @-mentioned (`mentionedInfo`), when anyone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mention: Option<MentionDto>,
     /// The wire object name (shown for unsupported types).
     pub object_name: String,
+}
+
+/// A message's @-mention: everyone, or these users.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MentionDto {
+    /// "@所有人".
+    pub all: bool,
+    /// The mentioned users' ids (empty for everyone).
+    pub user_ids: Vec<String>,
 }
 
 /// What a reply quotes, for the block above its text.
@@ -240,6 +253,8 @@ pub struct ConversationDto {
     pub pinned: bool,
     /// Do not disturb.
     pub muted: bool,
+    /// An unread message mentions us: the list shows "[有人@我]".
+    pub mentioned: bool,
     /// The unsent draft.
     pub draft: String,
 }

@@ -155,6 +155,11 @@ impl Client {
                 "a target id has 1 to {MAX_ID_LEN} bytes"
             )));
         }
+        if matches!(outgoing, Outgoing::TextMentioning { .. })
+            && to.kind != crate::model::ConversationType::Group
+        {
+            return Err(Error::InvalidArgument("mentions are for groups".into()));
+        }
         let prepared = tokio::task::spawn_blocking(move || compose::prepare(outgoing))
             .await
             .map_err(|_| Error::Closed)??;

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::FileType;
 use base64::Engine;
 use rongchat_proto::content::{self, Content, persistence_of};
+use rongchat_proto::mention::{Mention, SESSION_MENTIONED};
 use rongchat_proto::pb;
 use std::io::Cursor;
 use std::path::Path;
@@ -18,6 +19,13 @@ pub const THUMBNAIL_MAX: u32 = 160;
 pub enum Outgoing {
     /// `RC:TxtMsg`.
     Text(String),
+    /// `RC:TxtMsg` in a group with `mentionedInfo`: @ everyone or the listed members.
+    TextMentioning {
+        /// The text, with the "@name " parts as typed.
+        text: String,
+        /// Who is mentioned.
+        mention: Mention,
+    },
     /// `RC:ImgMsg`: a local image file (JPEG or PNG); thumbnail inline, full image uploaded.
     Image(std::path::PathBuf),
     /// `RC:FileMsg`: a local file, uploaded.
@@ -60,6 +68,16 @@ pub fn prepare(outgoing: Outgoing) -> Result<Prepared> {
             content: Content::Text(content::Text {
                 content: text,
                 ..Default::default()
+            }),
+            upload: None,
+        },
+        Outgoing::TextMentioning { text, mention } => Prepared {
+            content: Content::Text(content::Text {
+                content: text,
+                common: content::Common {
+                    mentioned_info: Some(mention.to_value()),
+                    ..Default::default()
+                },
             }),
             upload: None,
         },
@@ -162,8 +180,14 @@ pub fn with_url(content_json: &str, kind: FileType, url: &str) -> Result<String>
 
 /// The `UpStreamMessage` for a stored message.
 pub fn upstream(object_name: &str, content: &str, client_unique_id: i64) -> pb::UpStreamMessage {
+    // The SDK sets its isMentioned bit exactly when the content carries a mention.
+    let mentioned = if Mention::from_content_json(content).is_some() {
+        SESSION_MENTIONED
+    } else {
+        0
+    };
     pb::UpStreamMessage {
-        session_id: persistence_of(object_name).bits(),
+        session_id: persistence_of(object_name).bits() | mentioned,
         classname: object_name.to_owned(),
         content: content.to_owned(),
         // 2 = "NOT isFilerWhiteBlacklist", what the SDK sends (§7).
@@ -273,5 +297,21 @@ mod tests {
         );
         assert_eq!(upstream("RC:VcMsg", "{}", 9).session_id, 3);
         assert_eq!(upstream("RC:SRSMsg", "{}", 9).session_id, 0);
+    }
+
+    #[test]
+    fn a_mention_sets_the_sessions_mentioned_bit() {
+        let p = prepare(Outgoing::TextMentioning {
+            text: "@小乔 hi".into(),
+            mention: Mention::users(["xiaoqiao".to_owned()]),
+        })
+        .unwrap();
+        let json = p.content.to_json();
+        assert_eq!(
+            json,
+            r#"{"content":"@小乔 hi","mentionedInfo":{"type":2,"userIdList":["xiaoqiao"]}}"#
+        );
+        assert_eq!(upstream("RC:TxtMsg", &json, 9).session_id, 3 | 4);
+        assert_eq!(upstream("RC:TxtMsg", r#"{"content":"x"}"#, 9).session_id, 3);
     }
 }

@@ -188,6 +188,8 @@ pub struct Conversation {
     pub pinned: bool,
     /// Notifications muted.
     pub muted: bool,
+    /// An unread group message mentions this user ("[有人@我]").
+    pub mentioned: bool,
 }
 
 /// A message as it arrives from the server (pull, push, echo, history), normalised.

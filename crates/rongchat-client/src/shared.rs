@@ -46,6 +46,10 @@ impl Shared {
         max_download_bytes: u64,
     ) -> Self {
         let (events, _) = broadcast::channel(4096);
+        let mut store = store;
+        if let Some(me) = user_id.as_deref() {
+            store.set_me(me);
+        }
         Self {
             endpoint,
             data_dir,
@@ -106,6 +110,7 @@ impl Shared {
     /// Remembers who we are, also for the next start (sends need it before a connect).
     pub(crate) fn set_user_id(&self, user_id: &str) {
         *lock(&self.user_id) = Some(user_id.to_owned());
+        self.store().set_me(user_id);
         if let Err(error) = std::fs::write(self.data_dir.join("user_id"), user_id) {
             tracing::warn!(%error, "cannot keep the user id");
         }

@@ -100,6 +100,15 @@ pub struct Common {
     pub mentioned_info: Option<Value>,
 }
 
+impl Common {
+    /// The typed mention, when `mentionedInfo` is one we understand.
+    pub fn mention(&self) -> Option<crate::mention::Mention> {
+        self.mentioned_info
+            .as_ref()
+            .and_then(crate::mention::Mention::from_value)
+    }
+}
+
 /// `RC:TxtMsg`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Text {

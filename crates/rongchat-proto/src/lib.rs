@@ -22,6 +22,7 @@
 pub mod content;
 pub mod error;
 pub mod frame;
+pub mod mention;
 pub mod pb;
 pub mod receipts;
 pub mod status;

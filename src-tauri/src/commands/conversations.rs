@@ -51,6 +51,7 @@ pub async fn conversation_start(
         draft: String::new(),
         pinned: false,
         muted: false,
+        mentioned: false,
     });
     Ok(session.view().conversation(&row))
 }

@@ -1,14 +1,19 @@
 //! History and sending text and music; resending what failed.
 
 use crate::error::{Error, Result, check_size};
-use crate::models::{ConvRef, HistoryDto, MessageDto};
+use crate::models::{ConvRef, HistoryDto, MentionDto, MessageDto};
 use crate::session::Session;
 use crate::state::AppState;
 use rongchat_client::Outgoing;
+use rongchat_proto::mention::Mention;
 use tauri::State;
 
 /// The longest text we send (RongCloud's limit is 128 KB for a message).
 const MAX_TEXT_BYTES: u64 = 64 * 1024;
+/// The most users one mention names (the SDK's limit for a user list).
+const MAX_MENTIONED: usize = 300;
+/// The longest user id (RongCloud's: 64 bytes).
+const MAX_ID_BYTES: usize = 64;
 /// Messages per history page.
 const PAGE: usize = 20;
 
@@ -31,17 +36,39 @@ pub async fn message_history(
 }
 
 /// Sends a text; the message comes back at once as `sending`, then updates by event.
+/// In a group, `mention` @-mentions everyone or the listed members.
 #[tauri::command]
 pub async fn message_send_text(
     state: State<'_, AppState>,
     conv: ConvRef,
     text: String,
+    mention: Option<MentionDto>,
 ) -> Result<MessageDto> {
     if text.trim().is_empty() {
         return Err(Error::Invalid("empty text".into()));
     }
     check_size(text.len(), MAX_TEXT_BYTES)?;
-    send(&state, conv, |_| Ok(Outgoing::Text(text))).await
+    let outgoing = match mention.map(mention_of).transpose()? {
+        Some(mention) => Outgoing::TextMentioning { text, mention },
+        None => Outgoing::Text(text),
+    };
+    send(&state, conv, |_| Ok(outgoing)).await
+}
+
+/// The page's mention, checked: everyone, or 1 to [`MAX_MENTIONED`] ids.
+fn mention_of(dto: MentionDto) -> Result<Mention> {
+    if dto.all {
+        return Ok(Mention::all());
+    }
+    let bad = |id: &String| id.is_empty() || id.len() > MAX_ID_BYTES;
+    if dto.user_ids.is_empty() || dto.user_ids.len() > MAX_MENTIONED || dto.user_ids.iter().any(bad)
+    {
+        return Err(Error::Invalid("a mention names 1 to 300 users".into()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut ids = dto.user_ids;
+    ids.retain(|id| seen.insert(id.clone()));
+    Ok(Mention::users(ids))
 }
 
 /// Sends one of the music entries (`music_list`).

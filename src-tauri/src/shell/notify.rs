@@ -1,5 +1,5 @@
 //! Notifications for new messages while the window is not in front: sender and preview,
-//! never for muted conversations or our own messages from another device, nor for the
+//! never for muted conversations (unless the message @-mentions us) or our own messages from another device, nor for the
 //! backlog caught up at launch. Messages close together are shown together: one arrives
 //! alone as itself, a burst as one summary. Activating one opens its chat.
 
@@ -50,6 +50,21 @@ pub fn wants(msg: &Value, muted: bool, window_in_front: bool, backlog_ms: i64) -
         && !muted
         && !window_in_front
         && msg["sentTime"].as_i64().unwrap_or(0) >= backlog_ms - BACKLOG_SLACK_MS
+}
+
+/// Whether a received message (DTO JSON) @-mentions `me`: everyone, or our id listed.
+pub fn mentions(msg: &Value, me: &str) -> bool {
+    let mention = &msg["mention"];
+    mention["all"] == true
+        || mention["userIds"]
+            .as_array()
+            .is_some_and(|ids| !me.is_empty() && ids.iter().any(|id| id == me))
+}
+
+/// Whether a conversation's do-not-disturb keeps this message quiet: a mention of us
+/// still gets through, as WeChat and the SDK's mention levels do.
+pub fn silenced(msg: &Value, muted: bool, me: &str) -> bool {
+    muted && !mentions(msg, me)
 }
 
 /// The preview line of a message (DTO JSON).
@@ -183,12 +198,15 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
         app.state::<AppState>().session().await,
         conv.clone().validated(),
     ) {
-        (Ok(session), Ok(id)) => session
-            .client()
-            .conversation(&id)
-            .ok()
-            .flatten()
-            .is_some_and(|c| c.muted),
+        (Ok(session), Ok(id)) => {
+            let client = session.client();
+            let muted = client
+                .conversation(&id)
+                .ok()
+                .flatten()
+                .is_some_and(|c| c.muted);
+            silenced(&msg, muted, &client.user_id().unwrap_or_default())
+        }
         _ => false,
     };
     let notifier = app.state::<Notifier>();
@@ -306,6 +324,23 @@ mod tests {
             !wants(&ours, false, false, 1_000_000),
             "ours from another device"
         );
+    }
+
+    #[test]
+    fn a_mention_of_us_gets_through_do_not_disturb() {
+        let plain = json!({"direction": "receive", "kind": "text", "text": "hi all"});
+        let us =
+            json!({"direction": "receive", "mention": {"all": false, "userIds": ["ann", "me"]}});
+        let other = json!({"direction": "receive", "mention": {"all": false, "userIds": ["ann"]}});
+        let everyone = json!({"direction": "receive", "mention": {"all": true, "userIds": []}});
+        assert!(silenced(&plain, true, "me"), "muted group, no mention");
+        assert!(!silenced(&us, true, "me"), "we are listed");
+        assert!(!silenced(&everyone, true, "me"), "@所有人");
+        assert!(silenced(&other, true, "me"), "someone else is mentioned");
+        assert!(silenced(&us, true, ""), "no user yet: nobody is us");
+        assert!(!silenced(&plain, false, "me"), "not muted at all");
+        let sent = json!({"direction": "receive", "sentTime": 5, "mention": us["mention"]});
+        assert!(wants(&sent, silenced(&sent, true, "me"), false, 5));
     }
 
     #[test]

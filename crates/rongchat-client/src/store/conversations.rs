@@ -1,19 +1,23 @@
 //! The conversation list: last message, unread count, read time, draft, pin, mute.
 
 use super::Store;
+use super::mentions::MENTIONED_COLUMN;
 use crate::error::Result;
 use crate::model::{Conversation, ConversationId, ConversationType, Direction, Message};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 const CONVERSATION_COLUMNS: &str =
     "c.conv_type, c.target_id, c.last_time, c.unread, c.read_time, c.draft, c.pinned, c.muted";
+/// Where `conversation_from_row` finds [`MENTIONED_COLUMN`]: after the columns above and
+/// `c.last_local_id`.
+const MENTIONED_INDEX: usize = 9;
 
 impl Store {
     /// The conversation list: pinned first, then newest first.
     pub fn conversations(&self) -> Result<Vec<Conversation>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {CONVERSATION_COLUMNS}, c.last_local_id FROM conversations c
-             ORDER BY c.pinned DESC, c.last_time DESC"
+            "SELECT {CONVERSATION_COLUMNS}, c.last_local_id, {MENTIONED_COLUMN}
+             FROM conversations c ORDER BY c.pinned DESC, c.last_time DESC"
         ))?;
         let rows = stmt
             .query_map([], |r| {
@@ -37,8 +41,8 @@ impl Store {
             .conn
             .query_row(
                 &format!(
-                    "SELECT {CONVERSATION_COLUMNS}, c.last_local_id FROM conversations c
-                     WHERE c.conv_type = ?1 AND c.target_id = ?2"
+                    "SELECT {CONVERSATION_COLUMNS}, c.last_local_id, {MENTIONED_COLUMN}
+                     FROM conversations c WHERE c.conv_type = ?1 AND c.target_id = ?2"
                 ),
                 params![id.kind.code(), id.target_id],
                 |r| Ok((conversation_from_row(r)?, r.get::<_, Option<i64>>(8)?)),
@@ -215,5 +219,6 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
         draft: row.get(5)?,
         pinned: row.get(6)?,
         muted: row.get(7)?,
+        mentioned: row.get(MENTIONED_INDEX)?,
     })
 }

@@ -6,6 +6,7 @@
 
 mod conversations;
 mod erase;
+mod mentions;
 pub mod messages;
 pub mod outbox;
 pub mod receipts;
@@ -52,6 +53,8 @@ impl Default for Cursors {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// The signed-in user, for "mentions me" (`mentions.rs`).
+    me: mentions::Me,
 }
 
 impl Store {
@@ -84,6 +87,8 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         search::register(&conn)?;
+        let me = mentions::Me::default();
+        mentions::register(&conn, &me)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             let tx = conn.transaction()?;
@@ -91,7 +96,7 @@ impl Store {
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
             tx.commit()?;
         }
-        Ok(Self { conn })
+        Ok(Self { conn, me })
     }
 
     /// The schema version reached.
