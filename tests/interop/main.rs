@@ -9,6 +9,7 @@ mod actions;
 mod exchange;
 mod fixtures;
 mod group_offline;
+mod mentions;
 mod recall;
 mod receipts;
 mod typing;
