@@ -186,6 +186,7 @@ impl Audio {
             device: None,
             limits: limits(),
         };
+        let limit = options.limits.max.as_secs_f32();
         let handle =
             tokio::task::spawn_blocking(move || {
                 rongchat_voice::capture::start_recording_with(options, &path, move |event| {
@@ -193,6 +194,7 @@ impl Audio {
                         RecordingEvent::Level(level) => on_event(RecordingDto::Level {
                             level: level_to_unit(level.rms_dbfs()),
                             elapsed: level.elapsed.as_secs_f32(),
+                            limit,
                         }),
                         RecordingEvent::LimitReached | RecordingEvent::DeviceLost(_) => {
                             on_event(RecordingDto::Finished)

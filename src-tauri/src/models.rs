@@ -299,6 +299,8 @@ pub enum RecordingDto {
         level: f32,
         /// Seconds recorded so far.
         elapsed: f32,
+        /// The longest a clip may be, in seconds (60; tests shorten it): the countdown.
+        limit: f32,
     },
     /// Recording stopped by itself (the 60 s limit).
     Finished,
@@ -400,6 +402,7 @@ mod tests {
         let json = serde_json::to_value(RecordingDto::Level {
             level: 0.5,
             elapsed: 1.0,
+            limit: 60.0,
         })
         .unwrap();
         assert_eq!(json["type"], "level");

@@ -22,8 +22,14 @@ export function createRecorder({ button, currentConv }) {
   let startedAt = 0;
   let timer = null;
 
+  // The backend's limit and the audio recorded so far, from its level events (the wall
+  // clock until the first one arrives).
+  let limitSecs = MAX_SECONDS;
+  let elapsedSecs = null;
+
   function showCountdown() {
-    const left = Math.max(0, MAX_SECONDS - Math.floor((Date.now() - startedAt) / 1000));
+    const elapsed = elapsedSecs ?? (Date.now() - startedAt) / 1000;
+    const left = Math.max(0, Math.ceil(limitSecs - elapsed));
     countdown.textContent = t('secondsLeft', left);
   }
 
@@ -38,6 +44,8 @@ export function createRecorder({ button, currentConv }) {
     if (!conv || recording) return;
     recording = true;
     startedAt = Date.now();
+    limitSecs = MAX_SECONDS;
+    elapsedSecs = null;
     setCancelPending(false);
     bar.style.width = '0';
     button.dataset.elapsed = '0'; // seconds of audio so far (from the levels; the E2E reads it)
@@ -51,6 +59,8 @@ export function createRecorder({ button, currentConv }) {
         if (event.type === 'level') {
           bar.style.width = `${Math.round(Math.min(1, event.level) * 100)}%`;
           button.dataset.elapsed = String(event.elapsed);
+          if (event.limit > 0) limitSecs = event.limit;
+          elapsedSecs = event.elapsed;
         }
         // The 60 s limit (or a lost device) ends the clip: send what was recorded.
         if (event.type === 'finished') stop(true);

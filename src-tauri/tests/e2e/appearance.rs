@@ -1,6 +1,6 @@
 //! Dark mode follows the system: with GTK's dark theme (as a desktop in dark mode sets
 //! it), the page's `prefers-color-scheme` is dark and the list and chat are drawn dark.
-//! Screenshots of both, light and dark, for a person to look at.
+//! Screenshots of both, light and dark (theme-*.png), for a person to look at.
 
 use crate::harness::App;
 
@@ -38,10 +38,10 @@ async fn shots(theme: Option<&str>, name: &str) -> u32 {
         "prefers-color-scheme"
     );
     let background = brightness(&app.js(BACKGROUND).await);
-    app.screenshot(&format!("{name}-list")).await;
+    app.screenshot(&format!("theme-{name}-list")).await;
     app.open_chat("zhaoyun").await;
     app.wait_for_css("#message-list li").await;
-    app.screenshot(&format!("{name}-chat")).await;
+    app.screenshot(&format!("theme-{name}-chat")).await;
     app.quit().await;
     background
 }

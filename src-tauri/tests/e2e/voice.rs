@@ -210,9 +210,20 @@ async fn voice_recorded_in_the_window_reaches_another_client() {
     let clicked = peer.wait_for(is_voice).await;
     check_clip(&clicked, &period, "clicked", |s| (2..=4).contains(&s));
 
-    // 3. Click once and let the limit end it: the clip is sent, not lost.
+    // 3. Click once and let the limit end it: the clip is sent, not lost. The countdown
+    // counts down from the backend's limit, not from the usual 60.
     let started = Instant::now();
     mouse(&app, vec![at_button(), down(), up()]).await;
+    app.wait_js(
+        "the countdown from the shortened limit",
+        &format!(
+            "const text = document.getElementById('recording-countdown').textContent;
+             const left = Number((text.match(/\\d+/) || [])[0]);
+             return Number(document.getElementById('record-button').dataset.elapsed) > 0.5
+               && left >= 1 && left < {LIMIT_SECS};"
+        ),
+    )
+    .await;
     let limited = peer.wait_for(is_voice).await;
     check_clip(&limited, &period, "limit", |s| s == u64::from(LIMIT_SECS));
     assert!(started.elapsed() < WAIT);
