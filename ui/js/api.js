@@ -66,7 +66,8 @@ export const messageRequestReceipt = (id) => call('message_request_receipt', { i
 
 // messages
 export const messageHistory = (conv, before) => call('message_history', { conv, before: before ?? null });
-export const messageSendText = (conv, text) => call('message_send_text', { conv, text });
+// mention: { all, userIds } in a group, or none.
+export const messageSendText = (conv, text, mention = null) => call('message_send_text', { conv, text, mention });
 export const messageSendMusic = (conv, musicId) => call('message_send_music', { conv, musicId });
 export const messageResend = (id) => call('message_resend', { id });
 export const messageRecall = (id) => call('message_recall', { id });

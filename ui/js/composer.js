@@ -6,6 +6,7 @@ import { createDraftSaver } from './drafts.js';
 import { createTypingNotifier } from './typing.js';
 import * as api from './api.js';
 import { takeReply } from './actions.js';
+import { createMentionPicker } from './mentions.js';
 
 const EMOJI = Array.from(
   '😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗🙂🤗🤩🤔🤨😐😑😶🙄😏😣😥😮🤐😯😪😫🥱😴😌😛😜😝🤤😒😓😔😕🙃🤑😲🙁😖😞😟😤😢😭😦😧😨😩🤯😬😰😱🥵🥶😳🤪😵😡😠🤬😷🤒🤕🤢🤮🤧😇🥳🥺🤠🤡🤥🤫🤭🧐🤓👍👎👏🙏💪🤝👌✌️🌹🎉❤️💔🔥⭐☕🍺🎂'
@@ -28,6 +29,11 @@ export function createComposer(state, chat) {
     send.disabled = text.value.trim().length === 0;
   }
 
+  const mentions = createMentionPicker({
+    text, state, currentConv,
+    onPicked: () => { updateSend(); drafts.changed(currentConv(), text.value); },
+  });
+
   function closePanels() {
     emojiPanel.hidden = true;
     morePanel.hidden = true;
@@ -43,9 +49,10 @@ export function createComposer(state, chat) {
     updateSend();
     closePanels();
     const replyTo = takeReply(state.currentKey);
+    const mention = mentions.take(value);
     try {
       if (replyTo) await api.messageReply(replyTo.id, value);
-      else await api.messageSendText(conv, value);
+      else await api.messageSendText(conv, value, mention);
       api.conversationSetDraft(conv, '').catch(() => {});
     } catch (e) {
       toast(errorText(e));
@@ -103,8 +110,10 @@ export function createComposer(state, chat) {
     updateSend();
     drafts.changed(currentConv(), text.value);
     if (text.value.trim()) typing(currentConv());
+    mentions.update();
   });
   text.addEventListener('keydown', (e) => {
+    if (mentions.handleKey(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       sendText();
@@ -143,6 +152,7 @@ export function createComposer(state, chat) {
     load(conv) {
       drafts.flush();
       text.value = conv.draft || '';
+      mentions.reset();
       updateSend();
       closePanels();
     },

@@ -31,6 +31,8 @@ export const LABELS = {
   previewMusic: ['[音乐]', '[Music]'],
   previewUnsupported: ['[暂不支持的消息]', '[Unsupported message]'],
   draft: ['[草稿]', '[Draft]'],
+  mentionedMe: ['[有人@我]', '[You were mentioned]'],
+  mentionAll: ['所有人', 'Everyone'],
   yesterday: ['昨天', 'Yesterday'],
   weekdays: [['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'], ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']],
   pin: ['置顶', 'Pin'],

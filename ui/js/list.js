@@ -44,6 +44,9 @@ function conversationItem(conv, active, handlers) {
   const previewNode = el('span', { class: 'conversation-preview' });
   if (conv.draft && !active) {
     previewNode.append(el('span', { class: 'draft', text: t('draft') }), ' ', conv.draft);
+  } else if (conv.mentioned) {
+    // Until the chat is read (the backend clears it), as WeChat shows it.
+    previewNode.append(el('span', { class: 'mentioned', text: t('mentionedMe') }), ' ', preview);
   } else {
     previewNode.textContent = preview;
   }

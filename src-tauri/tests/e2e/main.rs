@@ -19,6 +19,7 @@ mod harness;
 mod installed;
 mod keyring;
 mod links;
+mod mentions;
 mod peer;
 mod receipts;
 mod search;

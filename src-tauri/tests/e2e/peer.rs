@@ -126,12 +126,17 @@ impl Peer {
 
     /// Sends and waits for the server's ack, so messages arrive in the order sent.
     async fn send(&self, to: &str, outgoing: Outgoing) -> rongchat_client::Message {
+        self.send_to(&ConversationId::private(to), outgoing).await
+    }
+
+    /// [`Peer::send`] into any conversation (a group, say).
+    pub async fn send_to(
+        &self,
+        to: &ConversationId,
+        outgoing: Outgoing,
+    ) -> rongchat_client::Message {
         let mut events = self.events.lock().await;
-        let sent = self
-            .client
-            .send(&ConversationId::private(to), outgoing)
-            .await
-            .expect("peer send");
+        let sent = self.client.send(to, outgoing).await.expect("peer send");
         let deadline = Instant::now() + WAIT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -268,6 +273,21 @@ impl Peer {
                 && conversation.target_id == from
             {
                 return read_time;
+            }
+        }
+    }
+
+    /// Waits for a message from someone else in `conversation`, as stored.
+    pub async fn wait_in(&self, conversation: &ConversationId) -> rongchat_client::Message {
+        let mut events = self.events.lock().await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Event::MessageReceived { message } =
+                next_event(&mut events, deadline, "a message in the conversation").await
+                && message.direction == Direction::Receive
+                && message.conversation == *conversation
+            {
+                return message;
             }
         }
     }
