@@ -32,7 +32,9 @@ export function createMentionPicker({ text, state, currentConv, onPicked }) {
     if (!members.has(key)) {
       let loaded = null;
       try { loaded = api.groupMembers ? await api.groupMembers(conv) : null; } catch { loaded = null; }
-      members.set(key, Array.isArray(loaded) && loaded.length ? loaded : seenSenders(state));
+      // Only the server's list is kept; the senders seen grow as history loads.
+      if (!Array.isArray(loaded) || !loaded.length) return seenSenders(state);
+      members.set(key, loaded);
     }
     return members.get(key);
   }

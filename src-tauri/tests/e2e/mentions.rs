@@ -60,14 +60,27 @@ async fn a_mention_marks_the_list_and_the_picker_mentions_a_member() {
     .await;
 
     // "@" opens the picker with 所有人; Esc closes it.
+    app.wait_js(
+        "the peer's message is shown",
+        "return [...document.querySelectorAll('#message-list li.message')] \
+           .some(m => m.textContent.includes('开会了 meeting'));",
+    )
+    .await;
     let composer = app.element("#composer-text").await;
     composer.send_keys("@").await.expect("type @");
     let picker_shows = |id: &str| {
         format!(
             "const p = document.getElementById('mention-picker'); \
-             return !!p && !p.hidden && !!p.querySelector(\"li[data-user-id='{id}']\");"
+             const r = p && p.getBoundingClientRect(); \
+             return !!p && !p.hidden && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight \
+               && !!p.querySelector(\"li[data-user-id='{id}']\");"
         )
     };
+    app.wait_js(
+        "the picker opens",
+        "const p = document.getElementById('mention-picker'); return !!p && !p.hidden;",
+    )
+    .await;
     app.wait_js("the picker offers 所有人", &picker_shows(""))
         .await;
     composer.send_keys(ESCAPE).await.expect("Esc");
