@@ -20,6 +20,7 @@
 )]
 
 pub mod content;
+pub mod conversation_status;
 pub mod error;
 pub mod frame;
 pub mod mention;

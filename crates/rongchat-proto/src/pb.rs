@@ -47,6 +47,8 @@ required! {
     DeleteSessionsInput => [],
     SessionReq => [1],
     SessionStates => [1],
+    SessionStateModifyReq => [1],
+    SessionStateModifyResp => [1],
     GetQNupTokenInput => [1],
     GetQNupTokenOutput => [1, 2],
     GetDownloadUrlInput => [1, 2],

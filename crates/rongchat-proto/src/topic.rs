@@ -52,6 +52,8 @@ pub enum Topic {
     OtherDownloadUrl(StorageUrl),
     /// `pullSeAtts`: conversation states (SessionReq -> SessionStates).
     ConversationStates,
+    /// `setSeAtt`: set conversation states (SessionStateModifyReq -> SessionStateModifyResp).
+    SetConversationStates,
     /// `pullUS`: user settings (PullUserSettingInput -> PullUserSettingOutput).
     UserSettings,
     /// `pullEventChange`: event changes (QueryMsgChange -> EventChangeList).
@@ -111,6 +113,7 @@ const NAMES: &[(&str, Topic)] = &[
     ("stcUrl", Topic::OtherDownloadUrl(StorageUrl::Stc)),
     ("minioUrl", Topic::OtherDownloadUrl(StorageUrl::Minio)),
     ("pullSeAtts", Topic::ConversationStates),
+    ("setSeAtt", Topic::SetConversationStates),
     ("pullUS", Topic::UserSettings),
     ("pullEventChange", Topic::EventChanges),
     ("pullModifyMsg", Topic::ModifiedMessages),
