@@ -35,6 +35,7 @@ pub mod api;
 pub mod clock;
 pub mod config;
 mod connection;
+mod conversation_status;
 pub mod error;
 mod files;
 mod form;

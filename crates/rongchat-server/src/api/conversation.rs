@@ -1,11 +1,16 @@
-//! `conversation/notification/set|get`: a user's do-not-disturb per conversation.
+//! `conversation/notification/set|get`: a user's do-not-disturb per conversation, the same
+//! conversation status the user's devices set and pull (`store/status.rs`): a mute set
+//! here reaches the connected devices at once (`s_cmd` type 3), and `get` answers what a
+//! device set (any level but "all" and "not set" is muted).
 
 use super::params::Params;
 use super::{ApiError, Outcome};
 use crate::clock::now_ms;
+use crate::conversation_status::announce;
 use crate::shared::Shared;
-use crate::store::moderation;
+use crate::store::status;
 use rongchat_proto::ConversationType;
+use rongchat_proto::conversation_status::{StatusUpdate, is_muted, level_of_muted};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -21,11 +26,20 @@ fn conversation(p: &Params) -> Result<(ConversationType, String, String), ApiErr
 pub async fn set(shared: &Arc<Shared>, p: &Params) -> Outcome {
     let (kind, user, target) = conversation(p)?;
     let muted = p.required_int("isMuted", 0, 1)? == 1;
+    let update = StatusUpdate {
+        conversation_type: kind,
+        target_id: target,
+        time: 0,
+        pinned: None,
+        level: Some(level_of_muted(muted)),
+    };
     let now = now_ms();
-    shared
+    let owner = user.clone();
+    let versions = shared
         .store
-        .run(move |c| moderation::set_muted(c, &user, kind, &target, muted, now))
+        .run(move |c| status::apply(c, &owner, &[update], now))
         .await?;
+    announce(shared, &user, None, versions.after);
     Ok(json!({}))
 }
 
@@ -33,9 +47,8 @@ pub async fn get(shared: &Arc<Shared>, p: &Params) -> Outcome {
     let (kind, user, target) = conversation(p)?;
     let muted = shared
         .store
-        .run(move |c| moderation::muted(c, &user))
+        .run(move |c| status::get(c, &user, kind, &target))
         .await?
-        .into_iter()
-        .any(|(k, t, _)| k == kind && t == target);
+        .is_some_and(|s| is_muted(s.level));
     Ok(json!({ "isMuted": i32::from(muted) }))
 }

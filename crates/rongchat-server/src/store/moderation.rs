@@ -1,7 +1,6 @@
-//! Who may send to whom: blacklists, group gags, and muted conversations.
+//! Who may send to whom: blacklists and group gags.
 
 use crate::error::Result;
-use rongchat_proto::ConversationType;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Adds (or with `add` false removes) `blacked` to `user_id`'s blacklist.
@@ -101,45 +100,6 @@ pub fn is_gagged(conn: &Connection, group_id: &str, user_id: &str, now: i64) -> 
         )
         .optional()?
         .is_some())
-}
-
-/// Mutes or unmutes one of the user's conversations.
-pub fn set_muted(
-    conn: &Connection,
-    user_id: &str,
-    channel_type: ConversationType,
-    target: &str,
-    muted: bool,
-    now: i64,
-) -> Result<()> {
-    if muted {
-        conn.execute(
-            "INSERT OR IGNORE INTO conversation_mutes (user_id, channel_type, target_id, muted_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![user_id, channel_type.code(), target, now],
-        )?;
-    } else {
-        conn.execute(
-            "DELETE FROM conversation_mutes
-             WHERE user_id = ?1 AND channel_type = ?2 AND target_id = ?3",
-            params![user_id, channel_type.code(), target],
-        )?;
-    }
-    Ok(())
-}
-
-/// The user's muted conversations with the time each was muted.
-pub fn muted(conn: &Connection, user_id: &str) -> Result<Vec<(ConversationType, String, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT channel_type, target_id, muted_at FROM conversation_mutes WHERE user_id = ?1
-         ORDER BY muted_at",
-    )?;
-    let rows = stmt
-        .query_map([user_id], |r| {
-            Ok((ConversationType::from_code(r.get(0)?), r.get(1)?, r.get(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
 }
 
 #[cfg(test)]

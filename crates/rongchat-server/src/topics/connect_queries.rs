@@ -32,16 +32,6 @@ pub fn user_settings(payload: &[u8]) -> Reply {
     .encode_to_vec())
 }
 
-/// `pullSeAtts`: no conversation states (top, mute, tags).
-pub fn conversation_states(payload: &[u8]) -> Reply {
-    let req: pb::SessionReq = decode(payload)?;
-    Ok(pb::SessionStates {
-        version: req.time,
-        state: Vec::new(),
-    }
-    .encode_to_vec())
-}
-
 /// `reportsdk`: accepted, empty reply.
 pub fn report_sdk(payload: &[u8]) -> Reply {
     let _: pb::ReportSdkInput = decode(payload)?;

@@ -8,6 +8,7 @@ mod history;
 mod messages;
 mod recall;
 mod reply;
+mod status;
 mod sync;
 mod upload;
 
@@ -48,7 +49,8 @@ async fn dispatch(conn: &mut Connection, topic: &Topic, p: &[u8]) -> Reply {
         Topic::Bots => connect_queries::bots(p),
         Topic::EventChanges => connect_queries::event_changes(p),
         Topic::UserSettings => connect_queries::user_settings(p),
-        Topic::ConversationStates => connect_queries::conversation_states(p),
+        Topic::ConversationStates => status::pull(conn, p).await,
+        Topic::SetConversationStates => status::set(conn, p).await,
         Topic::ReportSdk => connect_queries::report_sdk(p),
         Topic::ModifiedMessages => connect_queries::modified_messages(p),
         Topic::PullMessages => sync::pull(conn, p).await,

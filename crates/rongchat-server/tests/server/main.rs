@@ -18,5 +18,6 @@ mod restart;
 mod sdk;
 mod server_api;
 mod server_api_bad_input;
+mod status;
 mod support;
 mod upload;
