@@ -3,7 +3,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 shared="${RONGCHAT_SHARED:-$here/../../shared}"
-mkdir -p "$here/corpus/frame_decode" "$here/corpus/payload_decode"
+mkdir -p "$here/corpus/frame_decode" "$here/corpus/payload_decode" "$here/corpus/server_api_request"
 python3 - "$shared/protocol/captures" "$here/corpus" <<'PY'
 import json, glob, sys, os, hashlib
 src, out = sys.argv[1], sys.argv[2]
@@ -17,4 +17,19 @@ for path in glob.glob(os.path.join(src, "*.jsonl")):
         if pb:
             raw = bytes.fromhex(pb)
             open(os.path.join(out, "payload_decode", hashlib.sha1(raw).hexdigest()), "wb").write(raw)
+PY
+# Server API requests as the SDKs send them: signature headers, a blank line, then a form
+# or JSON body.
+python3 - "$here/corpus/server_api_request" <<'PY'
+import os, sys, hashlib
+out = sys.argv[1]
+head = "App-Key: key\nNonce: 12345\nTimestamp: 1796162046000\nSignature: 0123456789abcdef0123456789abcdef01234567\n"
+for body, kind in [
+    ("userId=u1&name=%E5%A4%A7%E4%B9%94&portraitUri=", "application/x-www-form-urlencoded"),
+    ("fromUserId=a&toUserId=b&toUserId=c&objectName=RC%3ATxtMsg&content=%7B%22content%22%3A%22hi%22%7D&isIncludeSender=1", "application/x-www-form-urlencoded"),
+    ('{"userId":"u1","minute":10,"toUserId":["a","b"],"isMuted":true}', "application/json"),
+    ("userId=u1&minute=43200", "application/x-www-form-urlencoded"),
+]:
+    raw = f"{head}Content-Type: {kind}\n\n{body}".encode()
+    open(os.path.join(out, hashlib.sha1(raw).hexdigest()), "wb").write(raw)
 PY

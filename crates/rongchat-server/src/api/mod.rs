@@ -13,6 +13,7 @@ mod time;
 mod user;
 
 pub use error::ApiError;
+pub use params::Params;
 pub use signed::{MAX_CLOCK_SKEW_MS, Signed, sign};
 
 use crate::clock::now_ms;
@@ -25,7 +26,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
-use params::Params;
 use rongchat_proto::ConversationType;
 use serde_json::Value;
 use std::sync::Arc;
