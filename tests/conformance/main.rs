@@ -9,4 +9,5 @@ mod group;
 mod recall;
 mod restart;
 mod session;
+mod status;
 mod unread;

@@ -50,7 +50,7 @@ async fn get_inner(url: &str) -> Result<Response, String> {
     parse_response(&raw)
 }
 
-fn parse_response(raw: &[u8]) -> Result<Response, String> {
+pub(crate) fn parse_response(raw: &[u8]) -> Result<Response, String> {
     let head_end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

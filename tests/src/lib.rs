@@ -6,6 +6,7 @@ pub mod http;
 pub mod oracle;
 pub mod ours;
 pub mod server;
+pub mod server_api;
 
 pub use oracle::{Login, OracleReport, OracleRun, oracle_dir};
 pub use server::TestServer;

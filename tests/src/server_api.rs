@@ -1,0 +1,60 @@
+//! Signed Server API calls to a [`TestServer`] over a plain TCP socket (form bodies), as an
+//! app server makes them: `App-Key`, `Nonce`, `Timestamp`, `Signature`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::TestServer;
+
+/// POSTs `form` (already URL-encoded) to `path` (e.g. `/conversation/notification/get.json`)
+/// within `within`; returns the HTTP status and the JSON reply.
+pub async fn call(
+    server: &TestServer,
+    path: &str,
+    form: &str,
+    within: Duration,
+) -> Result<(u16, Value), String> {
+    tokio::time::timeout(within, call_inner(server, path, form))
+        .await
+        .map_err(|_| format!("POST {path}: no response within {within:?}"))?
+}
+
+async fn call_inner(server: &TestServer, path: &str, form: &str) -> Result<(u16, Value), String> {
+    static NONCE: AtomicU64 = AtomicU64::new(1);
+    let s = server.server();
+    let nonce = format!("rt{}", NONCE.fetch_add(1, Ordering::Relaxed));
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_millis()
+        .to_string();
+    let signature = rongchat_server::api::sign(s.app_secret(), &nonce, &timestamp);
+    let authority = s.local_addr().to_string();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
+         App-Key: {}\r\nNonce: {nonce}\r\nTimestamp: {timestamp}\r\nSignature: {signature}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        s.app_key(),
+        form.len()
+    );
+    let mut stream = TcpStream::connect(&authority)
+        .await
+        .map_err(|e| format!("connect {authority}: {e}"))?;
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|e| format!("send: {e}"))?;
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .await
+        .map_err(|e| format!("read: {e}"))?;
+    let response = crate::http::parse_response(&raw)?;
+    let json = serde_json::from_slice(&response.body)
+        .map_err(|e| format!("{path}: reply not JSON ({e})"))?;
+    Ok((response.status, json))
+}
