@@ -387,17 +387,25 @@ impl Client {
         self.inner.emit_conversation(conversation)
     }
 
-    /// Pins or unpins a conversation (local).
+    /// Pins or unpins a conversation, here and (through the server, when connected) on
+    /// this user's other devices.
     pub fn set_pinned(&self, conversation: &ConversationId, pinned: bool) -> Result<()> {
         self.inner
             .with_store(|s| s.set_pinned(conversation, pinned))?;
+        self.inner.command(Command::ConversationStatus(
+            crate::engine::status::local_update(conversation, Some(pinned), None),
+        ));
         self.inner.emit_conversation(conversation)
     }
 
-    /// Mutes or unmutes a conversation (local).
+    /// Mutes (only @mentions notify) or unmutes a conversation, here and (through the
+    /// server, when connected) on this user's other devices.
     pub fn set_muted(&self, conversation: &ConversationId, muted: bool) -> Result<()> {
         self.inner
             .with_store(|s| s.set_muted(conversation, muted))?;
+        self.inner.command(Command::ConversationStatus(
+            crate::engine::status::local_update(conversation, None, Some(muted)),
+        ));
         self.inner.emit_conversation(conversation)
     }
 

@@ -20,6 +20,7 @@ pub mod pull;
 pub mod reads;
 pub mod receipts;
 pub mod requests;
+pub mod status;
 pub mod typing;
 pub mod uploads;
 pub mod window;
@@ -130,6 +131,10 @@ enum Waiter {
     Receipt(crate::store::receipts::PendingReceipt),
     /// A status message's PUBACK: nothing to do.
     Status,
+    /// A `pullSeAtts` answer (`status`).
+    StatusPull,
+    /// A `setSeAtt` answer.
+    StatusSet,
 }
 
 /// An upload's request fields, kept between the token and the URL question.
@@ -156,6 +161,7 @@ pub struct Engine {
     reads: ReadSyncs,
     typing: Typing,
     receipts: receipts::ReceiptSends,
+    statuses: status::StatusPull,
     actions: VecDeque<Action>,
     /// Undecodable frames seen, for the log.
     undecodable: u64,
@@ -182,6 +188,7 @@ impl Engine {
             reads: ReadSyncs::default(),
             typing: Typing::default(),
             receipts: receipts::ReceiptSends::default(),
+            statuses: status::StatusPull::default(),
             actions: VecDeque::new(),
             undecodable: 0,
         }
@@ -464,6 +471,7 @@ impl Engine {
                     self.window.link_lost();
                     self.reads.link_lost();
                     self.receipts.link_lost();
+                    self.statuses.link_lost();
                     let dropped = self.typing.link_lost();
                     self.emit_typing(dropped);
                 }
@@ -481,6 +489,7 @@ impl Engine {
                 self.pump_outbox(now, true, store);
                 self.sync_reads(now, store);
                 self.send_receipts(now, store);
+                self.pull_statuses(now, store);
             }
             SessionEvent::Reply { request, result } => match self.waiters.remove(&request) {
                 Some(waiter) => self.on_reply(now, waiter, result, store),
@@ -491,6 +500,9 @@ impl Engine {
                 // openHistoryMsg absent, §8), so delivery and cursors have one path.
                 Topic::Notify => self.request_pull(now, store),
                 Topic::PushMessage => self.on_push(now, &publish.payload, store),
+                Topic::Command if status::is_status_command(&publish.payload) => {
+                    self.pull_statuses(now, store)
+                }
                 other => tracing::debug!(topic = %other, "push ignored"),
             },
             SessionEvent::Echo { publish, ack } => self.on_echo(now, &publish, &ack, store),
@@ -514,6 +526,8 @@ impl Engine {
             }),
             Waiter::Pull => self.on_pull(now, result, store),
             Waiter::Status => {}
+            Waiter::StatusPull => self.on_statuses(now, result, store),
+            Waiter::StatusSet => self.on_status_set(result, store),
             Waiter::Receipt(receipt) => self.on_receipt_answer(now, receipt, result, store),
             Waiter::Publish(local_id) => self.on_publish_ack(now, local_id, result, store),
             Waiter::Upload(local_id, ask) => {

@@ -789,3 +789,127 @@ fn typing_is_pushed_not_pulled_expires_and_is_sent_throttled() {
     h.collect();
     assert_eq!(h.publishes().len(), 1);
 }
+
+// --- conversation status (engine/status.rs) ---
+
+fn state(kind: i32, target: &str, time: i64, item: i32, value: &str) -> pb::SessionState {
+    pb::SessionState {
+        r#type: kind,
+        channel_id: target.into(),
+        time: Some(time),
+        state_item: vec![pb::SessionStateItem {
+            session_state_type: item,
+            value: value.into(),
+            ..Default::default()
+        }],
+        bus_channel: None,
+    }
+}
+
+fn status_command(h: &mut Harness) {
+    h.server(Body::Publish(Publish {
+        date: Some(1),
+        topic: Topic::Command.as_str().into(),
+        target_id: "alice".into(),
+        msg_id: 901,
+        payload: pb::NotifyMsg {
+            r#type: 3,
+            time: Some(9),
+            ..Default::default()
+        }
+        .encode_to_vec(),
+    }));
+}
+
+#[test]
+fn statuses_pulled_on_connect_pin_and_mute_the_conversations() {
+    let (mut h, _pull) = Harness::online();
+    let asked = h.queries(Topic::ConversationStates);
+    assert_eq!(asked.len(), 1, "one status pull per connect");
+    let req = pb::SessionReq::decode(asked[0].payload.as_slice()).unwrap();
+    assert_eq!(req.time, 0);
+    h.take_actions();
+    let states = pb::SessionStates {
+        version: 0,
+        state: vec![
+            state(3, "g1", 5, 2, "1"),
+            state(1, "bob", 4, 1, "5"),
+            state(1, "eve", 6, 1, "loud"), // not a level: skipped
+        ],
+    };
+    h.answer(asked[0].msg_id, AckStatus::Success, states.encode_to_vec());
+    let updated: Vec<ConversationId> = h
+        .take_actions()
+        .into_iter()
+        .filter_map(|a| match a {
+            Action::Emit(Event::ConversationUpdated { id, .. }) => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        updated,
+        [ConversationId::group("g1"), ConversationId::private("bob")]
+    );
+    let g1 = h.store.conversation(&ConversationId::group("g1")).unwrap().unwrap();
+    let bob = h.store.conversation(&ConversationId::private("bob")).unwrap().unwrap();
+    assert!(g1.pinned && !g1.muted && bob.muted && !bob.pinned);
+    assert!(h.store.conversation(&ConversationId::private("eve")).unwrap().is_none());
+    assert_eq!(h.store.status_version().unwrap(), 6, "the newest time seen");
+}
+
+#[test]
+fn a_status_command_pulls_once_more_at_a_time_from_the_stored_version() {
+    let (mut h, _pull) = Harness::online();
+    let first = h.queries(Topic::ConversationStates).remove(0);
+    let states = pb::SessionStates {
+        version: 7,
+        state: vec![state(1, "bob", 7, 1, "1")],
+    };
+    h.answer(first.msg_id, AckStatus::Success, states.encode_to_vec());
+    // Another device unmutes: the server says so twice while our pull is out.
+    status_command(&mut h);
+    let second = h.queries(Topic::ConversationStates);
+    assert_eq!(second.len(), 1);
+    assert_eq!(pb::SessionReq::decode(second[0].payload.as_slice()).unwrap().time, 7);
+    status_command(&mut h);
+    assert!(h.queries(Topic::ConversationStates).is_empty(), "one pull at a time");
+    let unmute = pb::SessionStates {
+        version: 8,
+        state: vec![state(1, "bob", 8, 1, "0")],
+    };
+    h.answer(second[0].msg_id, AckStatus::Success, unmute.encode_to_vec());
+    let third = h.queries(Topic::ConversationStates);
+    assert_eq!(third.len(), 1, "the command that came meanwhile pulls again");
+    assert_eq!(pb::SessionReq::decode(third[0].payload.as_slice()).unwrap().time, 8);
+    let bob = h.store.conversation(&ConversationId::private("bob")).unwrap().unwrap();
+    assert!(!bob.muted);
+    // Any other command pulls nothing.
+    h.answer(third[0].msg_id, AckStatus::Success, pb::SessionStates::default().encode_to_vec());
+    h.server(Body::Publish(Publish {
+        date: Some(1),
+        topic: Topic::Command.as_str().into(),
+        target_id: "alice".into(),
+        msg_id: 902,
+        payload: pb::NotifyMsg { r#type: 2, ..Default::default() }.encode_to_vec(),
+    }));
+    assert!(h.queries(Topic::ConversationStates).is_empty());
+}
+
+#[test]
+fn our_pin_goes_out_as_set_se_att_and_an_up_to_date_answer_moves_the_version() {
+    let (mut h, _pull) = Harness::online();
+    let first = h.queries(Topic::ConversationStates).remove(0);
+    h.answer(first.msg_id, AckStatus::Success, pb::SessionStates::default().encode_to_vec());
+    let bob = ConversationId::private("bob");
+    h.engine.status_changed(h.now, status::local_update(&bob, None, Some(true)), &mut h.store);
+    h.collect();
+    let set = h.queries(Topic::SetConversationStates);
+    assert_eq!(set.len(), 1);
+    let req = pb::SessionStateModifyReq::decode(set[0].payload.as_slice()).unwrap();
+    assert_eq!(req.state.len(), 1);
+    let sent = rongchat_proto::conversation_status::StatusUpdate::from_wire(&req.state[0]).unwrap();
+    assert_eq!((sent.target_id.as_str(), sent.pinned, sent.level), ("bob", None, Some(1)));
+    let reply = pb::SessionStateModifyResp { version: 42, update_version: Some(true) };
+    h.answer(set[0].msg_id, AckStatus::Success, reply.encode_to_vec());
+    assert_eq!(h.store.status_version().unwrap(), 42);
+}

@@ -11,6 +11,7 @@ pub mod messages;
 pub mod outbox;
 pub mod receipts;
 pub mod search;
+mod status;
 
 pub use outbox::{OutboxEntry, OutboxStage};
 pub use search::SearchHit;
