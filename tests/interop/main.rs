@@ -10,6 +10,8 @@ mod exchange;
 mod fixtures;
 mod group_offline;
 mod mentions;
+mod profiles;
 mod recall;
 mod receipts;
+mod status;
 mod typing;

@@ -39,6 +39,7 @@ mod ids;
 pub mod media;
 pub mod model;
 pub mod navi;
+pub mod profiles;
 pub mod session;
 mod shared;
 pub mod store;
@@ -46,6 +47,7 @@ pub mod sync;
 pub mod transfer;
 
 pub use actions::DeleteScope;
+pub use profiles::{GroupInfo, UserProfile};
 pub use client::{Client, ClientConfig};
 pub use compose::Outgoing;
 pub use events::{Event, ProblemKind, Snapshot};

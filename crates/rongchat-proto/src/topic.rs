@@ -70,6 +70,21 @@ pub enum Topic {
     ClearPrivateHistory,
     /// `cleanGMsg`: the same for a group.
     ClearGroupHistory,
+    /// `pullUserProfile`: users' profiles (PullUserProfileReq -> UserProfiles).
+    UserProfiles,
+    /// `pullOwnProfile`: this user's profile (UserProfileInput -> UserProfile).
+    OwnProfile,
+    /// `qChannelInfo`: groups' info (MultiChannels -> ChannelsListResult of ChannelsJoinedInfos);
+    /// targetId = the first group asked about.
+    GroupsInfo,
+    /// `qChannelMem`: a group's members by role, paged (ChannelsQueryInput -> ChannelsListResult
+    /// of ChannelsUserInfos); targetId = the group.
+    GroupMembersPage,
+    /// `qChannelSpeMem`: named members of a group (ChannelsQueryInput -> ChannelsUserInfos).
+    GroupMembers,
+    /// `qChannelMemSpeJoin`: which of the named groups this user joined (ChannelsQueryInput ->
+    /// ChannelsJoinedInfos).
+    JoinedGroups,
     /// Any other name, kept as sent.
     Other(String),
 }
@@ -122,6 +137,12 @@ const NAMES: &[(&str, Topic)] = &[
     ("delMsg", Topic::DeleteMessages),
     ("cleanPMsg", Topic::ClearPrivateHistory),
     ("cleanGMsg", Topic::ClearGroupHistory),
+    ("pullUserProfile", Topic::UserProfiles),
+    ("pullOwnProfile", Topic::OwnProfile),
+    ("qChannelInfo", Topic::GroupsInfo),
+    ("qChannelMem", Topic::GroupMembersPage),
+    ("qChannelSpeMem", Topic::GroupMembers),
+    ("qChannelMemSpeJoin", Topic::JoinedGroups),
 ];
 
 impl Topic {
@@ -154,6 +175,14 @@ impl Topic {
                 | Self::Recall
                 | Self::ChatroomMessage
                 | Self::CustomerServiceMessage
+        )
+    }
+
+    /// Whether a QUERY on this topic names a group in its targetId (not this user).
+    pub fn is_addressed_to_group(&self) -> bool {
+        matches!(
+            self,
+            Self::GroupsInfo | Self::GroupMembersPage | Self::GroupMembers
         )
     }
 

@@ -24,6 +24,9 @@ pub async fn navi(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
             "uploadServer": format!("{}/upload", shared.base_url),
             "openAnti": 0,
             "logSwitch": 0,
+            // Information hosting on: the SDK's getUserProfiles / getGroupsInfo /
+            // getGroupMembers / getJoinedGroups refuse to run without it.
+            "userProfile": 1,
             "userId": login.user_id,
         })),
         Err(Refusal::Internal) => {

@@ -17,6 +17,7 @@ pub mod files;
 pub mod groups;
 pub mod messages;
 pub mod moderation;
+pub mod profiles;
 pub mod recall;
 pub mod status;
 

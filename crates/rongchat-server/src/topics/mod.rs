@@ -6,6 +6,7 @@ mod conversations;
 mod erase;
 mod history;
 mod messages;
+mod profiles;
 mod recall;
 mod reply;
 mod status;
@@ -23,8 +24,10 @@ use rongchat_proto::{Body, ConversationType, Frame, Topic};
 pub async fn query(conn: &mut Connection, q: Query) -> Frame {
     let topic = Topic::parse(&q.topic);
     // Every query is about the connected user (the SDK puts its own id in targetId);
-    // naming someone else is refused.
-    let reply = if !q.target_id.is_empty() && q.target_id != conn.user_id {
+    // naming someone else is refused. Group profile queries name the group instead.
+    let reply = if topic.is_addressed_to_group() {
+        group_dispatch(conn, &topic, &q.target_id, &q.payload).await
+    } else if !q.target_id.is_empty() && q.target_id != conn.user_id {
         Err(AckStatus::ParameterInvalid)
     } else {
         dispatch(conn, &topic, &q.payload).await
@@ -42,6 +45,16 @@ pub async fn query(conn: &mut Connection, q: Query) -> Frame {
         status,
         payload,
     }))
+}
+
+/// Queries whose targetId is a group; each handler checks it against the payload.
+async fn group_dispatch(conn: &Connection, topic: &Topic, target: &str, p: &[u8]) -> Reply {
+    match topic {
+        Topic::GroupsInfo => profiles::groups_info(conn, target, p).await,
+        Topic::GroupMembers => profiles::members(conn, target, p).await,
+        Topic::GroupMembersPage => profiles::members_page(conn, target, p).await,
+        _ => Err(AckStatus::ParameterInvalid),
+    }
 }
 
 async fn dispatch(conn: &mut Connection, topic: &Topic, p: &[u8]) -> Reply {
@@ -62,6 +75,9 @@ async fn dispatch(conn: &mut Connection, topic: &Topic, p: &[u8]) -> Reply {
         Topic::DeleteMessages => erase::delete(conn, p).await,
         Topic::ClearPrivateHistory => erase::clear(conn, ConversationType::Private, p).await,
         Topic::ClearGroupHistory => erase::clear(conn, ConversationType::Group, p).await,
+        Topic::UserProfiles => profiles::users(conn, p).await,
+        Topic::OwnProfile => profiles::own(conn, p).await,
+        Topic::JoinedGroups => profiles::joined(conn, p).await,
         Topic::UploadToken => upload::token(conn, p),
         Topic::DownloadUrl | Topic::OtherDownloadUrl(_) => upload::download_url(conn, p),
         _ => Err(AckStatus::ParameterInvalid),
