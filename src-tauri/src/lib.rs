@@ -30,6 +30,7 @@ pub mod orphans;
 pub mod paths;
 pub mod progress;
 pub mod receipts;
+pub mod secret;
 pub mod session;
 pub mod settings;
 pub mod shell;

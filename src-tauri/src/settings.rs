@@ -9,6 +9,7 @@
 //! give an account without touching the files.
 
 use crate::error::{Error, FormProblem, Result};
+pub use crate::secret::Secret;
 use crate::token_vault::TokenVault;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -46,29 +47,6 @@ pub struct AccountAddress {
     pub app_key: String,
     /// The navigation URL, e.g. `https://nav.cn.ronghub.com`.
     pub navi_url: String,
-}
-
-/// A token or other secret: readable only through [`Secret::expose`], never printed.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(secret.into())
-    }
-
-    /// The secret itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
 }
 
 /// A real account, ready to connect.

@@ -4,7 +4,7 @@
 //! keyring works never stays in the file too. Phones keep it in the app's private file.
 
 use crate::error::Result;
-use crate::settings::Secret;
+use crate::secret::Secret;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
