@@ -33,6 +33,11 @@ impl View {
         self.directory.name(id)
     }
 
+    /// The names and avatars (server profiles, demo people, learned names).
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
     /// The heard flags (voice clips played).
     pub fn flags(&self) -> &Flags {
         &self.flags

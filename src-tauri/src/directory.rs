@@ -1,11 +1,13 @@
-//! Names and avatars of users and groups. RongCloud has no profile service in IM, so the
-//! app keeps its own: the demo world's people (generated avatars), plus names learned
+//! Names and avatars of users and groups. First the server's profiles (information
+//! hosting: `pullUserProfile`, `qChannelInfo`, `qChannelMem`; see `profiles.rs`), then the
+//! demo world's people (generated avatars, also the avatar fallback), then names learned
 //! from message contents (`user.name`). Unknown ids show as themselves.
 
 use crate::demo;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// A display name and maybe an avatar (data URL).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,8 +23,14 @@ pub struct Profile {
 pub struct Directory {
     known: HashMap<String, Profile>,
     learned: Mutex<HashMap<String, String>>,
+    /// Names the server gave, with when they were read (re-read once stale).
+    served: Mutex<HashMap<String, (String, Instant)>>,
     file: Option<PathBuf>,
 }
+
+/// How long a name read from the server is trusted before it is read again (the SDK
+/// re-reads an unsubscribed user's profile after 10 minutes).
+pub const SERVED_FRESH: Duration = Duration::from_secs(600);
 
 impl Directory {
     /// The demo world's people and group, with their generated avatars.
@@ -45,8 +53,7 @@ impl Directory {
             .collect();
         Self {
             known,
-            learned: Mutex::default(),
-            file: None,
+            ..Self::default()
         }
     }
 
@@ -90,8 +97,42 @@ impl Directory {
         }
     }
 
+    /// Remembers the name the server has for an id (user or group), read at `now`; an
+    /// empty name is remembered as read, so the id is not asked again until stale.
+    pub fn serve(&self, id: &str, name: &str, now: Instant) {
+        let name = if name.len() > 256 { "" } else { name };
+        self.served
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id.to_owned(), (name.to_owned(), now));
+    }
+
+    /// The ids among `ids` whose server name was never read or is stale at `now`.
+    pub fn stale<'a>(&self, ids: impl IntoIterator<Item = &'a str>, now: Instant) -> Vec<String> {
+        let served = self.served.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut out: Vec<String> = Vec::new();
+        for id in ids {
+            let fresh = served
+                .get(id)
+                .is_some_and(|(_, at)| now.saturating_duration_since(*at) < SERVED_FRESH);
+            if !fresh && !out.iter().any(|o| o == id) {
+                out.push(id.to_owned());
+            }
+        }
+        out
+    }
+
     /// The name to show for an id.
     pub fn name(&self, id: &str) -> String {
+        if let Some((name, _)) = self
+            .served
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .filter(|(name, _)| !name.trim().is_empty())
+        {
+            return name.clone();
+        }
         if let Some(p) = self.known.get(id) {
             return p.name.clone();
         }
@@ -127,6 +168,26 @@ mod tests {
         assert_eq!(d.name("stranger"), "<b>Eve</b>");
         d.learn("daqiao", "someone else");
         assert_eq!(d.name("daqiao"), "大乔", "known names are not overwritten");
+    }
+
+    #[test]
+    fn server_names_come_first_and_go_stale() {
+        let d = Directory::demo();
+        let t0 = Instant::now();
+        assert_eq!(d.stale(["daqiao", "eve", "eve"], t0), ["daqiao", "eve"]);
+        d.serve("daqiao", "大乔 (server)", t0);
+        d.serve("eve", "", t0);
+        assert_eq!(d.name("daqiao"), "大乔 (server)");
+        assert_eq!(d.name("eve"), "eve", "an empty server name falls back");
+        assert!(
+            d.avatar("daqiao").is_some(),
+            "demo avatars stay the fallback"
+        );
+        assert!(
+            d.stale(["daqiao", "eve"], t0 + Duration::from_secs(1))
+                .is_empty()
+        );
+        assert_eq!(d.stale(["daqiao"], t0 + SERVED_FRESH), ["daqiao"]);
     }
 
     #[test]

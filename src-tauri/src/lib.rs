@@ -28,6 +28,7 @@ pub mod media;
 pub mod models;
 pub mod orphans;
 pub mod paths;
+pub mod profiles;
 pub mod progress;
 pub mod receipts;
 pub mod secret;

@@ -474,3 +474,15 @@ pub struct RemovedDto {
     /// Their local ids (as in `MessageDto.id`).
     pub ids: Vec<String>,
 }
+
+/// A group member for the member list and the @ picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberDto {
+    /// The user's id.
+    pub id: String,
+    /// The name to show (the server's, else the directory's, else the id).
+    pub name: String,
+    /// An avatar URL (a demo person's data URL, else the server's portrait).
+    pub avatar: Option<String>,
+}

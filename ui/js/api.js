@@ -62,6 +62,8 @@ export const conversationTyping = (conv) => call('conversation_typing', { conv }
 // read receipts: a chat's state, asking a group who read ours; changes come as
 // EVENTS.readReceipt / EVENTS.groupReceipt (ui/js/receipts.js)
 export const receiptState = (conv) => call('receipt_state', { conv });
+// profiles: a group's members [{id, name, avatar}] (the 群成员 panel, the @ picker)
+export const groupMembers = (conv) => call('group_members', { conv });
 export const messageRequestReceipt = (id) => call('message_request_receipt', { id });
 
 // messages

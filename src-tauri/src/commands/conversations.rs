@@ -14,6 +14,8 @@ const MAX_DRAFT_BYTES: u64 = 64 * 1024;
 pub async fn conversation_list(state: State<'_, AppState>) -> Result<Vec<ConversationDto>> {
     let session = state.session().await?;
     let list = session.client().conversations()?;
+    let (users, groups) = crate::profiles::named_by_conversations(&list);
+    crate::profiles::refresh(session.client(), session.view(), users, groups).await;
     Ok(list
         .iter()
         .map(|c| session.view().conversation(c))
@@ -30,6 +32,10 @@ pub async fn conversation_open(
     let id = conv.validated()?;
     session.client().mark_read(&id).await?;
     let row = session.client().conversation(&id)?;
+    if let Some(c) = &row {
+        let (users, groups) = crate::profiles::named_by_conversations(std::slice::from_ref(c));
+        crate::profiles::refresh(session.client(), session.view(), users, groups).await;
+    }
     Ok(row.map(|c| session.view().conversation(&c)))
 }
 

@@ -29,6 +29,8 @@ pub async fn message_history(
     let id = conv.validated()?;
     let anchor = before.map(|b| session.message(&b)).transpose()?;
     let page = session.client().history(&id, anchor.as_ref(), PAGE).await?;
+    let senders = crate::profiles::named_by_messages(&page);
+    crate::profiles::refresh(session.client(), session.view(), senders, Vec::new()).await;
     Ok(HistoryDto {
         has_more: page.len() >= PAGE,
         messages: page.iter().map(|m| session.view().message(m)).collect(),

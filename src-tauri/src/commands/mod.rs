@@ -9,6 +9,7 @@ pub mod conversations;
 pub mod files;
 pub mod links;
 pub mod messages;
+pub mod profiles;
 pub mod receipts;
 pub mod search;
 pub mod session;
