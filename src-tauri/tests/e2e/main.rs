@@ -10,6 +10,7 @@ mod actions;
 mod appearance;
 mod attach;
 mod background;
+mod conversation_status;
 mod bench;
 mod dbus;
 mod drafts;
