@@ -7,6 +7,7 @@ import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
 import { createAttach } from './attach.js';
 import { createActions } from './actions.js';
+import { createMembers } from './members.js';
 import { createReceipts } from './receipts.js';
 import { createBanner } from './banner.js';
 import { createSettings } from './settings.js';
@@ -65,9 +66,10 @@ const chat = createChat(state, refreshList);
 const composer = createComposer(state, chat);
 createAttach(state, chat);
 const actions = createActions(state, chat);
+const members = createMembers();
 const receipts = createReceipts(chat, state);
 const settings = createSettings({
-  onLanguage: () => { refreshList(); chat.render(); banner.update(state.status); actions.relabel(); },
+  onLanguage: () => { refreshList(); chat.render(); banner.update(state.status); actions.relabel(); members.relabel(); },
   onClose: closeSettings,
 });
 /** Back from the settings: the chat under them is seen again, so it is read now. */
@@ -100,6 +102,7 @@ async function openConversation(conv, messageId = null) {
   }
   refreshList();
   const open = state.conversations.get(state.currentKey) || conv;
+  members.update(open);
   await (messageId ? chat.openAt(open, messageId) : chat.open(open));
   composer.focus();
 }
@@ -107,6 +110,7 @@ async function openConversation(conv, messageId = null) {
 function closeChat() {
   composer.leave();
   actions.reset();
+  members.update(null);
   state.currentKey = null;
   chat.close();
   setPage('list');
