@@ -22,6 +22,7 @@ mod keyring;
 mod links;
 mod mentions;
 mod peer;
+mod profiles;
 mod receipts;
 mod search;
 mod server_api;
