@@ -369,8 +369,23 @@ impl Client {
 
     /// Removes a conversation from the list, here and on the server (`delSessions`).
     pub async fn remove_conversation(&self, conversation: &ConversationId) -> Result<()> {
-        self.inner
-            .with_store(|s| s.remove_conversation(conversation))?;
+        // A removed chat leaves the top too (as WeChat does), on every device; otherwise
+        // the pinned status would bring it back at the next status pull.
+        let was_pinned = self.inner.with_store(|s| {
+            let pinned = s.conversation(conversation)?.is_some_and(|c| c.pinned);
+            s.remove_conversation(conversation)?;
+            if pinned {
+                s.queue_status(&crate::engine::status::local_update(
+                    conversation,
+                    Some(false),
+                    None,
+                ))?;
+            }
+            Ok(pinned)
+        })?;
+        if was_pinned {
+            self.inner.command(Command::StatusesChanged);
+        }
         self.inner.emit(Event::ConversationUpdated {
             conversation: None,
             id: conversation.clone(),
@@ -388,24 +403,26 @@ impl Client {
     }
 
     /// Pins or unpins a conversation, here and (through the server, when connected) on
-    /// this user's other devices.
+    /// this user's other devices (queued until the server acks it, so offline too).
     pub fn set_pinned(&self, conversation: &ConversationId, pinned: bool) -> Result<()> {
-        self.inner
-            .with_store(|s| s.set_pinned(conversation, pinned))?;
-        self.inner.command(Command::ConversationStatus(
-            crate::engine::status::local_update(conversation, Some(pinned), None),
-        ));
+        self.inner.with_store(|s| {
+            s.set_pinned(conversation, pinned)?;
+            let update = crate::engine::status::local_update(conversation, Some(pinned), None);
+            s.queue_status(&update)
+        })?;
+        self.inner.command(Command::StatusesChanged);
         self.inner.emit_conversation(conversation)
     }
 
     /// Mutes (only @mentions notify) or unmutes a conversation, here and (through the
-    /// server, when connected) on this user's other devices.
+    /// server, queued until acked) on this user's other devices.
     pub fn set_muted(&self, conversation: &ConversationId, muted: bool) -> Result<()> {
-        self.inner
-            .with_store(|s| s.set_muted(conversation, muted))?;
-        self.inner.command(Command::ConversationStatus(
-            crate::engine::status::local_update(conversation, None, Some(muted)),
-        ));
+        self.inner.with_store(|s| {
+            s.set_muted(conversation, muted)?;
+            let update = crate::engine::status::local_update(conversation, None, Some(muted));
+            s.queue_status(&update)
+        })?;
+        self.inner.command(Command::StatusesChanged);
         self.inner.emit_conversation(conversation)
     }
 

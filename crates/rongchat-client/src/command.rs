@@ -20,8 +20,8 @@ pub(crate) enum Command {
     ReadsChanged,
     /// This user types in a conversation (the engine throttles the reports).
     Typing(crate::model::ConversationId),
-    /// This user pinned or muted a conversation: tell the server.
-    ConversationStatus(rongchat_proto::conversation_status::StatusUpdate),
+    /// This user pinned or muted a conversation (queued in the store): tell the server.
+    StatusesChanged,
     /// Stop a queued message's upload.
     CancelUpload(i64),
     /// A request of the application's own.

@@ -197,9 +197,7 @@ impl Driver {
             Command::NetworkHint => self.feed(|e, now, s| e.network_hint(now, s)),
             Command::OutboxChanged => self.feed(|e, now, s| e.outbox_changed(now, s)),
             Command::ReadsChanged => self.feed(|e, now, s| e.reads_changed(now, s)),
-            Command::ConversationStatus(update) => {
-                self.feed(|e, now, s| e.status_changed(now, update, s))
-            }
+            Command::StatusesChanged => self.feed(|e, now, s| e.statuses_changed(now, s)),
             Command::Typing(conversation) => {
                 self.feed(|e, now, s| e.notify_typing(now, &conversation, s))
             }

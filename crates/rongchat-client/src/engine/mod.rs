@@ -133,8 +133,8 @@ enum Waiter {
     Status,
     /// A `pullSeAtts` answer (`status`).
     StatusPull,
-    /// A `setSeAtt` answer.
-    StatusSet,
+    /// A `setSeAtt` answer: the changes it carried, with their `seq`.
+    StatusSet(Vec<(ConversationId, i64)>),
 }
 
 /// An upload's request fields, kept between the token and the URL question.
@@ -490,6 +490,7 @@ impl Engine {
                 self.sync_reads(now, store);
                 self.send_receipts(now, store);
                 self.pull_statuses(now, store);
+                self.send_statuses(now, store);
             }
             SessionEvent::Reply { request, result } => match self.waiters.remove(&request) {
                 Some(waiter) => self.on_reply(now, waiter, result, store),
@@ -527,7 +528,7 @@ impl Engine {
             Waiter::Pull => self.on_pull(now, result, store),
             Waiter::Status => {}
             Waiter::StatusPull => self.on_statuses(now, result, store),
-            Waiter::StatusSet => self.on_status_set(result, store),
+            Waiter::StatusSet(sent) => self.on_status_set(now, sent, result, store),
             Waiter::Receipt(receipt) => self.on_receipt_answer(now, receipt, result, store),
             Waiter::Publish(local_id) => self.on_publish_ack(now, local_id, result, store),
             Waiter::Upload(local_id, ask) => {

@@ -12,11 +12,16 @@ use rongchat_proto::conversation_status::{STATUS_CHANGED_COMMAND, StatusUpdate};
 use rongchat_proto::{Topic, pb};
 use std::time::Instant;
 
-/// One status pull in flight, at most one more asked for meanwhile.
+/// Conversations one `setSeAtt` of ours carries (the server takes 100).
+const MAX_CHANGES: usize = 100;
+
+/// One status pull in flight, at most one more asked for meanwhile; one change of ours.
 #[derive(Debug, Default)]
 pub struct StatusPull {
     in_flight: bool,
     again: bool,
+    /// A `setSeAtt` of ours is out.
+    pub sending: bool,
 }
 
 impl StatusPull {
@@ -40,16 +45,6 @@ impl StatusPull {
     pub fn link_lost(&mut self) {
         *self = Self::default();
     }
-}
-
-/// The `setSeAtt` payload for one conversation's change, from `version`.
-pub fn modify_request(update: &StatusUpdate, version: i64) -> Vec<u8> {
-    pb::SessionStateModifyReq {
-        version,
-        state: vec![update.to_wire()],
-        ignore_version: Some(true),
-    }
-    .encode_to_vec()
 }
 
 /// Whether a server command says our conversation status changed.
@@ -133,36 +128,82 @@ impl Engine {
         }
     }
 
-    /// This user pinned or muted a conversation (already in the store): tell the server,
-    /// which tells the other devices. Only while connected; offline it stays local.
-    pub fn status_changed(&mut self, now: Instant, update: StatusUpdate, store: &mut Store) {
-        if self.session.status() == ConnectionStatus::Connected {
-            let version = store.status_version().unwrap_or(0);
-            let sent = self.session.ask(
-                RequestKind::Query,
-                now,
-                Topic::SetConversationStates.as_str(),
-                &self.me,
-                modify_request(&update, version),
-            );
-            if let Ok(id) = sent {
-                self.waiters.insert(id, Waiter::StatusSet);
-            }
-        }
+    /// This user pinned or muted a conversation (queued in the store): tell the server,
+    /// which tells the other devices; offline, the next connect does.
+    pub fn statuses_changed(&mut self, now: Instant, store: &mut Store) {
+        self.send_statuses(now, store);
         self.drain(now, store);
     }
 
-    /// A `setSeAtt` answer: the new version is ours if we had seen every earlier change.
-    pub(super) fn on_status_set(&mut self, result: Result<Reply, RequestError>, store: &mut Store) {
-        let Ok(Reply::Query { payload, .. }) = result else {
-            return tracing::info!("conversation status change not taken");
-        };
-        if let Ok(reply) = pb::decode_checked::<pb::SessionStateModifyResp>(&payload)
-            && reply.update_version == Some(true)
-            && let Err(error) = store.apply_statuses(&[], reply.version)
-        {
-            self.store_failed("recording the status version", &error);
+    /// Sends the queued local changes as one `setSeAtt`, one at a time.
+    pub(super) fn send_statuses(&mut self, now: Instant, store: &mut Store) {
+        if self.session.status() != ConnectionStatus::Connected || self.statuses.sending {
+            return;
         }
+        let queued = match store.queued_statuses(MAX_CHANGES) {
+            Ok(queued) if !queued.is_empty() => queued,
+            Ok(_) => return,
+            Err(error) => return self.store_failed("reading queued statuses", &error),
+        };
+        let version = store.status_version().unwrap_or(0);
+        let payload = pb::SessionStateModifyReq {
+            version,
+            state: queued.iter().map(|(u, _)| u.to_wire()).collect(),
+            ignore_version: Some(true),
+        }
+        .encode_to_vec();
+        let sent = queued
+            .into_iter()
+            .map(|(u, seq)| {
+                let id = ConversationId {
+                    kind: u.conversation_type,
+                    target_id: u.target_id,
+                };
+                (id, seq)
+            })
+            .collect();
+        if let Ok(id) = self.session.ask(
+            RequestKind::Query,
+            now,
+            Topic::SetConversationStates.as_str(),
+            &self.me,
+            payload,
+        ) {
+            self.waiters.insert(id, Waiter::StatusSet(sent));
+            self.statuses.sending = true;
+        }
+    }
+
+    /// A `setSeAtt` answer: acked or refused changes are forgotten (a refusal ends one, as
+    /// for receipts); a lost one goes again on the next connect. The new version is ours
+    /// if we had seen every earlier change.
+    pub(super) fn on_status_set(
+        &mut self,
+        now: Instant,
+        sent: Vec<(ConversationId, i64)>,
+        result: Result<Reply, RequestError>,
+        store: &mut Store,
+    ) {
+        self.statuses.sending = false;
+        match result {
+            Ok(Reply::Query { payload, .. }) => {
+                if let Ok(reply) = pb::decode_checked::<pb::SessionStateModifyResp>(&payload)
+                    && reply.update_version == Some(true)
+                    && let Err(error) = store.apply_statuses(&[], reply.version)
+                {
+                    self.store_failed("recording the status version", &error);
+                }
+            }
+            Err(RequestError::Refused(status)) => {
+                tracing::info!(%status, "conversation status change refused");
+            }
+            _ => return,
+        }
+        if let Err(error) = store.statuses_sent(&sent) {
+            return self.store_failed("forgetting sent statuses", &error);
+        }
+        // Changes made meanwhile.
+        self.send_statuses(now, store);
     }
 }
 

@@ -828,6 +828,8 @@ fn statuses_pulled_on_connect_pin_and_mute_the_conversations() {
     assert_eq!(asked.len(), 1, "one status pull per connect");
     let req = pb::SessionReq::decode(asked[0].payload.as_slice()).unwrap();
     assert_eq!(req.time, 0);
+    // bob's chat is listed; g1 is not yet, but a pinned chat is listed at once.
+    h.store.set_draft(&ConversationId::private("bob"), "").unwrap();
     h.take_actions();
     let states = pb::SessionStates {
         version: 0,
@@ -835,6 +837,7 @@ fn statuses_pulled_on_connect_pin_and_mute_the_conversations() {
             state(3, "g1", 5, 2, "1"),
             state(1, "bob", 4, 1, "5"),
             state(1, "eve", 6, 1, "loud"), // not a level: skipped
+            state(1, "zed", 2, 1, "5"),    // a chat not listed here stays unlisted
         ],
     };
     h.answer(asked[0].msg_id, AckStatus::Success, states.encode_to_vec());
@@ -854,12 +857,14 @@ fn statuses_pulled_on_connect_pin_and_mute_the_conversations() {
     let bob = h.store.conversation(&ConversationId::private("bob")).unwrap().unwrap();
     assert!(g1.pinned && !g1.muted && bob.muted && !bob.pinned);
     assert!(h.store.conversation(&ConversationId::private("eve")).unwrap().is_none());
+    assert!(h.store.conversation(&ConversationId::private("zed")).unwrap().is_none());
     assert_eq!(h.store.status_version().unwrap(), 6, "the newest time seen");
 }
 
 #[test]
 fn a_status_command_pulls_once_more_at_a_time_from_the_stored_version() {
     let (mut h, _pull) = Harness::online();
+    h.store.set_draft(&ConversationId::private("bob"), "").unwrap();
     let first = h.queries(Topic::ConversationStates).remove(0);
     let states = pb::SessionStates {
         version: 7,
@@ -901,7 +906,8 @@ fn our_pin_goes_out_as_set_se_att_and_an_up_to_date_answer_moves_the_version() {
     let first = h.queries(Topic::ConversationStates).remove(0);
     h.answer(first.msg_id, AckStatus::Success, pb::SessionStates::default().encode_to_vec());
     let bob = ConversationId::private("bob");
-    h.engine.status_changed(h.now, status::local_update(&bob, None, Some(true)), &mut h.store);
+    h.store.queue_status(&status::local_update(&bob, None, Some(true))).unwrap();
+    h.engine.statuses_changed(h.now, &mut h.store);
     h.collect();
     let set = h.queries(Topic::SetConversationStates);
     assert_eq!(set.len(), 1);
@@ -912,4 +918,41 @@ fn our_pin_goes_out_as_set_se_att_and_an_up_to_date_answer_moves_the_version() {
     let reply = pb::SessionStateModifyResp { version: 42, update_version: Some(true) };
     h.answer(set[0].msg_id, AckStatus::Success, reply.encode_to_vec());
     assert_eq!(h.store.status_version().unwrap(), 42);
+}
+
+#[test]
+fn a_mute_made_offline_goes_out_on_connect_and_outranks_the_servers_older_status() {
+    let mut h = Harness::new();
+    let bob = ConversationId::private("bob");
+    // The user mutes and pins a chat while offline.
+    h.store.set_draft(&bob, "").unwrap();
+    h.store.set_muted(&bob, true).unwrap();
+    h.store.set_pinned(&bob, true).unwrap();
+    h.store.queue_status(&status::local_update(&bob, None, Some(true))).unwrap();
+    h.store.queue_status(&status::local_update(&bob, Some(true), None)).unwrap();
+    h.engine.statuses_changed(h.now, &mut h.store);
+    h.collect();
+    assert!(h.queries(Topic::SetConversationStates).is_empty(), "offline: nothing sent");
+    h.connect();
+    let set = h.queries(Topic::SetConversationStates);
+    assert_eq!(set.len(), 1, "the queued change goes out on connect");
+    let req = pb::SessionStateModifyReq::decode(set[0].payload.as_slice()).unwrap();
+    let sent = rongchat_proto::conversation_status::StatusUpdate::from_wire(&req.state[0]).unwrap();
+    assert_eq!((sent.pinned, sent.level), (Some(true), Some(1)), "both changes, merged");
+    // The server's older status (unmuted) arrives first: ours, still to be acked, wins.
+    let pull = h.queries(Topic::ConversationStates).remove(0);
+    let old = pb::SessionStates {
+        version: 3,
+        state: vec![state(1, "bob", 3, 1, "0")],
+    };
+    h.answer(pull.msg_id, AckStatus::Success, old.encode_to_vec());
+    assert!(h.store.conversation(&bob).unwrap().unwrap().muted);
+    // The link drops before the answer: the change goes again on the next connect.
+    h.reconnect(None);
+    let again = h.queries(Topic::SetConversationStates);
+    assert_eq!(again.len(), 1, "a lost change is sent again");
+    let reply = pb::SessionStateModifyResp { version: 9, update_version: Some(false) };
+    h.answer(again[0].msg_id, AckStatus::Success, reply.encode_to_vec());
+    assert!(h.store.queued_statuses(10).unwrap().is_empty(), "acked: forgotten");
+    assert_eq!(h.store.status_version().unwrap(), 3, "not up to date: version kept");
 }

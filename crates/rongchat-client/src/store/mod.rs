@@ -27,6 +27,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_read_syncs.sql"),
     include_str!("../../migrations/0003_search.sql"),
     include_str!("../../migrations/0004_receipts.sql"),
+    // 0006 before 0005 (not landed yet): 0006 is safe to apply twice.
+    include_str!("../../migrations/0006_status_outbox.sql"),
 ];
 
 /// The three pull cursors of §8.

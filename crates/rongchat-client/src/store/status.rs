@@ -1,6 +1,8 @@
 //! Conversation status from the server (pin, do-not-disturb; `PROTOCOL-NOTES.md`,
 //! "Conversation status"): applied to the conversation rows, whose `muted` flag stays the
-//! one the notifications read, and the status version pulled from (a `cursors` row).
+//! one the notifications read, and the status version pulled from (a `cursors` row);
+//! this device's own pins and mutes wait in `status_outbox` (migration 0006) until acked,
+//! and a server status does not overwrite one still waiting (ours goes out after it).
 
 use super::Store;
 use crate::error::Result;
@@ -25,9 +27,9 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Applies statuses from the server (creating a conversation's row if it has none, as
-    /// the SDK does, so a later message finds it pinned or muted) and moves the version to
-    /// `version` (never back). Returns the conversations that changed.
+    /// Applies statuses from the server (a pinned chat gets a row if it has none, as the
+    /// SDK does) and moves the version to `version` (never back). Returns the
+    /// conversations that changed.
     pub fn apply_statuses(
         &mut self,
         updates: &[StatusUpdate],
@@ -40,14 +42,20 @@ impl Store {
                 kind: u.conversation_type,
                 target_id: u.target_id.clone(),
             };
-            tx.execute(
-                "INSERT OR IGNORE INTO conversations (conv_type, target_id) VALUES (?1, ?2)",
-                params![id.kind.code(), id.target_id],
-            )?;
+            // A pinned chat is listed even before its first message (the SDK creates it
+            // too); other statuses only change chats this device lists.
+            if u.pinned == Some(true) {
+                tx.execute(
+                    "INSERT OR IGNORE INTO conversations (conv_type, target_id) VALUES (?1, ?2)",
+                    params![id.kind.code(), id.target_id],
+                )?;
+            }
             let rows = tx.execute(
                 "UPDATE conversations SET pinned = COALESCE(?3, pinned),
                      muted = COALESCE(?4, muted)
                  WHERE conv_type = ?1 AND target_id = ?2
+                   AND NOT EXISTS (SELECT 1 FROM status_outbox o
+                                   WHERE o.conv_type = ?1 AND o.target_id = ?2)
                    AND (pinned IS NOT COALESCE(?3, pinned) OR muted IS NOT COALESCE(?4, muted))",
                 params![
                     id.kind.code(),
@@ -67,5 +75,60 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(changed)
+    }
+
+    /// Queues a local pin or mute for the server (merged with one not yet sent).
+    pub fn queue_status(&mut self, update: &StatusUpdate) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO status_outbox (conv_type, target_id, pinned, level, seq)
+             VALUES (?1, ?2, ?3, ?4, 1)
+             ON CONFLICT (conv_type, target_id) DO UPDATE SET
+                 pinned = COALESCE(excluded.pinned, pinned),
+                 level = COALESCE(excluded.level, level), seq = seq + 1",
+            params![
+                update.conversation_type.code(),
+                update.target_id,
+                update.pinned,
+                update.level
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The queued local changes, at most `limit`, each with its `seq`.
+    pub fn queued_statuses(&self, limit: usize) -> Result<Vec<(StatusUpdate, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT conv_type, target_id, pinned, level, seq FROM status_outbox
+             ORDER BY rowid LIMIT ?1",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok((
+                    StatusUpdate {
+                        conversation_type: rongchat_proto::ConversationType::from_code(r.get(0)?),
+                        target_id: r.get(1)?,
+                        time: 0,
+                        pinned: r.get(2)?,
+                        level: r.get(3)?,
+                    },
+                    r.get(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The server answered these changes: each is forgotten unless changed again since.
+    pub fn statuses_sent(&mut self, sent: &[(ConversationId, i64)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (id, seq) in sent {
+            tx.execute(
+                "DELETE FROM status_outbox WHERE conv_type = ?1 AND target_id = ?2 AND seq = ?3",
+                params![id.kind.code(), id.target_id, seq],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 }
