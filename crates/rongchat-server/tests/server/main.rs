@@ -13,6 +13,7 @@ mod hostile;
 mod logging;
 mod messaging;
 mod navi;
+mod profiles;
 mod receipts;
 mod restart;
 mod sdk;
