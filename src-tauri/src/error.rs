@@ -39,6 +39,9 @@ pub enum Error {
     /// The account form has a field the user must correct.
     #[error("{0}")]
     Form(FormProblem),
+    /// A received file we will not open: it could run, or its name hides what it is.
+    #[error("{}", unsafe_text(*.0))]
+    UnsafeFile(crate::file_safety::Risk),
     /// The client engine failed; kept typed so [`Error::kind`] can tell why.
     #[error(transparent)]
     Client(#[from] rongchat_client::Error),
@@ -78,6 +81,15 @@ impl FormProblem {
     }
 }
 
+fn unsafe_text(risk: crate::file_safety::Risk) -> &'static str {
+    match risk {
+        crate::file_safety::Risk::Runs => "this file could run as a program; it is not opened",
+        crate::file_safety::Risk::DisguisedName => {
+            "the file name hides characters; it is not opened"
+        }
+    }
+}
+
 /// The app's result alias.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -92,7 +104,8 @@ pub struct ErrorDto {
     /// The server's code, for `refused` and `rejected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<u32>,
-    /// Which field of the account form, for `form`.
+    /// Which field of the account form (`form`), or why a file is not opened
+    /// (`unsafeFile`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
 }
@@ -116,6 +129,7 @@ impl Error {
             Self::Io(_) => "io",
             Self::Settings(_) => "settings",
             Self::Form(_) => "form",
+            Self::UnsafeFile(_) => "unsafeFile",
             Self::Client(e) => client_kind(e),
             Self::Server(_) => "server",
             Self::Voice(_) => "voice",
@@ -140,6 +154,8 @@ impl Error {
             code: self.code(),
             reason: match self {
                 Self::Form(problem) => Some(problem.reason()),
+                Self::UnsafeFile(crate::file_safety::Risk::Runs) => Some("runs"),
+                Self::UnsafeFile(crate::file_safety::Risk::DisguisedName) => Some("disguisedName"),
                 _ => None,
             },
         }

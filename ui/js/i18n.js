@@ -97,6 +97,8 @@ export const LABELS = {
   formAppKeyEmpty: ['请填写 AppKey', 'Enter the AppKey'],
   formTokenEmpty: ['请填写 Token', 'Enter the token'],
   formNaviUrlScheme: ['导航地址须以 http:// 或 https:// 开头', 'The navigation URL must start with http:// or https://'],
+  unsafeRuns: ['文件可能是程序，不会打开', 'This file could run as a program; it is not opened'],
+  unsafeDisguisedName: ['文件名含有隐藏字符，不会打开', 'The file name hides characters; it is not opened'],
   unsupportedConversation: ['暂不支持此类会话', 'This kind of conversation is not supported yet'],
   startChat: ['发起聊天', 'Start chat'],
   startChatPlaceholder: ['用户 ID 或群组 ID', 'User ID or group ID'],
@@ -166,15 +168,17 @@ export const ERROR_LABELS = {
   upload: 'errUpload', cancelled: 'errCancelled', invalid: 'errInvalid', notFound: 'errNotFound',
   settings: 'errSettings', server: 'errServer', voice: 'errVoice', blocked: 'errBlocked',
   rejected: 'errRejected', store: 'errStore', client: 'errClient', form: 'errInvalid',
+  unsafeFile: 'unsafeRuns',
 };
-/** The account form's problems (`kind: 'form'`), by the field at fault. */
-export const FORM_LABELS = {
+/** Errors that say why (`reason`): the account form's field at fault, an unsafe file. */
+export const REASON_LABELS = {
   appKeyEmpty: 'formAppKeyEmpty', tokenEmpty: 'formTokenEmpty', naviUrlScheme: 'formNaviUrlScheme',
+  runs: 'unsafeRuns', disguisedName: 'unsafeDisguisedName',
 };
 
 /** What to tell the user about an error or a send failure, chosen by its kind. */
 export function errorText(error) {
-  const key = error && ((error.kind === 'form' && FORM_LABELS[error.reason]) || ERROR_LABELS[error.kind]);
+  const key = error && (REASON_LABELS[error.reason] || ERROR_LABELS[error.kind]);
   if (key) return t(key, error.code ?? '');
   return (error && (error.message || error.detail)) || t('failed');
 }

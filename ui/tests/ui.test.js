@@ -129,17 +129,19 @@ test('typing: a start shows the label, a stop by every typer restores the title'
 
 test('errors: every kind and form problem the backend names has words in both languages', async () => {
   const { readFileSync } = await import('node:fs');
-  const { ERROR_LABELS, FORM_LABELS, errorText } = await import('../js/i18n.js');
+  const { ERROR_LABELS, REASON_LABELS, errorText } = await import('../js/i18n.js');
   const rust = readFileSync(new URL('../../src-tauri/src/error.rs', import.meta.url), 'utf8');
-  const named = [...rust.matchAll(/=> "(\w+)"/g)].map((m) => m[1]);
-  assert.ok(named.includes('invalid') && named.includes('naviUrlScheme'), 'read the kinds');
+  const named = [...rust.matchAll(/=>\s*\{?\s*(?:Some\()?"(\w+)"/g)].map((m) => m[1]);
+  assert.ok(named.includes('invalid') && named.includes('naviUrlScheme') && named.includes('runs'),
+    'read the kinds');
   for (const name of named) {
-    const key = ERROR_LABELS[name] ?? FORM_LABELS[name];
+    const key = ERROR_LABELS[name] ?? REASON_LABELS[name];
     assert.ok(key && LABELS[key], `no words for the backend's "${name}"`);
   }
   setLanguage('zh');
   assert.equal(errorText({ kind: 'form', reason: 'tokenEmpty', message: 'the token is empty' }), '请填写 Token');
   assert.equal(errorText({ kind: 'refused', code: 22406 }), '服务器拒绝了请求（22406）');
+  assert.equal(errorText({ kind: 'unsafeFile', reason: 'runs' }), '文件可能是程序，不会打开');
   setLanguage('en');
   assert.equal(errorText({ kind: 'blocked', message: 'x' }), 'This account is blocked');
   setLanguage('zh');

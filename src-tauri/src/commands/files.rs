@@ -136,16 +136,7 @@ pub async fn file_open<R: Runtime>(
         && let Some(risk) = file_safety::risk(&file.name)
     {
         tracing::warn!(?risk, "refused to open a received file");
-        return Err(Error::Invalid(match risk {
-            file_safety::Risk::Runs => {
-                "文件可能是程序，不会打开 (this file could run as a program; it is not opened)"
-                    .into()
-            }
-            file_safety::Risk::DisguisedName => {
-                "文件名含有隐藏字符，不会打开 (the file name hides characters; it is not opened)"
-                    .into()
-            }
-        }));
+        return Err(Error::UnsafeFile(risk));
     }
     let path = session.media().file(&message).await?;
     app.opener()

@@ -45,7 +45,7 @@ async fn a_received_file_opens_after_asking_and_never_a_program() {
     assert!(
         asked
             .as_str()
-            .is_some_and(|t| t.contains("notes.txt") && t.contains(PEER)),
+            .is_some_and(|t| t.contains("notes.txt") && t.contains("Filer")),
         "the question names the file and its sender: {asked}"
     );
     app.js("document.querySelector('.dialog-cancel').click(); return true;")

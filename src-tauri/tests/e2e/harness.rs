@@ -233,9 +233,19 @@ impl App {
 }
 
 impl Drop for App {
+    /// A test that failed never called `quit`: the app goes too, not only its driver, or
+    /// it would stay on the shared display (its tray icon and window confuse the next
+    /// test).
     fn drop(&mut self) {
+        let app = self.find_app_pid();
         if let Some(mut driver) = self.driver.take() {
             terminate(&mut driver);
+        }
+        if let Some(pid) = app.filter(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(pid.to_string())
+                .status();
         }
     }
 }
@@ -286,7 +296,12 @@ pub const LOG_FILTER: (&str, &str) = (
 impl App {
     /// The app's process: the `rongchat` under tauri-driver's WebKitWebDriver.
     pub fn app_pid(&self) -> u32 {
-        let driver = self.driver.as_ref().expect("running").id();
+        self.find_app_pid()
+            .expect("the app's process under tauri-driver")
+    }
+
+    fn find_app_pid(&self) -> Option<u32> {
+        let driver = self.driver.as_ref()?.id();
         let parent_of = |pid: u32| -> Option<u32> {
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
             // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
@@ -317,7 +332,6 @@ impl App {
                     .is_ok_and(|c| c.trim() == "rongchat")
                     && descends(pid)
             })
-            .expect("the app's process under tauri-driver")
     }
 
     /// Asks the window to close, as a window manager's close button does (Xvfb has none).
