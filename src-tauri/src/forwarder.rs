@@ -33,7 +33,14 @@ impl Forwarder {
         let mut synced = false;
         loop {
             match receiver.recv().await {
-                Ok(event) => self.handle(event, &mut synced),
+                Ok(event) => {
+                    // A new sender or group is named before the page sees it (bounded).
+                    let (users, groups) = crate::profiles::named_by_event(&event);
+                    if !users.is_empty() || !groups.is_empty() {
+                        crate::profiles::refresh(&self.client, &self.view, users, groups).await;
+                    }
+                    self.handle(event, &mut synced)
+                }
                 // Events were lost: the page reloads the list instead.
                 Err(RecvError::Lagged(n)) => {
                     tracing::debug!(lost = n, "event stream lagged; reloading the list");

@@ -7,7 +7,7 @@ use crate::convert::View;
 use crate::directory::Directory;
 use crate::models::MemberDto;
 use rongchat_client::{
-    Client, ConnectionStatus, Conversation, ConversationType, Message, UserProfile,
+    Client, ConnectionStatus, Conversation, ConversationType, Event, Message, UserProfile,
 };
 use std::time::{Duration, Instant};
 
@@ -32,6 +32,18 @@ pub fn named_by_conversations(list: &[Conversation]) -> (Vec<String>, Vec<String
         }
     }
     (users, groups)
+}
+
+/// The users and groups a client event shows: a new message's sender, an updated row's.
+pub fn named_by_event(event: &Event) -> (Vec<String>, Vec<String>) {
+    match event {
+        Event::MessageReceived { message } => (vec![message.sender_id.clone()], Vec::new()),
+        Event::ConversationUpdated {
+            conversation: Some(c),
+            ..
+        } => named_by_conversations(std::slice::from_ref(c)),
+        _ => (Vec::new(), Vec::new()),
+    }
 }
 
 /// The senders of a page of messages.

@@ -13,6 +13,8 @@ const SPEAKER: &str = "guanyu";
 const SPEAKER_NAME: &str = "关羽 <b>Guan Yu</b>";
 const SILENT: &str = "zhangfei";
 const SILENT_NAME: &str = "张飞";
+const NEWCOMER: &str = "huangzhong";
+const NEWCOMER_NAME: &str = "黄忠 newcomer";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_shows_the_servers_names_and_its_members() {
@@ -100,6 +102,38 @@ async fn a_group_shows_the_servers_names_and_its_members() {
     )
     .await;
     app.screenshot("group-members").await;
+    app.js("document.querySelector('#member-panel .dialog-cancel').click(); return true;")
+        .await;
+
+    // A newcomer's live message into the open chat is labelled with the server's name too.
+    let newcomer = Peer::connect(&embedded, NEWCOMER, NEWCOMER).await;
+    let api = embedded.server_api();
+    tokio::task::spawn_blocking(move || {
+        api.post(
+            "/user/refresh.json",
+            &[("userId", NEWCOMER), ("name", NEWCOMER_NAME)],
+        );
+        api.post(
+            "/group/join.json",
+            &[("userId", NEWCOMER), ("groupId", GROUP)],
+        );
+    })
+    .await
+    .expect("the newcomer joins through the Server API");
+    newcomer
+        .send_to(
+            &ConversationId::group(GROUP),
+            Outgoing::Text("我来了".into()),
+        )
+        .await;
+    app.wait_js(
+        "the live message's label is the newcomer's server name",
+        &format!(
+            "const s = [...document.querySelectorAll('#message-list .sender-name')].pop(); \
+             return !!s && s.textContent === {NEWCOMER_NAME:?};"
+        ),
+    )
+    .await;
 
     // The command's contract (the @ picker calls it too): {id, name, avatar}; a demo
     // person keeps its generated avatar.
@@ -112,6 +146,7 @@ async fn a_group_shows_the_servers_names_and_its_members() {
     let mine = members
         .as_array()
         .and_then(|list| list.iter().find(|m| m["id"] == me.as_str()))
+        .filter(|_| members.as_array().map(Vec::len) == Some(4))
         .unwrap_or_else(|| panic!("we are a member: {members}"));
     assert!(
         mine["name"].as_str().is_some_and(|n| !n.is_empty())
