@@ -107,6 +107,14 @@ impl Directory {
             .insert(id.to_owned(), (name.to_owned(), now));
     }
 
+    /// Whether the server's name of `id` was read in this run (fresh or not).
+    pub fn has_served(&self, id: &str) -> bool {
+        self.served
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(id)
+    }
+
     /// The ids among `ids` whose server name was never read or is stale at `now`.
     pub fn stale<'a>(&self, ids: impl IntoIterator<Item = &'a str>, now: Instant) -> Vec<String> {
         let served = self.served.lock().unwrap_or_else(PoisonError::into_inner);

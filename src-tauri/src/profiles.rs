@@ -4,10 +4,11 @@
 //! or refusing server (RongCloud without information hosting) only leaves ids showing.
 
 use crate::convert::View;
-use crate::directory::Directory;
+use crate::directory::{Directory, SERVED_FRESH};
 use crate::models::MemberDto;
 use rongchat_client::{
-    Client, ConnectionStatus, Conversation, ConversationType, Event, Message, UserProfile,
+    Client, ConnectionStatus, Conversation, ConversationType, Event, Message, ProfileKind,
+    UserProfile,
 };
 use std::time::{Duration, Instant};
 
@@ -54,11 +55,15 @@ pub fn named_by_messages(page: &[Message]) -> Vec<String> {
 /// Reads the server's names of the stale ones among `users` and `groups` into the view's
 /// directory. Failures are logged and remembered as read (asked again once stale).
 pub async fn refresh(client: &Client, view: &View, users: Vec<String>, groups: Vec<String>) {
+    let dir = view.directory();
+    let now = Instant::now();
+    // Names read in an earlier run come from the client's cache (offline too), as old
+    // as they are: stale ones are asked again below.
+    seed_from_cache(client, dir, ProfileKind::User, &users, now);
+    seed_from_cache(client, dir, ProfileKind::Group, &groups, now);
     if client.status() != ConnectionStatus::Connected {
         return;
     }
-    let dir = view.directory();
-    let now = Instant::now();
     let me = client.user_id().unwrap_or_default();
     let users = dir.stale(
         users.iter().map(String::as_str).filter(|u| !u.is_empty()),
@@ -94,6 +99,35 @@ pub async fn refresh(client: &Client, view: &View, users: Vec<String>, groups: V
     };
     if tokio::time::timeout(ASK_LIMIT, asked).await.is_err() {
         tracing::debug!(me = %me, "names from the server took too long; ids show for now");
+    }
+}
+
+fn seed_from_cache(
+    client: &Client,
+    dir: &Directory,
+    kind: ProfileKind,
+    ids: &[String],
+    now: Instant,
+) {
+    let never = dir.stale(ids.iter().map(String::as_str), now);
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    for id in never {
+        if dir.has_served(&id) {
+            continue;
+        }
+        let Some(cached) = client.cached_profile(kind, &id) else {
+            continue;
+        };
+        let age = Duration::from_millis(u64::try_from(now_ms - cached.fetched_at).unwrap_or(0));
+        // Older than the clock reaches back: stale at once.
+        let read_at = now
+            .checked_sub(age)
+            .or_else(|| now.checked_sub(SERVED_FRESH));
+        if let Some(read_at) = read_at {
+            dir.serve(&id, &cached.name, read_at);
+        }
     }
 }
 

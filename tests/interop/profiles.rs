@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use rongchat_client::ProfileKind;
 use rongchat_tests::server_api;
 use rongchat_tests::{OracleRun, TestServer};
 use serde_json::{Value, json};
@@ -185,10 +186,20 @@ async fn the_sdk_and_our_client_read_the_names_set_through_the_server_api() {
         .find(|p| p.user_id == SDK)
         .expect("the SDK's user");
     assert_eq!(sdk_profile.portrait.as_deref(), Some(SDK_PORTRAIT));
+    let cached = ours.cached_profile(ProfileKind::User, SDK).expect("cached");
+    assert_eq!(
+        (cached.name.as_str(), cached.portrait.as_deref()),
+        (SDK_NAME, Some(SDK_PORTRAIT)),
+        "the store keeps what the server said"
+    );
     let groups = ours
         .groups_info(&[GROUP.into()])
         .await
         .expect("our groups_info");
+    let cached = ours
+        .cached_profile(ProfileKind::Group, GROUP)
+        .expect("group cached");
+    assert_eq!(cached.name, GROUP_NAME);
     assert_eq!(groups.len(), 1);
     assert_eq!(
         (groups[0].name.as_str(), groups[0].member_count),

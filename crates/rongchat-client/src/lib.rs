@@ -48,6 +48,7 @@ pub mod transfer;
 
 pub use actions::DeleteScope;
 pub use profiles::{GroupInfo, UserProfile};
+pub use store::profiles::{CachedProfile, ProfileKind};
 pub use client::{Client, ClientConfig};
 pub use compose::Outgoing;
 pub use events::{Event, ProblemKind, Snapshot};

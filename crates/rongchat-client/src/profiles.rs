@@ -5,6 +5,8 @@
 use crate::client::Client;
 use crate::engine::AppRequest;
 use crate::error::Result;
+use crate::ids::now_ms;
+use crate::store::profiles::{CachedProfile, ProfileKind};
 use prost::Message as _;
 use rongchat_proto::{ConversationType, Topic, pb};
 
@@ -132,11 +134,40 @@ impl Client {
         let (topic, payload) = user_profiles_request(ids);
         let reply = self.inner.ask(AppRequest::query(topic, payload)).await?;
         let profiles = pb::decode_checked::<pb::UserProfiles>(&reply)?;
-        Ok(profiles
+        let found: Vec<UserProfile> = profiles
             .user_profile
             .into_iter()
             .filter_map(to_profile)
-            .collect())
+            .collect();
+        for p in &found {
+            self.cache(
+                ProfileKind::User,
+                &p.user_id,
+                &p.name,
+                p.portrait.as_deref(),
+            );
+        }
+        Ok(found)
+    }
+
+    /// What the profile cache holds about a user or group (names read earlier, maybe
+    /// offline now); `None` also when the cache is unavailable.
+    pub fn cached_profile(&self, kind: ProfileKind, id: &str) -> Option<CachedProfile> {
+        self.inner
+            .with_store(|s| s.cached_profile(kind, id))
+            .inspect_err(|error| tracing::debug!(%error, "profile cache unavailable"))
+            .ok()
+            .flatten()
+    }
+
+    /// Best effort: a cache that cannot be written only means asking the server again.
+    fn cache(&self, kind: ProfileKind, id: &str, name: &str, portrait: Option<&str>) {
+        if let Err(error) = self
+            .inner
+            .with_store(|s| s.cache_profile(kind, id, name, portrait, now_ms()))
+        {
+            tracing::debug!(%error, "profile not cached");
+        }
     }
 
     /// The server's info of the groups `ids` (at most 20; unknown groups are left out).
@@ -154,7 +185,7 @@ impl Client {
         let infos = pb::decode_checked::<pb::ChannelsJoinedInfos>(
             result.result.as_deref().unwrap_or_default(),
         )?;
-        Ok(infos
+        let found: Vec<GroupInfo> = infos
             .list
             .into_iter()
             .filter_map(|g| {
@@ -170,7 +201,11 @@ impl Client {
                     group_id: g.target_id.filter(|id| !id.is_empty())?,
                 })
             })
-            .collect())
+            .collect();
+        for g in &found {
+            self.cache(ProfileKind::Group, &g.group_id, &g.name, None);
+        }
+        Ok(found)
     }
 
     /// Every member of `group_id` with the name and portrait the server has, page by page.
@@ -186,6 +221,14 @@ impl Client {
             };
             let reply = self.inner.ask(request).await?;
             let (page, next) = members_page(&reply)?;
+            for m in &page {
+                self.cache(
+                    ProfileKind::User,
+                    &m.user_id,
+                    &m.name,
+                    m.portrait.as_deref(),
+                );
+            }
             let empty = page.is_empty();
             members.extend(page);
             match next {

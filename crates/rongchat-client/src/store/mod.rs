@@ -9,6 +9,7 @@ mod erase;
 mod mentions;
 pub mod messages;
 pub mod outbox;
+pub mod profiles;
 pub mod receipts;
 pub mod search;
 mod status;
@@ -27,7 +28,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_read_syncs.sql"),
     include_str!("../../migrations/0003_search.sql"),
     include_str!("../../migrations/0004_receipts.sql"),
-    // 0006 before 0005 (not landed yet): 0006 is safe to apply twice.
+    // A database that took 0006 as its 5th file skips 0005 (the profile cache is best
+    // effort: the app then reads names from the server only) and takes 0006 again (safe).
+    include_str!("../../migrations/0005_profiles.sql"),
     include_str!("../../migrations/0006_status_outbox.sql"),
 ];
 
