@@ -5,9 +5,9 @@ use crate::dataurl::thumbnail_url;
 use crate::directory::Directory;
 use crate::flags::Flags;
 use crate::models::{Body, ConversationDto, Kind, LatestDto, MentionDto, MessageDto};
-use rongchat_proto::mention::MentionKind;
 use rongchat_client::{Conversation, Message};
 use rongchat_proto::content::Content;
+use rongchat_proto::mention::MentionKind;
 use std::path::Path;
 use std::sync::Arc;
 

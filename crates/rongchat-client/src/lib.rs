@@ -47,8 +47,6 @@ pub mod sync;
 pub mod transfer;
 
 pub use actions::DeleteScope;
-pub use profiles::{GroupInfo, UserProfile};
-pub use store::profiles::{CachedProfile, ProfileKind};
 pub use client::{Client, ClientConfig};
 pub use compose::Outgoing;
 pub use events::{Event, ProblemKind, Snapshot};
@@ -56,7 +54,9 @@ pub use model::{
     Conversation, ConversationId, ConversationType, Direction, FileType, Message, SendFailure,
     SendStatus,
 };
+pub use profiles::{GroupInfo, UserProfile};
 pub use session::ConnectionStatus;
+pub use store::profiles::{CachedProfile, ProfileKind};
 pub use store::receipts::{GroupReceipt, ReceiptState};
 pub use transfer::CancelToken;
 

@@ -829,7 +829,9 @@ fn statuses_pulled_on_connect_pin_and_mute_the_conversations() {
     let req = pb::SessionReq::decode(asked[0].payload.as_slice()).unwrap();
     assert_eq!(req.time, 0);
     // bob's chat is listed; g1 is not yet, but a pinned chat is listed at once.
-    h.store.set_draft(&ConversationId::private("bob"), "").unwrap();
+    h.store
+        .set_draft(&ConversationId::private("bob"), "")
+        .unwrap();
     h.take_actions();
     let states = pb::SessionStates {
         version: 0,
@@ -853,18 +855,38 @@ fn statuses_pulled_on_connect_pin_and_mute_the_conversations() {
         updated,
         [ConversationId::group("g1"), ConversationId::private("bob")]
     );
-    let g1 = h.store.conversation(&ConversationId::group("g1")).unwrap().unwrap();
-    let bob = h.store.conversation(&ConversationId::private("bob")).unwrap().unwrap();
+    let g1 = h
+        .store
+        .conversation(&ConversationId::group("g1"))
+        .unwrap()
+        .unwrap();
+    let bob = h
+        .store
+        .conversation(&ConversationId::private("bob"))
+        .unwrap()
+        .unwrap();
     assert!(g1.pinned && !g1.muted && bob.muted && !bob.pinned);
-    assert!(h.store.conversation(&ConversationId::private("eve")).unwrap().is_none());
-    assert!(h.store.conversation(&ConversationId::private("zed")).unwrap().is_none());
+    assert!(
+        h.store
+            .conversation(&ConversationId::private("eve"))
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        h.store
+            .conversation(&ConversationId::private("zed"))
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(h.store.status_version().unwrap(), 6, "the newest time seen");
 }
 
 #[test]
 fn a_status_command_pulls_once_more_at_a_time_from_the_stored_version() {
     let (mut h, _pull) = Harness::online();
-    h.store.set_draft(&ConversationId::private("bob"), "").unwrap();
+    h.store
+        .set_draft(&ConversationId::private("bob"), "")
+        .unwrap();
     let first = h.queries(Topic::ConversationStates).remove(0);
     let states = pb::SessionStates {
         version: 7,
@@ -875,27 +897,56 @@ fn a_status_command_pulls_once_more_at_a_time_from_the_stored_version() {
     status_command(&mut h);
     let second = h.queries(Topic::ConversationStates);
     assert_eq!(second.len(), 1);
-    assert_eq!(pb::SessionReq::decode(second[0].payload.as_slice()).unwrap().time, 7);
+    assert_eq!(
+        pb::SessionReq::decode(second[0].payload.as_slice())
+            .unwrap()
+            .time,
+        7
+    );
     status_command(&mut h);
-    assert!(h.queries(Topic::ConversationStates).is_empty(), "one pull at a time");
+    assert!(
+        h.queries(Topic::ConversationStates).is_empty(),
+        "one pull at a time"
+    );
     let unmute = pb::SessionStates {
         version: 8,
         state: vec![state(1, "bob", 8, 1, "0")],
     };
     h.answer(second[0].msg_id, AckStatus::Success, unmute.encode_to_vec());
     let third = h.queries(Topic::ConversationStates);
-    assert_eq!(third.len(), 1, "the command that came meanwhile pulls again");
-    assert_eq!(pb::SessionReq::decode(third[0].payload.as_slice()).unwrap().time, 8);
-    let bob = h.store.conversation(&ConversationId::private("bob")).unwrap().unwrap();
+    assert_eq!(
+        third.len(),
+        1,
+        "the command that came meanwhile pulls again"
+    );
+    assert_eq!(
+        pb::SessionReq::decode(third[0].payload.as_slice())
+            .unwrap()
+            .time,
+        8
+    );
+    let bob = h
+        .store
+        .conversation(&ConversationId::private("bob"))
+        .unwrap()
+        .unwrap();
     assert!(!bob.muted);
     // Any other command pulls nothing.
-    h.answer(third[0].msg_id, AckStatus::Success, pb::SessionStates::default().encode_to_vec());
+    h.answer(
+        third[0].msg_id,
+        AckStatus::Success,
+        pb::SessionStates::default().encode_to_vec(),
+    );
     h.server(Body::Publish(Publish {
         date: Some(1),
         topic: Topic::Command.as_str().into(),
         target_id: "alice".into(),
         msg_id: 902,
-        payload: pb::NotifyMsg { r#type: 2, ..Default::default() }.encode_to_vec(),
+        payload: pb::NotifyMsg {
+            r#type: 2,
+            ..Default::default()
+        }
+        .encode_to_vec(),
     }));
     assert!(h.queries(Topic::ConversationStates).is_empty());
 }
@@ -904,9 +955,15 @@ fn a_status_command_pulls_once_more_at_a_time_from_the_stored_version() {
 fn our_pin_goes_out_as_set_se_att_and_an_up_to_date_answer_moves_the_version() {
     let (mut h, _pull) = Harness::online();
     let first = h.queries(Topic::ConversationStates).remove(0);
-    h.answer(first.msg_id, AckStatus::Success, pb::SessionStates::default().encode_to_vec());
+    h.answer(
+        first.msg_id,
+        AckStatus::Success,
+        pb::SessionStates::default().encode_to_vec(),
+    );
     let bob = ConversationId::private("bob");
-    h.store.queue_status(&status::local_update(&bob, None, Some(true))).unwrap();
+    h.store
+        .queue_status(&status::local_update(&bob, None, Some(true)))
+        .unwrap();
     h.engine.statuses_changed(h.now, &mut h.store);
     h.collect();
     let set = h.queries(Topic::SetConversationStates);
@@ -914,8 +971,14 @@ fn our_pin_goes_out_as_set_se_att_and_an_up_to_date_answer_moves_the_version() {
     let req = pb::SessionStateModifyReq::decode(set[0].payload.as_slice()).unwrap();
     assert_eq!(req.state.len(), 1);
     let sent = rongchat_proto::conversation_status::StatusUpdate::from_wire(&req.state[0]).unwrap();
-    assert_eq!((sent.target_id.as_str(), sent.pinned, sent.level), ("bob", None, Some(1)));
-    let reply = pb::SessionStateModifyResp { version: 42, update_version: Some(true) };
+    assert_eq!(
+        (sent.target_id.as_str(), sent.pinned, sent.level),
+        ("bob", None, Some(1))
+    );
+    let reply = pb::SessionStateModifyResp {
+        version: 42,
+        update_version: Some(true),
+    };
     h.answer(set[0].msg_id, AckStatus::Success, reply.encode_to_vec());
     assert_eq!(h.store.status_version().unwrap(), 42);
 }
@@ -928,17 +991,28 @@ fn a_mute_made_offline_goes_out_on_connect_and_outranks_the_servers_older_status
     h.store.set_draft(&bob, "").unwrap();
     h.store.set_muted(&bob, true).unwrap();
     h.store.set_pinned(&bob, true).unwrap();
-    h.store.queue_status(&status::local_update(&bob, None, Some(true))).unwrap();
-    h.store.queue_status(&status::local_update(&bob, Some(true), None)).unwrap();
+    h.store
+        .queue_status(&status::local_update(&bob, None, Some(true)))
+        .unwrap();
+    h.store
+        .queue_status(&status::local_update(&bob, Some(true), None))
+        .unwrap();
     h.engine.statuses_changed(h.now, &mut h.store);
     h.collect();
-    assert!(h.queries(Topic::SetConversationStates).is_empty(), "offline: nothing sent");
+    assert!(
+        h.queries(Topic::SetConversationStates).is_empty(),
+        "offline: nothing sent"
+    );
     h.connect();
     let set = h.queries(Topic::SetConversationStates);
     assert_eq!(set.len(), 1, "the queued change goes out on connect");
     let req = pb::SessionStateModifyReq::decode(set[0].payload.as_slice()).unwrap();
     let sent = rongchat_proto::conversation_status::StatusUpdate::from_wire(&req.state[0]).unwrap();
-    assert_eq!((sent.pinned, sent.level), (Some(true), Some(1)), "both changes, merged");
+    assert_eq!(
+        (sent.pinned, sent.level),
+        (Some(true), Some(1)),
+        "both changes, merged"
+    );
     // The server's older status (unmuted) arrives first: ours, still to be acked, wins.
     let pull = h.queries(Topic::ConversationStates).remove(0);
     let old = pb::SessionStates {
@@ -951,8 +1025,18 @@ fn a_mute_made_offline_goes_out_on_connect_and_outranks_the_servers_older_status
     h.reconnect(None);
     let again = h.queries(Topic::SetConversationStates);
     assert_eq!(again.len(), 1, "a lost change is sent again");
-    let reply = pb::SessionStateModifyResp { version: 9, update_version: Some(false) };
+    let reply = pb::SessionStateModifyResp {
+        version: 9,
+        update_version: Some(false),
+    };
     h.answer(again[0].msg_id, AckStatus::Success, reply.encode_to_vec());
-    assert!(h.store.queued_statuses(10).unwrap().is_empty(), "acked: forgotten");
-    assert_eq!(h.store.status_version().unwrap(), 3, "not up to date: version kept");
+    assert!(
+        h.store.queued_statuses(10).unwrap().is_empty(),
+        "acked: forgotten"
+    );
+    assert_eq!(
+        h.store.status_version().unwrap(),
+        3,
+        "not up to date: version kept"
+    );
 }

@@ -36,8 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_client_unique_id.sql"),
     include_str!("../../migrations/0003_server_api.sql"),
-    // 0005 before 0004 (profiles, not landed yet): 0005 is safe to apply twice.
-    include_str!("../../migrations/0005_conversation_status.sql"),
+    include_str!("../../migrations/0004_conversation_status.sql"),
 ];
 
 /// Handle to the database; cheap to clone.
