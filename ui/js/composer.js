@@ -7,6 +7,7 @@ import { createTypingNotifier } from './typing.js';
 import * as api from './api.js';
 import { takeReply } from './actions.js';
 import { createMentionPicker } from './mentions.js';
+import { convKey } from './list.js';
 
 const EMOJI = Array.from(
   '😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗🙂🤗🤩🤔🤨😐😑😶🙄😏😣😥😮🤐😯😪😫🥱😴😌😛😜😝🤤😒😓😔😕🙃🤑😲🙁😖😞😟😤😢😭😦😧😨😩🤯😬😰😱🥵🥶😳🤪😵😡😠🤬😷🤒🤕🤢🤮🤧😇🥳🥺🤠🤡🤥🤫🤭🧐🤓👍👎👏🙏💪🤝👌✌️🌹🎉❤️💔🔥⭐☕🍺🎂'
@@ -20,7 +21,13 @@ export function createComposer(state, chat) {
   const musicPanel = $('music-panel');
   const recordButton = $('record-button');
   let voiceMode = false;
-  const drafts = createDraftSaver((conv, value) => api.conversationSetDraft(conv, value).catch(() => {}));
+  // A saved draft goes into the page's own row at once: a quick switch back must find it
+  // there, before the backend's conversation update arrives.
+  const drafts = createDraftSaver((conv, value) => {
+    const row = state.conversations.get(convKey(conv));
+    if (row) row.draft = value;
+    api.conversationSetDraft(conv, value).catch(() => {});
+  });
 
   const currentConv = () => state.conversations.get(state.currentKey);
   const typing = createTypingNotifier((conv) => api.conversationTyping(conv).catch(() => {}));
@@ -151,7 +158,8 @@ export function createComposer(state, chat) {
     /** Shows the conversation's draft when a chat opens. */
     load(conv) {
       drafts.flush();
-      text.value = conv.draft || '';
+      const row = state.conversations.get(convKey(conv)) || conv;
+      text.value = row.draft || '';
       mentions.reset();
       updateSend();
       closePanels();
