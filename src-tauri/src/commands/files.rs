@@ -40,6 +40,18 @@ async fn pick<R: Runtime>(app: &AppHandle<R>, kind: PickKind) -> Result<PathBuf>
     path.into_path().map_err(|e| Error::Invalid(e.to_string()))
 }
 
+/// Upload progress of a send, onto the page's channel (a page that went away just misses
+/// it).
+fn reporter(progress: Channel<ProgressDto>) -> impl Fn(&str, u64, u64) + Send + Sync + 'static {
+    move |id: &str, sent: u64, total: u64| {
+        let _ = progress.send(ProgressDto {
+            message_id: id.to_owned(),
+            sent,
+            total,
+        });
+    }
+}
+
 /// Shows the picker and sends the chosen image or file. Upload progress goes to
 /// `progress`; the message itself arrives through the message events.
 #[tauri::command]
@@ -53,14 +65,10 @@ pub async fn file_send_picked<R: Runtime>(
     let id = conv.validated()?;
     let session = state.session().await?;
     let path = pick(&app, kind).await?;
-    let report = move |id: &str, sent: u64, total: u64| {
-        let _ = progress.send(ProgressDto {
-            message_id: id.to_owned(),
-            sent,
-            total,
-        });
-    };
-    let m = session.media().send_file(&id, kind, &path, report).await?;
+    let m = session
+        .media()
+        .send_file(&id, kind, &path, reporter(progress))
+        .await?;
     Ok(session.view().message(&m))
 }
 
@@ -111,14 +119,10 @@ pub async fn file_send_staged(
     let id = conv.validated()?;
     let session = state.session().await?;
     let (path, kind) = staging::staged(&session.work_dir().join(OUTGOING), &staged)?;
-    let report = move |id: &str, sent: u64, total: u64| {
-        let _ = progress.send(ProgressDto {
-            message_id: id.to_owned(),
-            sent,
-            total,
-        });
-    };
-    let m = session.media().send_file(&id, kind, &path, report).await?;
+    let m = session
+        .media()
+        .send_file(&id, kind, &path, reporter(progress))
+        .await?;
     Ok(session.view().message(&m))
 }
 

@@ -32,23 +32,52 @@ pub(crate) async fn list_has(app: &App, target: &str, preview: &str) {
     .await;
 }
 
+/// A server of the test's own (not the app's embedded one), as a real account's.
+pub(crate) struct AccountServer {
+    pub server: rongchat_server::Server,
+    pub navi: String,
+    pub key: String,
+    server_dir: std::path::PathBuf,
+}
+
+impl AccountServer {
+    pub(crate) async fn start(dir: &std::path::Path) -> AccountServer {
+        let server_dir = dir.join("server");
+        let server = rongchat_server::Server::start(rongchat_server::Config::local(&server_dir))
+            .await
+            .expect("start a server");
+        AccountServer {
+            navi: server.http_url(),
+            key: server.app_key().to_owned(),
+            server,
+            server_dir,
+        }
+    }
+
+    pub(crate) fn token(&self, user: &str, name: &str) -> String {
+        self.server.issue_token(user, name).expect("token")
+    }
+
+    /// What a peer needs to reach `user` on this server.
+    pub(crate) fn embedded(&self, user: &str) -> Embedded {
+        Embedded {
+            http_url: self.navi.clone(),
+            app_key: self.key.clone(),
+            server_dir: self.server_dir.clone(),
+            user_id: user.into(),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_accounts_on_one_app_key_never_share_history() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let server_dir = dir.path().join("server");
-    let server = rongchat_server::Server::start(rongchat_server::Config::local(&server_dir))
-        .await
-        .expect("start a server");
-    let (navi, key) = (server.http_url(), server.app_key().to_owned());
-    let alice_token = server.issue_token("alice", "Alice").expect("token");
-    let carol_token = server.issue_token("carol", "Carol").expect("token");
+    let accounts = AccountServer::start(dir.path()).await;
+    let (navi, key) = (accounts.navi.clone(), accounts.key.clone());
+    let alice_token = accounts.token("alice", "Alice");
+    let carol_token = accounts.token("carol", "Carol");
     let data_dir = dir.path().join("app-data");
-    let embedded = |user: &str| Embedded {
-        http_url: navi.clone(),
-        app_key: key.clone(),
-        server_dir: server_dir.clone(),
-        user_id: user.into(),
-    };
+    let embedded = |user: &str| accounts.embedded(user);
 
     // --- Alice's history: Bob wrote to her.
     let bob = Peer::connect(&embedded("alice"), "bob", "Bob").await;
@@ -95,7 +124,7 @@ async fn two_accounts_on_one_app_key_never_share_history() {
         &[&alice_token, &carol_token, &bob.token, &dave.token],
         &["alice", "carol"],
     );
-    server.shutdown().await;
+    accounts.server.shutdown().await;
 }
 
 /// Signs in through the settings form, as a user does.
@@ -132,23 +161,10 @@ pub(crate) async fn log_out(app: &App, delete_data: bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_out_forgets_the_token_and_deletes_local_data_when_asked() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let server_dir = dir.path().join("server");
-    let server = rongchat_server::Server::start(rongchat_server::Config::local(&server_dir))
-        .await
-        .expect("start a server");
-    let (navi, key) = (server.http_url(), server.app_key().to_owned());
-    let token = server.issue_token("alice", "Alice").expect("token");
-    let bob = Peer::connect(
-        &Embedded {
-            http_url: navi.clone(),
-            app_key: key.clone(),
-            server_dir: server_dir.clone(),
-            user_id: "alice".into(),
-        },
-        "bob",
-        "Bob",
-    )
-    .await;
+    let accounts = AccountServer::start(dir.path()).await;
+    let (navi, key) = (accounts.navi.clone(), accounts.key.clone());
+    let token = accounts.token("alice", "Alice");
+    let bob = Peer::connect(&accounts.embedded("alice"), "bob", "Bob").await;
     bob.send_text("alice", "kept until deleted").await;
 
     let data_dir = dir.path().join("app-data");
@@ -178,5 +194,5 @@ async fn logging_out_forgets_the_token_and_deletes_local_data_when_asked() {
     app.screenshot("logged-out").await;
     app.quit().await;
     assert_log_has_no_token(&data_dir, &[&token, &bob.token], &["alice"]);
-    server.shutdown().await;
+    accounts.server.shutdown().await;
 }

@@ -3,10 +3,10 @@
 //! keyring and never written to the config dir; the next launch signs in with it; logging
 //! out removes it from the keyring.
 
-use crate::accounts::{list_has, log_out, sign_in_with_the_form, signed_in_as};
+use crate::accounts::{AccountServer, list_has, log_out, sign_in_with_the_form, signed_in_as};
 use crate::dbus::Bus;
 use crate::harness::{App, LOG_FILTER, WAIT, assert_log_has_no_token};
-use crate::peer::{Embedded, Peer};
+use crate::peer::Peer;
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -97,23 +97,10 @@ async fn the_token_lives_in_the_os_keyring() {
     let bus = Bus::start();
     let secrets = SecretService::start(&bus);
     let dir = tempfile::tempdir().expect("temp dir");
-    let server_dir = dir.path().join("server");
-    let server = rongchat_server::Server::start(rongchat_server::Config::local(&server_dir))
-        .await
-        .expect("start a server");
-    let (navi, key) = (server.http_url(), server.app_key().to_owned());
-    let token = server.issue_token("alice", "Alice").expect("token");
-    let bob = Peer::connect(
-        &Embedded {
-            http_url: navi.clone(),
-            app_key: key.clone(),
-            server_dir: server_dir.clone(),
-            user_id: "alice".into(),
-        },
-        "bob",
-        "Bob",
-    )
-    .await;
+    let accounts = AccountServer::start(dir.path()).await;
+    let (navi, key) = (accounts.navi.clone(), accounts.key.clone());
+    let token = accounts.token("alice", "Alice");
+    let bob = Peer::connect(&accounts.embedded("alice"), "bob", "Bob").await;
     bob.send_text("alice", "signed in from the keyring").await;
 
     let data_dir = dir.path().join("app-data");
@@ -149,5 +136,5 @@ async fn the_token_lives_in_the_os_keyring() {
     assert!(!token_file.exists());
     app.quit().await;
     assert_log_has_no_token(&data_dir, &[&token, &bob.token], &["alice"]);
-    server.shutdown().await;
+    accounts.server.shutdown().await;
 }
