@@ -32,12 +32,17 @@ async fn get_inner(url: &str) -> Result<Response, String> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let mut stream = TcpStream::connect(authority)
-        .await
-        .map_err(|e| format!("connect {authority}: {e}"))?;
     let request = format!(
         "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nAccept: */*\r\n\r\n"
     );
+    exchange(authority, &request).await
+}
+
+/// Sends one whole `request` (with `Connection: close`) to `authority` and reads the reply.
+pub(crate) async fn exchange(authority: &str, request: &str) -> Result<Response, String> {
+    let mut stream = TcpStream::connect(authority)
+        .await
+        .map_err(|e| format!("connect {authority}: {e}"))?;
     stream
         .write_all(request.as_bytes())
         .await

@@ -5,8 +5,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use crate::TestServer;
 
@@ -41,19 +39,7 @@ async fn call_inner(server: &TestServer, path: &str, form: &str) -> Result<(u16,
         s.app_key(),
         form.len()
     );
-    let mut stream = TcpStream::connect(&authority)
-        .await
-        .map_err(|e| format!("connect {authority}: {e}"))?;
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .map_err(|e| format!("send: {e}"))?;
-    let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .await
-        .map_err(|e| format!("read: {e}"))?;
-    let response = crate::http::parse_response(&raw)?;
+    let response = crate::http::exchange(&authority, &request).await?;
     let json = serde_json::from_slice(&response.body)
         .map_err(|e| format!("{path}: reply not JSON ({e})"))?;
     Ok((response.status, json))
