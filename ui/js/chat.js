@@ -28,6 +28,7 @@ export function createChat(state, onChange) {
     progress: state.progress,
     playingId: null,
     showSenderNames: false,
+    me: () => state.status, // { userId, userName }: whose @mentions are highlighted
     posterCache: new Map(),
     openImage: async (msg) => {
       const viewer = $('image-viewer');
@@ -225,15 +226,22 @@ export function createChat(state, onChange) {
       state.hasMore = true;
       loadOlder();
     },
-    /** The event stream lagged: read the open chat's newest page again. */
+    /** The event stream lagged: read the open chat again, newest first, back to the oldest
+     * message shown, so no lost message leaves a gap (a burst can be longer than a page). */
     async resync() {
       const conv = state.conversations.get(state.currentKey);
       if (!conv) return;
       const key = state.currentKey;
+      const oldest = state.messages[0];
       try {
-        const page = await api.messageHistory(conv, null);
-        if (key !== state.currentKey) return;
-        for (const msg of page.messages) upsert(msg);
+        let page = await api.messageHistory(conv, null);
+        for (;;) {
+          if (key !== state.currentKey) return;
+          for (const msg of page.messages) upsert(msg);
+          const first = page.messages[0];
+          if (!page.hasMore || !first || !oldest || first.sentTime <= oldest.sentTime) break;
+          page = await api.messageHistory(conv, first.id);
+        }
       } catch (e) {
         toast(errorText(e));
       }

@@ -64,3 +64,42 @@ export function moveHighlight(index, step, count) {
   if (count <= 0) return 0;
   return (index + step + count) % count;
 }
+
+/**
+ * The "@name"s in a received `text` that mention us, for highlighting: `mention` is the
+ * message's `{ all, userIds }`; `me` is `{ userId, userName }`. "@所有人" (`allName`) when
+ * everyone is mentioned; our "@name" or "@id" when we are (everyone, or our id listed).
+ * The "@" must not follow an ASCII letter or digit ("mail@Al.com" is no mention), and a name
+ * ending in one must not run on into more ("@Al" is not in "@Alice"). Returns `[{ text, mention }]` covering `text` in order.
+ */
+export function mentionParts(text, mention, me, allName) {
+  const s = String(text || '');
+  const userId = me && me.userId;
+  const ours = Boolean(mention && (mention.all || (userId && (mention.userIds || []).includes(userId))));
+  if (!ours) return s ? [{ text: s, mention: false }] : [];
+  const names = [mention.all ? allName : null, me.userName, userId]
+    .filter((n) => typeof n === 'string' && n !== '')
+    .map((n) => `@${n}`)
+    .sort((a, b) => b.length - a.length); // the longest name wins where two start
+  const parts = [];
+  let plain = 0;
+  let i = 0;
+  while (i < s.length) {
+    const name = s[i] === '@' ? names.find((n) => s.startsWith(n, i) && atBoundary(s, n, i)) : null;
+    if (!name) { i += 1; continue; }
+    if (i > plain) parts.push({ text: s.slice(plain, i), mention: false });
+    parts.push({ text: name, mention: true });
+    i += name.length;
+    plain = i;
+  }
+  if (plain < s.length) parts.push({ text: s.slice(plain), mention: false });
+  return parts;
+}
+
+const WORD = /[A-Za-z0-9_]/;
+
+function atBoundary(s, name, at) {
+  if (at > 0 && WORD.test(s[at - 1])) return false;
+  const next = s[at + name.length];
+  return !(next && WORD.test(name[name.length - 1]) && WORD.test(next));
+}

@@ -4,9 +4,19 @@ import { t, errorText } from './i18n.js';
 import * as api from './api.js';
 import { quoteBlock, askFirst } from './actions.js';
 import { linkedText } from './links.js';
+import { mentionParts } from './mentioning.js';
 
-function textBubble(msg) {
-  const bubble = el('div', { class: 'bubble text-bubble' }, linkedText(msg.text));
+/** A received text's "@name" of us as a highlighted span (text only), the rest as is. */
+function withMentions(nodes, msg, ctx) {
+  if (msg.direction !== 'receive' || !msg.mention) return nodes;
+  const me = ctx.me ? ctx.me() : null;
+  return nodes.flatMap((node) => (typeof node !== 'string' ? node
+    : mentionParts(node, msg.mention, me, t('mentionAll'))
+      .map((p) => (p.mention ? el('span', { class: 'mention-me', text: p.text }) : p.text))));
+}
+
+function textBubble(msg, ctx) {
+  const bubble = el('div', { class: 'bubble text-bubble' }, withMentions(linkedText(msg.text), msg, ctx));
   // A reply (RC:ReferenceMsg): the quoted message above its text.
   return msg.quote ? el('div', { class: 'reply-bubble' }, quoteBlock(msg.quote), bubble) : bubble;
 }

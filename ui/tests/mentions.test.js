@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ALL, MAX_SHOWN, mentionQuery, pickerEntries, insertMention, mentionFor, moveHighlight,
+  mentionParts,
 } from '../js/mentioning.js';
 
 const members = [
@@ -53,4 +54,44 @@ test('arrow keys wrap around the entries', () => {
   assert.equal(moveHighlight(0, -1, 3), 2);
   assert.equal(moveHighlight(2, 1, 3), 0);
   assert.equal(moveHighlight(1, 1, 0), 0);
+});
+
+test('bubbles: the @name of us is its own part, only when the message mentions us', () => {
+  const me = { userId: 'xiaoqiao', userName: '小乔' };
+  const us = { all: false, userIds: ['daqiao', 'xiaoqiao'] };
+  const marked = (parts) => parts.filter((p) => p.mention).map((p) => p.text);
+  const joined = (parts) => parts.map((p) => p.text).join('');
+  const text = '@大乔 @小乔 你好，@xiaoqiao 也看看';
+  const parts = mentionParts(text, us, me, '所有人');
+  assert.equal(joined(parts), text);
+  assert.deepEqual(marked(parts), ['@小乔', '@xiaoqiao']);
+  assert.deepEqual(parts[0], { text: '@大乔 ', mention: false });
+  // Someone else mentioned, or no mention at all: nothing marked, text whole.
+  assert.deepEqual(mentionParts('@小乔 hi', { all: false, userIds: ['daqiao'] }, me, '所有人'),
+    [{ text: '@小乔 hi', mention: false }]);
+  assert.deepEqual(mentionParts('@小乔 hi', null, me, '所有人'), [{ text: '@小乔 hi', mention: false }]);
+  assert.deepEqual(mentionParts('', us, me, '所有人'), []);
+  // Everyone: "@所有人" and our own name.
+  assert.deepEqual(marked(mentionParts('@所有人 开会，@小乔 带电脑', { all: true, userIds: [] }, me, '所有人')),
+    ['@所有人', '@小乔']);
+  // "@所有人" is not marked when the message does not mention everyone.
+  assert.deepEqual(marked(mentionParts('@所有人 @小乔', us, me, '所有人')), ['@小乔']);
+});
+
+test('bubbles: a Latin name does not match inside a longer word; markup stays text', () => {
+  const me = { userId: 'al', userName: 'Al' };
+  const us = { all: false, userIds: ['al'] };
+  const marked = (text) => mentionParts(text, us, me, '所有人').filter((p) => p.mention).map((p) => p.text);
+  assert.deepEqual(marked('@Alice and @Al, @al_x @al'), ['@Al', '@al']);
+  assert.deepEqual(marked('mail@Al.com'), []);
+  assert.deepEqual(marked('你好@Al'), ['@Al']);
+  const hostile = { userId: 'x', userName: '<b>x</b>' };
+  const parts = mentionParts('hi @<b>x</b>!', { all: false, userIds: ['x'] }, hostile, '所有人');
+  assert.deepEqual(parts, [
+    { text: 'hi ', mention: false }, { text: '@<b>x</b>', mention: true }, { text: '!', mention: false },
+  ]);
+  // The longest of two names that start alike wins.
+  const long = { userId: 'zhou', userName: 'zhou yu' };
+  assert.deepEqual(mentionParts('@zhou yu!', { all: true, userIds: [] }, long, '所有人')
+    .filter((p) => p.mention).map((p) => p.text), ['@zhou yu']);
 });
