@@ -87,10 +87,15 @@ async fn routing(users: usize, per_user: usize) {
     }
     let elapsed = started.elapsed();
     let total = users * per_user;
+    let [(mode, sync), _] = server.store_durability().expect("pragmas");
+    let writes = server.writer_stats();
     println!(
-        "routing: {users} users, {total} messages (send, PUBACK, s_ntf, pullMsg) in {:.2} s = {:.0} messages/s",
+        "routing: {users} users, {total} messages (send, PUBACK, s_ntf, pullMsg) in {:.2} s = {:.0} messages/s \
+         (journal_mode={mode}, synchronous={sync}; {} commits, {:.1} messages per commit)",
         elapsed.as_secs_f64(),
-        total as f64 / elapsed.as_secs_f64()
+        total as f64 / elapsed.as_secs_f64(),
+        writes.commits,
+        writes.messages as f64 / writes.commits.max(1) as f64
     );
     server.shutdown().await;
 }

@@ -13,6 +13,9 @@ pub enum Error {
     /// A query against the database failed at run time.
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The group commit holding this message failed; nothing of its batch was stored.
+    #[error("message batch not committed: {0}")]
+    Batch(String),
     /// A blocking database task was cancelled or panicked.
     #[error("database task failed: {0}")]
     Task(String),

@@ -6,8 +6,9 @@ use crate::clock::{message_uid, now_ms};
 use crate::error::Error;
 use crate::hub::Outgoing;
 use crate::shared::Shared;
-use crate::store::messages::{self, FLAG_COUNTED, FLAG_PERSISTED, direction_number};
-use crate::store::{Delivery, MessageRow, StoredMessage, conversations, groups, moderation};
+use crate::store::messages::{FLAG_COUNTED, FLAG_PERSISTED, direction_number};
+use crate::store::writer::{ReadMark, Write, Written};
+use crate::store::{Delivery, MessageRow, StoredMessage, groups, moderation};
 use crate::users::valid_id;
 use prost::Message;
 use rongchat_proto::status::AckStatus;
@@ -198,15 +199,13 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound, opts: &Options) -> Result
     } else {
         recipients(shared, &out, opts).await?
     };
-    let data_time = shared.clock.next(now_ms());
-    let uid = message_uid(data_time);
-    let conversation = out.conversation;
     let m = &out.message;
     let flags = if read_sync { 0 } else { m.session_id };
-    let new = stored_message(&out, uid.clone(), data_time, flags);
+    // The writer stamps uid and time, in commit order.
+    let new = stored_message(&out, String::new(), 0, flags);
     let sender_conv = out.target.clone();
     // A recipient's conversation is the group, or for a private message its sender.
-    let received_in = if conversation.targets_group() {
+    let received_in = if out.conversation.targets_group() {
         &out.target
     } else {
         &out.from
@@ -224,29 +223,29 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound, opts: &Options) -> Result
         direction: Direction::Send,
         conv_target: sender_conv.clone(),
     });
-    let read_up_to = read_sync.then(|| read_sync_time(&m.content).unwrap_or(data_time));
-    let from = out.from.clone();
-    let resent = shared
-        .store
-        .run(move |c| {
-            // The SDK resends with the same clientUniqueId when a PUBACK was lost: answer
-            // with the stored copy, store and deliver nothing twice.
-            if let Some(client_id) = new.client_unique_id
-                && let Some(stamp) = messages::find_resent(c, &from, &new.target_id, client_id)?
-            {
-                return Ok(Some(stamp));
-            }
-            messages::insert(c, &new, &deliveries)?;
-            if let Some(time) = read_up_to {
-                conversations::mark_read(c, &from, conversation, &sender_conv, time)?;
-            }
-            Ok(None)
+    let read_mark = read_sync.then(|| ReadMark {
+        conversation: out.conversation,
+        target: sender_conv,
+        up_to: read_sync_time(&m.content),
+    });
+    // Returns once the batch holding it is committed (synced): every PUBACK, s_ntf and
+    // echo below follows a durable write.
+    let written = shared
+        .writer
+        .write(Write {
+            message: new,
+            deliveries,
+            read_mark,
         })
         .await?;
-    if let Some((uid, data_time)) = resent {
-        tracing::debug!(from = %out.from, target = %out.target, %uid, "resend answered from the stored copy");
-        return Ok(Sent { data_time, uid });
-    }
+    let (uid, data_time) = match written {
+        Written::Stored { uid, data_time } => (uid, data_time),
+        // A resend after a lost PUBACK: the stored copy's stamp, nothing delivered twice.
+        Written::Resent { uid, data_time } => {
+            tracing::debug!(from = %out.from, target = %out.target, %uid, "resend answered from the stored copy");
+            return Ok(Sent { data_time, uid });
+        }
+    };
     tracing::debug!(
         from = %out.from,
         target = %out.target,

@@ -5,8 +5,10 @@ use crate::clock::MessageClock;
 use crate::config::Config;
 use crate::hub::Hub;
 use crate::store::Store;
+use crate::store::writer::Writer;
 use crate::token::Signer;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// State shared by every handler and connection.
 #[derive(Debug)]
@@ -14,8 +16,10 @@ pub(crate) struct Shared {
     pub config: Config,
     pub signer: Signer,
     pub store: Store,
+    /// Stores new messages (group commit), on a connection of its own.
+    pub writer: Writer,
     pub hub: Hub,
-    pub clock: MessageClock,
+    pub clock: Arc<MessageClock>,
     /// e.g. `http://127.0.0.1:9100`, no trailing slash.
     pub base_url: String,
     /// `host:port` for navi's `server` field.

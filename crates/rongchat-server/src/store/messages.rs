@@ -175,10 +175,10 @@ pub(super) fn bounded<T>(
     Ok((out, false))
 }
 
-/// Stores a message and its deliveries, updating each user's conversation, in one
-/// transaction.
-pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery]) -> Result<i64> {
-    let tx = conn.transaction()?;
+/// Stores a message and its deliveries, updating each user's conversation. Runs inside
+/// the caller's transaction (the group commit's [`super::writer`]), so the message and
+/// every inbox row land together or not at all.
+pub fn insert(tx: &Connection, msg: &StoredMessage, deliveries: &[Delivery]) -> Result<i64> {
     tx.execute(
         "INSERT INTO messages (uid, channel_type, from_user, target_id, classname, content,
            data_time, flags, client_unique_id, extra_content, push_content, config_flag,
@@ -246,7 +246,6 @@ pub fn insert(conn: &mut Connection, msg: &StoredMessage, deliveries: &[Delivery
             ])?;
         }
     }
-    tx.commit()?;
     Ok(seq)
 }
 

@@ -1,11 +1,15 @@
-//! SQLite persistence: one connection (WAL) behind a mutex; async callers hop to the
-//! blocking pool so the runtime never stalls on disk.
+//! SQLite persistence: one connection (WAL) behind a mutex for reads and small writes;
+//! async callers hop to the blocking pool so the runtime never stalls on disk. Messages
+//! are written by [`writer`] on a connection of its own, so a commit's sync never holds up
+//! a pull (WAL readers do not wait for the writer). Transactions begin IMMEDIATE: with two
+//! writing connections, a deferred one that read first could not take the write lock
+//! after the other committed (SQLITE_BUSY without a retry).
 //!
 //! Acknowledged means durable: `synchronous = FULL`, so every commit syncs the WAL before
 //! it returns, and the PUBACK (sent after the commit) never announces a message a power
 //! cut could lose. NORMAL would only sync at checkpoints. The cost is one WAL sync per
-//! commit; batching concurrent messages into one transaction (group commit) is the way to
-//! keep that to one sync per batch when throughput matters.
+//! commit, so messages go through [`writer`]: one thread commits every message waiting in
+//! one transaction (group commit), one sync per batch.
 //!
 //! The schema evolves only through the numbered files in `migrations/`; the database's
 //! `user_version` says how many have been applied.
@@ -20,6 +24,7 @@ pub mod moderation;
 pub mod profiles;
 pub mod recall;
 pub mod status;
+pub mod writer;
 
 pub use accounts::UserState;
 pub use conversations::ConversationRow;
@@ -53,6 +58,7 @@ impl Store {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
         )
         .map_err(|e| Error::Open(e.to_string()))?;
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         migrate(&mut conn).map_err(|e| Error::Open(e.to_string()))?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),

@@ -7,6 +7,7 @@ mod bad_input;
 mod binary;
 mod connect;
 mod conversations;
+mod group_commit;
 mod groups;
 mod history;
 mod hostile;
