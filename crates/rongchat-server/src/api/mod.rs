@@ -24,7 +24,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{MethodRouter, post};
 use rongchat_proto::ConversationType;
 use serde_json::Value;
@@ -134,7 +134,7 @@ async fn handle(
                 error = %e,
                 "server api refused"
             );
-            e.into_response()
+            e.reply(path)
         }
     }
 }

@@ -75,7 +75,7 @@ impl Params {
     pub fn required(&self, key: &'static str) -> Result<&str, ApiError> {
         self.first(key)
             .filter(|v| !v.is_empty())
-            .ok_or(ApiError::Param(key))
+            .ok_or(ApiError::Missing(key))
     }
 
     /// A required user or group id (RongCloud's id rule).
@@ -88,10 +88,10 @@ impl Params {
     /// A repeated id parameter: 1..=`max` values, every one valid.
     pub fn ids(&self, key: &'static str, max: usize) -> Result<Vec<String>, ApiError> {
         let values = self.all(key);
-        if values.is_empty()
-            || values.len() > max
-            || values.iter().any(|v| users::check_id(v).is_err())
-        {
+        if values.iter().all(|v| v.is_empty()) {
+            return Err(ApiError::Missing(key));
+        }
+        if values.len() > max || values.iter().any(|v| users::check_id(v).is_err()) {
             return Err(ApiError::Param(key));
         }
         Ok(values.into_iter().map(str::to_owned).collect())
@@ -132,9 +132,10 @@ impl Params {
         }
     }
 
-    /// A required integer within `min..=max`.
+    /// A required integer within `min..=max` (absent or empty: missing).
     pub fn required_int(&self, key: &'static str, min: i64, max: i64) -> Result<i64, ApiError> {
-        self.int(key, min, max)?.ok_or(ApiError::Param(key))
+        self.required(key)?;
+        self.int(key, min, max)?.ok_or(ApiError::Missing(key))
     }
 }
 
@@ -176,7 +177,11 @@ mod tests {
         assert_eq!(p.flag("f", false), Err(ApiError::Param("f")));
         assert_eq!(
             p.required_int("nothing", 0, 1),
-            Err(ApiError::Param("nothing"))
+            Err(ApiError::Missing("nothing"))
+        );
+        assert_eq!(
+            Params::from_pairs(&[("ids", ""), ("ids", "")]).ids("ids", 5),
+            Err(ApiError::Missing("ids"))
         );
     }
 }

@@ -170,7 +170,7 @@ async fn publish_as_a_user_reaches_the_recipients() {
     assert_eq!((r.status, r.json()["code"].as_i64()), (400, Some(1005)));
 }
 
-fn encode(s: &str) -> String {
+pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {

@@ -20,6 +20,8 @@ mod restart;
 mod sdk;
 mod server_api;
 mod server_api_bad_input;
+mod server_api_effects;
+mod server_api_table;
 mod status;
 mod support;
 mod upload;
