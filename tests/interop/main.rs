@@ -13,5 +13,6 @@ mod mentions;
 mod profiles;
 mod recall;
 mod receipts;
+mod server_api;
 mod status;
 mod typing;
