@@ -1,16 +1,18 @@
 //! Server API calls as the official SDK and our client see them, both online: a recall
 //! turns the SDK's message into `RC:RcNtf` on both sides, a status message raises typing on
-//! both, a gagged member's group sends are refused with 22408 and a blacklisted sender's
-//! private sends with 405, on both.
+//! both (and is in no history), a gagged member's group sends are refused with 22408 and a
+//! blacklisted sender's private sends with 405; a block closes our client's link, refuses
+//! the SDK's login with 31009 and ends by itself after its minutes (a Server API minute is
+//! shortened to one second here), an unblock at once.
 
-use rongchat_client::{ConversationId, Event, Outgoing, SendFailure, SendStatus};
+use rongchat_client::{ConnectionStatus, ConversationId, Event, Outgoing, SendFailure, SendStatus};
 use rongchat_proto::content::object_name;
 use rongchat_tests::ours::{next_received, send_acked, wait_event};
 use rongchat_tests::{TestServer, server_api};
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::fixtures::{DELIVERY, OURS, RUN_LIMIT, SDK, connect_ours};
+use crate::fixtures::{CONNECT, DELIVERY, OURS, RUN_LIMIT, SDK, connect_ours};
 
 const TEAM: &str = "team";
 const API_LIMIT: Duration = Duration::from_secs(10);
@@ -76,6 +78,7 @@ async fn server_api_calls_take_effect_on_the_sdk_and_our_client() {
             { "op": "call", "fn": "sendMessage", "args": [to_ours, text("blacklisted")],
               "expectCode": 405 },
             { "op": "history", "target": OURS, "count": 20 },
+            { "op": "history", "target": "app", "count": 20 },
         ]}),
     );
 
@@ -166,6 +169,12 @@ async fn server_api_calls_take_effect_on_the_sdk_and_our_client() {
         }),
         format!("the SDK saw app typing: {typing:?}"),
     );
+    report.ensure(
+        report.nth_step("history", 1)["messages"]
+            .as_array()
+            .is_none_or(|m| m.is_empty()),
+        "the status message is in the SDK's history",
+    );
     let history = report.step("history")["messages"]
         .as_array()
         .cloned()
@@ -184,4 +193,95 @@ async fn server_api_calls_take_effect_on_the_sdk_and_our_client() {
             .any(|m| m.to_string().contains("to be recalled")),
         "no recalled text in the SDK's history",
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_api_block_refuses_both_and_ends_after_its_minutes() {
+    let server = TestServer::start_with(|c| c.api_minute = Duration::from_secs(1)).await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let ours = rongchat_tests::ours::connect_client(&server, OURS, data.path(), CONNECT).await;
+    let (_, mut events) = ours.subscribe().expect("subscribe");
+
+    // Ours for 3 (shortened) minutes, the SDK's user (known once it has a token) for 600.
+    let blocked = server.token(SDK);
+    let before_block = Instant::now();
+    api(
+        &server,
+        "/user/block.json",
+        &format!("userId={OURS}&minute=3"),
+    )
+    .await;
+    api(
+        &server,
+        "/user/block.json",
+        &format!("userId={SDK}&minute=600"),
+    )
+    .await;
+    wait_event(
+        &mut events,
+        "our link closed by the block",
+        DELIVERY,
+        |e| match e {
+            Event::Connection {
+                status: ConnectionStatus::Blocked,
+            } => Some(()),
+            _ => None,
+        },
+    )
+    .await;
+    let refused = rongchat_tests::OracleRun::spawn(
+        "blocked sdk",
+        &server.login_with_token(&blocked),
+        &json!({ "expectConnectCode": 31009, "steps": [] }),
+    );
+
+    // Our block ends by itself: a reconnect succeeds, never before its end.
+    let deadline = Instant::now() + DELIVERY;
+    loop {
+        match ours.connect_and_wait(Duration::from_secs(5)).await {
+            Ok(()) => break,
+            Err(e) => assert!(Instant::now() < deadline, "still refused: {e}"),
+        }
+        // A poll interval inside a deadline loop, not a wait for an outcome.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        before_block.elapsed() >= Duration::from_secs(3),
+        "connected {:?} after a 3-minute (3 s) block",
+        before_block.elapsed()
+    );
+    let report = refused.finish(RUN_LIMIT).await;
+    report.assert_success();
+    report.ensure(
+        report.step("connect")["code"] == 31009,
+        format!(
+            "the blocked SDK's connect gave {}",
+            report.step("connect")["code"]
+        ),
+    );
+    let listed = api(&server, "/user/block/query.json", "").await;
+    let ids: Vec<_> = listed["users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| u["userId"].clone())
+        .collect();
+    assert_eq!(ids, [json!(SDK)], "{listed}");
+
+    // Unblocked, the SDK's user logs in and reaches us.
+    api(&server, "/user/unblock.json", &format!("userId={SDK}")).await;
+    let to_ours = json!({ "$conversation": { "type": "private", "target": OURS } });
+    let sdk = server.oracle(
+        SDK,
+        SDK,
+        &json!({ "steps": [{ "op": "call", "fn": "sendMessage", "args": [to_ours,
+            { "$message": "TextMessage", "content": { "content": "free again" } }] }] }),
+    );
+    let received = next_received(&mut events, DELIVERY).await;
+    assert!(
+        received.content.contains("free again"),
+        "{}",
+        received.content
+    );
+    sdk.finish(RUN_LIMIT).await.assert_success();
 }

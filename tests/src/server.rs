@@ -19,8 +19,16 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on `127.0.0.1:0` with a fresh data dir.
     pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    /// [`TestServer::start`] with `tweak` applied to the config (e.g. a shorter Server API
+    /// minute, so a block or gag ends within a test).
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
         let data_dir = tempfile::tempdir().expect("create a temp data dir");
-        let server = Server::start(Config::local(data_dir.path()))
+        let mut config = Config::local(data_dir.path());
+        tweak(&mut config);
+        let server = Server::start(config)
             .await
             .unwrap_or_else(|e| panic!("the server did not start: {e}"));
         TestServer {
