@@ -1,5 +1,6 @@
 //! Every Server API endpoint against one table: each required parameter left out, each
-//! parameter oversized or wrongly typed gets RongCloud's code and its exact reply body
+//! parameter oversized or wrongly typed (as a form and as a JSON body), and the valid call
+//! signed with a wrong secret get RongCloud's code and its exact reply body
 //! (`{"url":..,"code":..,"errorMessage":..}`), and none of those requests changes anything
 //! a query or a connected client can see. Last, each row's valid form is accepted, so every
 //! refusal above came from the one parameter changed.
@@ -7,7 +8,7 @@
 use crate::api::{Call, encode};
 use crate::history::{group_history, private_history};
 use crate::server_api::{api, ok};
-use crate::support::{Client, Fixture};
+use crate::support::{Client, Fixture, http};
 use rongchat_proto::Body;
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -398,19 +399,34 @@ fn form(pairs: &[(&str, String)]) -> String {
         .join("&")
 }
 
+/// The same pairs as a JSON object (a repeated key becomes an array), as the SDKs send.
+fn json_body(pairs: &[(&str, String)]) -> String {
+    let mut map = serde_json::Map::new();
+    for (k, v) in pairs {
+        match map.get_mut(*k) {
+            Some(Value::Array(items)) => items.push(v.as_str().into()),
+            Some(one) => *one = json!([one.take(), v]),
+            None => {
+                map.insert((*k).to_owned(), v.as_str().into());
+            }
+        }
+    }
+    Value::Object(map).to_string()
+}
+
 /// `valid` with every `key` replaced by `bad`.
-fn with_bad(valid: &[(&'static str, String)], key: &'static str, bad: Bad) -> String {
-    let mut pairs: Vec<(&str, String)> = valid
-        .iter()
-        .filter(|(k, _)| *k != key)
-        .map(|(k, v)| (*k, v.clone()))
-        .collect();
+fn with_bad(
+    valid: &[(&'static str, String)],
+    key: &'static str,
+    bad: Bad,
+) -> Vec<(&'static str, String)> {
+    let mut pairs: Vec<_> = valid.iter().filter(|(k, _)| *k != key).cloned().collect();
     match bad {
         Text(v) => pairs.push((key, v.to_owned())),
         Long(n) => pairs.push((key, "x".repeat(n))),
         Many(n) => pairs.extend((0..n).map(|i| (key, format!("r{i}")))),
     }
-    form(&pairs)
+    pairs
 }
 
 /// RongCloud's refusal body, byte for byte.
@@ -418,13 +434,36 @@ fn refusal(path: &str, code: u32, message: &str) -> String {
     format!(r#"{{"url":"{path}","code":{code},"errorMessage":"{message}"}}"#)
 }
 
-async fn expect_refused(fx: &Fixture, path: &str, form: &str, want: &str, status: u16) {
+async fn expect_refused(fx: &Fixture, path: &str, body: &str, want: &str, status: u16) {
+    expect_signed_by(fx, None, path, body, want, status).await;
+}
+
+/// Sends `body` to `path` signed with `secret` (the app's own when `None`) and expects
+/// exactly `want` with HTTP `status`.
+async fn expect_signed_by(
+    fx: &Fixture,
+    secret: Option<&str>,
+    path: &str,
+    body: &str,
+    want: &str,
+    status: u16,
+) {
     static NONCE: AtomicU64 = AtomicU64::new(1);
     let nonce = format!("tbl{}", NONCE.fetch_add(1, Ordering::Relaxed));
-    let r = Call::new(fx, &nonce).post(path, form).await;
-    let body = String::from_utf8_lossy(&r.body);
-    let shown = &form[..form.len().min(120)];
-    assert_eq!((r.status, body.as_ref()), (status, want), "{path} {shown}");
+    let mut call = Call::new(fx, &nonce);
+    if let Some(secret) = secret {
+        call.secret = secret.to_owned();
+    }
+    let r = call.post(path, body).await;
+    let got = String::from_utf8_lossy(&r.body);
+    let shown = &body[..body.len().min(120)];
+    assert_eq!((r.status, got.as_ref()), (status, want), "{path} {shown}");
+}
+
+/// Each of `pairs` as a form and as a JSON body: refused with exactly `want`.
+async fn expect_both_refused(fx: &Fixture, path: &str, pairs: &[(&str, String)], want: &str) {
+    expect_refused(fx, path, &form(pairs), want, 400).await;
+    expect_refused(fx, path, &json_body(pairs), want, 400).await;
 }
 
 /// What queries and a connected client (`v`) can see.
@@ -490,7 +529,7 @@ async fn every_endpoint_refuses_bad_parameters_exactly_and_changes_nothing() {
         for key in r.required {
             let pairs: Vec<_> = r.valid.iter().filter(|(k, _)| k != key).cloned().collect();
             let want = refusal(r.path, 1002, &format!("{key} is required."));
-            expect_refused(&fx, r.path, &form(&pairs), &want, 400).await;
+            expect_both_refused(&fx, r.path, &pairs, &want).await;
             refused += 1;
         }
         for (key, bad, named, why) in &r.bad {
@@ -499,10 +538,30 @@ async fn every_endpoint_refuses_bad_parameters_exactly_and_changes_nothing() {
                 TooLong => (1005, format!("{named} is too long.")),
             };
             let want = refusal(r.path, code, &message);
-            expect_refused(&fx, r.path, &with_bad(&r.valid, key, *bad), &want, 400).await;
+            expect_both_refused(&fx, r.path, &with_bad(&r.valid, key, *bad), &want).await;
             refused += 1;
         }
+        // The valid form itself, signed with another secret.
+        let want = refusal(r.path, 1004, "signature error.");
+        expect_signed_by(
+            &fx,
+            Some("not-the-secret"),
+            r.path,
+            &form(&r.valid),
+            &want,
+            401,
+        )
+        .await;
     }
+    // No App-Key at all.
+    let r = http(fx.addr(), "POST", "/user/getToken.json", &[], b"userId=w").await;
+    assert_eq!(
+        (r.status, String::from_utf8_lossy(&r.body).as_ref()),
+        (
+            401,
+            refusal("/user/getToken.json", 1002, "invalid App-Key.").as_str()
+        )
+    );
     // A directed message names one group only.
     let path = "/message/group/publish.json";
     let directed = format!(
