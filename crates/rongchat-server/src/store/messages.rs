@@ -179,27 +179,28 @@ pub(super) fn bounded<T>(
 /// the caller's transaction (the group commit's [`super::writer`]), so the message and
 /// every inbox row land together or not at all.
 pub fn insert(tx: &Connection, msg: &StoredMessage, deliveries: &[Delivery]) -> Result<i64> {
-    tx.execute(
+    // Cached: the writer runs this for every message, parsing it once per connection.
+    tx.prepare_cached(
         "INSERT INTO messages (uid, channel_type, from_user, target_id, classname, content,
            data_time, flags, client_unique_id, extra_content, push_content, config_flag,
            option_bits)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
-            msg.uid,
-            msg.channel_type.code(),
-            msg.from_user,
-            msg.target_id,
-            msg.classname,
-            msg.content,
-            msg.data_time,
-            msg.flags,
-            msg.client_unique_id,
-            msg.extra_content,
-            msg.push_content,
-            msg.config_flag,
-            msg.option_bits
-        ],
-    )?;
+    )?
+    .execute(params![
+        msg.uid,
+        msg.channel_type.code(),
+        msg.from_user,
+        msg.target_id,
+        msg.classname,
+        msg.content,
+        msg.data_time,
+        msg.flags,
+        msg.client_unique_id,
+        msg.extra_content,
+        msg.push_content,
+        msg.config_flag,
+        msg.option_bits
+    ])?;
     let seq = tx.last_insert_rowid();
     let persisted = msg.flags & FLAG_PERSISTED != 0;
     let counted = persisted && msg.flags & FLAG_COUNTED != 0;

@@ -198,17 +198,24 @@ fn commit(
 ) -> Result<Vec<Result<Written>>> {
     // IMMEDIATE: take the write lock up front, so a lock held elsewhere fails the batch
     // once rather than each message after its own busy timeout.
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Cached statements rather than rusqlite's savepoints, which parse SQL every time.
+    let run = |sql: &str| -> Result<()> {
+        tx.prepare_cached(sql)?.execute([])?;
+        Ok(())
+    };
     let mut results = Vec::with_capacity(writes.len());
     for write in writes {
-        let savepoint = tx.savepoint()?;
-        match write_one(&savepoint, clock, write) {
+        run("SAVEPOINT message")?;
+        match write_one(&tx, clock, write) {
             Ok(written) => {
-                savepoint.commit()?;
+                run("RELEASE message")?;
                 results.push(Ok(written));
             }
             Err(e) => {
-                savepoint.finish()?; // rolls back this message only
+                // Undo this message only.
+                run("ROLLBACK TO message")?;
+                run("RELEASE message")?;
                 results.push(Err(e));
             }
         }
