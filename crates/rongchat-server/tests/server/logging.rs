@@ -29,6 +29,11 @@ async fn a_full_flow_logs_without_credentials() {
         .with_ansi(false)
         .with_writer(Arc::new(log_file.reopen().unwrap()))
         .finish();
+    // While one dispatcher is registered in the process, tracing-core decides a new
+    // callsite's interest by the registering thread's dispatcher alone: a callsite another
+    // test's thread reaches first would be cached "never" for this subscriber. A second,
+    // unused dispatcher makes it ask every registered one.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let _guard = tracing::subscriber::set_default(subscriber);
     let fx = Fixture::start().await;
     let secret = fx.server.app_secret().to_owned();
