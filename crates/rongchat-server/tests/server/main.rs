@@ -19,7 +19,6 @@ mod receipts;
 mod restart;
 mod sdk;
 mod server_api;
-mod server_api_bad_input;
 mod server_api_effects;
 mod server_api_table;
 mod status;

@@ -530,7 +530,9 @@ async fn every_endpoint_refuses_bad_parameters_exactly_and_changes_nothing() {
             let pairs: Vec<_> = r.valid.iter().filter(|(k, _)| k != key).cloned().collect();
             let want = refusal(r.path, 1002, &format!("{key} is required."));
             expect_both_refused(&fx, r.path, &pairs, &want).await;
-            refused += 1;
+            // An empty value is a missing one.
+            expect_both_refused(&fx, r.path, &with_bad(&r.valid, key, Text("")), &want).await;
+            refused += 2;
         }
         for (key, bad, named, why) in &r.bad {
             let (code, message) = match why {
@@ -570,6 +572,13 @@ async fn every_endpoint_refuses_bad_parameters_exactly_and_changes_nothing() {
     );
     let want = refusal(path, 1002, "toUserId is invalid.");
     expect_refused(&fx, path, &directed, &want, 400).await;
+    // A sender outside the group.
+    let outsider = format!(
+        "fromUserId=w&toGroupId=g&objectName=RC:TxtMsg&content={}",
+        encode(TEXT)
+    );
+    let want = refusal(path, 22406, "not in group.");
+    expect_refused(&fx, path, &outsider, &want, 400).await;
     // A body that is not a form nor a JSON object.
     let want = refusal("/user/info.json", 1002, "body is invalid.");
     expect_refused(&fx, "/user/info.json", "{not json", &want, 400).await;
