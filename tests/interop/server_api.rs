@@ -3,7 +3,8 @@
 //! both (and is in no history), a gagged member's group sends are refused with 22408 and a
 //! blacklisted sender's private sends with 405; a block closes our client's link, refuses
 //! the SDK's login with 31009 and ends by itself after its minutes (a Server API minute is
-//! shortened to one second here), an unblock at once.
+//! shortened to one second here), an unblock at once; `checkOnline` follows the SDK's
+//! login, system and group messages reach both, and quit and dismiss refuse group sends.
 
 use rongchat_client::{ConnectionStatus, ConversationId, Event, Outgoing, SendFailure, SendStatus};
 use rongchat_proto::content::object_name;
@@ -284,4 +285,101 @@ async fn a_server_api_block_refuses_both_and_ends_after_its_minutes() {
         received.content
     );
     sdk.finish(RUN_LIMIT).await.assert_success();
+}
+
+/// `user/checkOnline` for `user`: `"1"` or `"0"`.
+async fn online(server: &TestServer, user: &str) -> Value {
+    api(server, "/user/checkOnline.json", &format!("userId={user}")).await["status"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_and_system_messages_from_the_server_api_reach_the_sdk_and_our_client() {
+    let (server, ours, mut events, _data) = connect_ours().await;
+    assert_eq!(online(&server, SDK).await, "0");
+    assert_eq!(online(&server, OURS).await, "1");
+    api(
+        &server,
+        "/group/create.json",
+        &format!("userId={SDK}&userId={OURS}&userId=app&groupId={TEAM}&groupName=Team"),
+    )
+    .await;
+    let to_team = json!({ "$conversation": { "type": "group", "target": TEAM } });
+    let sdk = server.oracle(
+        SDK,
+        SDK,
+        &json!({ "steps": [
+            { "op": "waitMessage", "from": "admin", "timeoutMs": 30000 },
+            { "op": "waitMessage", "from": "app", "timeoutMs": 30000 },
+            // Our "ready" comes once the group is dismissed.
+            { "op": "waitMessage", "from": OURS, "timeoutMs": 30000 },
+            { "op": "call", "fn": "sendMessage", "args": [to_team,
+                { "$message": "TextMessage", "content": { "content": "after" } }],
+              "expectCode": 22406 },
+        ]}),
+    );
+    // Online for real: "1" once the SDK's page is connected.
+    let deadline = Instant::now() + DELIVERY;
+    while online(&server, SDK).await != "1" {
+        assert!(Instant::now() < deadline, "the SDK never showed online");
+        // A poll interval inside a deadline loop.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let content = "content=%7B%22content%22%3A%22notice%22%7D&objectName=RC:TxtMsg";
+    api(
+        &server,
+        "/message/system/publish.json",
+        &format!("fromUserId=admin&toUserId={SDK}&toUserId={OURS}&{content}"),
+    )
+    .await;
+    let system = next_received(&mut events, DELIVERY).await;
+    assert_eq!(
+        (system.conversation.kind, system.sender_id.as_str()),
+        (rongchat_client::ConversationType::System, "admin")
+    );
+    api(
+        &server,
+        "/message/group/publish.json",
+        &format!("fromUserId=app&toGroupId={TEAM}&{content}"),
+    )
+    .await;
+    let group = next_received(&mut events, DELIVERY).await;
+    assert_eq!(group.conversation, ConversationId::group(TEAM));
+
+    // Quit: our group sends are refused; dismissed: the SDK's too.
+    api(
+        &server,
+        "/group/quit.json",
+        &format!("userId={OURS}&groupId={TEAM}"),
+    )
+    .await;
+    let team = ConversationId::group(TEAM);
+    assert_eq!(refused_code(&ours, &team, "after quit").await, 22406);
+    api(
+        &server,
+        "/group/dismiss.json",
+        &format!("userId={SDK}&groupId={TEAM}"),
+    )
+    .await;
+    send_acked(
+        &ours,
+        &ConversationId::private(SDK),
+        Outgoing::Text("ready".into()),
+        DELIVERY,
+    )
+    .await;
+
+    let report = sdk.finish(RUN_LIMIT).await;
+    report.assert_success();
+    report.assert_no_page_error();
+    let system = &report.nth_step("waitMessage", 0)["message"];
+    report.ensure(
+        system["conversationType"] == 6 && system["targetId"] == "admin",
+        format!("the SDK's system message: {system}"),
+    );
+    let group = &report.nth_step("waitMessage", 1)["message"];
+    report.ensure(
+        group["conversationType"] == 3 && group["targetId"] == TEAM,
+        format!("the SDK's group message: {group}"),
+    );
 }
