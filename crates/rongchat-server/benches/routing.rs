@@ -2,7 +2,8 @@
 //!
 //! 1. Routing: `USERS` connected users each send `PER_USER` private messages to the next
 //!    user; a message counts once its PUBACK arrived at the sender and the recipient has
-//!    pulled it after the `s_ntf`. Reports messages per second end to end.
+//!    pulled it after the `s_ntf`. Reports messages per second end to end, the store's
+//!    `synchronous` level and how many messages each group commit held.
 //! 2. Idle memory: the server binary in its own process, `IDLE` idle WebSocket connections;
 //!    reports the server's RSS growth per connection (from `/proc/<pid>/status`).
 //!
