@@ -41,10 +41,19 @@ impl Forwarder {
                     }
                     self.handle(event, &mut synced)
                 }
-                // Events were lost: the page reloads the list instead.
+                // Events were lost: the page reloads the list and the open chat instead,
+                // and the status is read afresh (a lost `SyncFinished` would leave the
+                // banner at "receiving" for good).
                 Err(RecvError::Lagged(n)) => {
                     tracing::debug!(lost = n, "event stream lagged; reloading the list");
-                    Reset::Lagged.emit(&self.emit)
+                    Reset::Lagged.emit(&self.emit);
+                    let caught_up = self.client.caught_up();
+                    if caught_up && !synced {
+                        self.handle(Event::SyncFinished, &mut synced);
+                    } else {
+                        synced = caught_up;
+                        self.status(self.client.status(), synced);
+                    }
                 }
                 Err(RecvError::Closed) => return,
             }

@@ -105,6 +105,22 @@ impl Media {
         }
         Ok(m)
     }
+
+    /// Sends failed message `local_id` again (`None`: no such failed message); a file's
+    /// new upload reports to `report`.
+    pub fn resend(
+        &self,
+        local_id: i64,
+        report: impl Fn(&str, u64, u64) + Send + Sync + 'static,
+    ) -> Result<Option<Message>> {
+        // Watched first: the upload may report before the retry returns.
+        self.progress.watch(local_id, report);
+        let m = self.client.retry(local_id)?;
+        if m.as_ref().is_none_or(|m| m.status != SendStatus::Sending) {
+            self.progress.finish(local_id);
+        }
+        Ok(m)
+    }
 }
 
 #[cfg(test)]

@@ -166,14 +166,27 @@ async fn sign_in<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     Ok(())
 }
 
+/// `config`, with its event buffer shrunk by `RONGCHAT_EVENT_CAPACITY` when set: a test
+/// then makes the page's event stream lag with a short burst (the path taken is the same).
+fn client_config(mut config: ClientConfig) -> ClientConfig {
+    if let Some(capacity) = std::env::var("RONGCHAT_EVENT_CAPACITY")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        config.event_capacity = capacity;
+    }
+    config
+}
+
 async fn account_parts(paths: &Paths, account: &Account) -> Result<Parts> {
     let dir = crate::account::store_dir(paths, account).await?;
-    let config = ClientConfig::new(
+    let config = client_config(ClientConfig::new(
         account.navi_url.clone(),
         account.app_key.clone(),
         account.token.expose().to_owned(),
         &dir,
-    );
+    ));
     let client = Client::open(config)?;
     let user_id = client.user_id().unwrap_or_default();
     Ok(Parts {
@@ -200,12 +213,12 @@ async fn demo_parts(paths: &Paths) -> Result<Parts> {
     let echo = demo::seed::person(&embedded, demo::ECHO, &paths.data.join("demo-contact")).await?;
     let echo_task = tauri::async_runtime::spawn(demo::echo::run(echo.clone(), since));
     let token = embedded.token_for(demo::ME.id, demo::ME.name)?;
-    let config = ClientConfig::new(
+    let config = client_config(ClientConfig::new(
         embedded.info.http_url.clone(),
         embedded.info.app_key.clone(),
         token,
         &work,
-    );
+    ));
     let client = Client::open(config)?;
     Ok(Parts {
         client,

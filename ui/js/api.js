@@ -71,7 +71,9 @@ export const messageHistory = (conv, before) => call('message_history', { conv, 
 // mention: { all, userIds } in a group, or none.
 export const messageSendText = (conv, text, mention = null) => call('message_send_text', { conv, text, mention });
 export const messageSendMusic = (conv, musicId) => call('message_send_music', { conv, musicId });
-export const messageResend = (id) => call('message_resend', { id });
+// a resent file reports its new upload to onProgress, as a first send does
+export const messageResend = (id, onProgress) => call('message_resend', { id, progress: channel(onProgress) });
+export const messageCancelUpload = (id) => call('message_cancel_upload', { id });
 export const messageRecall = (id) => call('message_recall', { id });
 // links in messages open in the system browser (http and https only)
 export const linkOpen = (url) => call('link_open', { url });

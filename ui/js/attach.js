@@ -6,6 +6,7 @@ import { t, errorText } from './i18n.js';
 import { askFirst } from './actions.js';
 import { planAttach, dragHasFiles } from './attaching.js';
 import * as api from './api.js';
+import { trackUpload } from './uploads.js';
 
 // The label of each refusal planAttach gives.
 const REFUSED = { empty: 'attachEmpty', tooLarge: 'attachTooLarge', tooMany: 'attachTooMany' };
@@ -26,11 +27,7 @@ export function createAttach(state, chat) {
 
   async function sendOne(conv, file) {
     const staged = await api.fileStage(file);
-    await api.fileSendStaged(conv, staged.staged, (p) => {
-      state.progress.set(p.messageId, p.total ? p.sent / p.total : 0);
-      if (p.sent >= p.total) state.progress.delete(p.messageId);
-      chat.render();
-    });
+    await api.fileSendStaged(conv, staged.staged, trackUpload(state.progress, () => chat.render()));
   }
 
   function offer(files) {

@@ -7,6 +7,7 @@ import { convKey } from './list.js';
 import { upsertMessage } from './order.js';
 import * as api from './api.js';
 import { createTypingState, chatTitle } from './typing.js';
+import { trackUpload, settleUpload } from './uploads.js';
 
 const PAGE_GAP_MS = 5 * 60 * 1000; // a time divider when messages are 5 minutes apart
 const AROUND = 20; // messages loaded on each side of a search hit, and per newer page
@@ -57,11 +58,12 @@ export function createChat(state, onChange) {
     },
     resend: async (msg) => {
       try {
-        await api.messageResend(msg.id);
+        await api.messageResend(msg.id, trackUpload(state.progress, () => render()));
       } catch (e) {
         toast(errorText(e));
       }
     },
+    cancelUpload: (msg) => api.messageCancelUpload(msg.id).catch((e) => toast(errorText(e))),
     recall: async (msg) => {
       try {
         await api.messageRecall(msg.id);
@@ -249,6 +251,7 @@ export function createChat(state, onChange) {
     },
     /** A new or changed message from the backend. */
     onMessage(msg) {
+      settleUpload(state.progress, msg);
       if (convKey(msg) !== state.currentKey) return false;
       upsert(msg);
       render({ keepBottom: msg.direction === 'send' });

@@ -8,6 +8,7 @@ import * as api from './api.js';
 import { takeReply } from './actions.js';
 import { createMentionPicker } from './mentions.js';
 import { convKey } from './list.js';
+import { trackUpload } from './uploads.js';
 
 const EMOJI = Array.from(
   '😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗🙂🤗🤩🤔🤨😐😑😶🙄😏😣😥😮🤐😯😪😫🥱😴😌😛😜😝🤤😒😓😔😕🙃🤑😲🙁😖😞😟😤😢😭😦😧😨😩🤯😬😰😱🥵🥶😳🤪😵😡😠🤬😷🤒🤕🤢🤮🤧😇🥳🥺🤠🤡🤥🤫🤭🧐🤓👍👎👏🙏💪🤝👌✌️🌹🎉❤️💔🔥⭐☕🍺🎂'
@@ -72,11 +73,7 @@ export function createComposer(state, chat) {
     closePanels();
     try {
       // Progress arrives per message id; the message itself comes through the events.
-      await api.fileSendPicked(conv, kind, (p) => {
-        state.progress.set(p.messageId, p.total ? p.sent / p.total : 0);
-        if (p.sent >= p.total) state.progress.delete(p.messageId);
-        chat.render();
-      });
+      await api.fileSendPicked(conv, kind, trackUpload(state.progress, () => chat.render()));
     } catch (e) {
       if (e.kind !== 'cancelled') toast(errorText(e));
     }

@@ -55,6 +55,7 @@ export const LABELS = {
   sending: ['发送中', 'Sending'],
   failed: ['发送失败', 'Failed'],
   resend: ['重发', 'Resend'],
+  cancelUpload: ['取消发送', 'Cancel sending'],
   recall: ['撤回', 'Recall'],
   recalledByMe: ['你撤回了一条消息', 'You recalled a message'],
   recalledByPeer: ['对方撤回了一条消息', 'A message was recalled'],

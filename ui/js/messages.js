@@ -114,7 +114,9 @@ function statusLine(msg, ctx) {
     if (progress !== undefined) {
       const bar = el('div', { class: 'progress-bar' });
       bar.style.width = `${Math.round(progress * 100)}%`;
-      line.append(el('div', { class: 'progress' }, bar));
+      line.append(el('div', { class: 'progress' }, bar),
+        el('button', { class: 'cancel-upload', type: 'button', title: t('cancelUpload'), text: '×',
+          onclick: () => ctx.cancelUpload(msg) }));
     }
     return line;
   }

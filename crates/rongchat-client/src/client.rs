@@ -73,12 +73,11 @@ impl Client {
             .build()?;
         let inner = Arc::new(Shared::new(
             endpoint,
-            config.data_dir.clone(),
+            &config,
             store,
             user_id,
             commands.clone(),
             http,
-            config.max_download_bytes,
         ));
         let session_config = config.session.clone().unwrap_or_else(|| SessionConfig {
             seed: random_u64(),
@@ -119,6 +118,12 @@ impl Client {
     /// The connection status now.
     pub fn status(&self) -> ConnectionStatus {
         self.inner.status()
+    }
+
+    /// Whether the offline messages since the last connect are all in (the last
+    /// `SyncFinished`, for a subscriber that lost events in a lag).
+    pub fn caught_up(&self) -> bool {
+        self.inner.caught_up()
     }
 
     /// This user's id (known after the first CONNACK; kept across restarts).

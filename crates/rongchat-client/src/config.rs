@@ -25,6 +25,8 @@ pub struct ClientConfig {
     pub max_download_bytes: u64,
     /// How long an HTTP transfer may go without a byte before it fails (30 s).
     pub http_idle_timeout: Duration,
+    /// How many events a slow subscriber may fall behind before it sees `Lagged` (4096).
+    pub event_capacity: usize,
 }
 
 impl ClientConfig {
@@ -45,6 +47,7 @@ impl ClientConfig {
             session: None,
             max_download_bytes: 512 * 1024 * 1024,
             http_idle_timeout: Duration::from_secs(30),
+            event_capacity: 4096,
         }
     }
 }

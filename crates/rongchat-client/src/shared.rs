@@ -2,6 +2,7 @@
 //! the status, who we are, and the command channel into the driver.
 
 use crate::command::Command;
+use crate::config::ClientConfig;
 use crate::engine::AppRequest;
 use crate::error::{Error, Result};
 use crate::events::Event;
@@ -10,6 +11,7 @@ use crate::navi::Endpoint;
 use crate::session::{ConnectionStatus, RequestError};
 use crate::store::Store;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -24,6 +26,9 @@ pub(crate) struct Shared {
     store: Mutex<Store>,
     events: broadcast::Sender<Event>,
     status: watch::Sender<ConnectionStatus>,
+    /// Caught up with the offline messages since the last connect (a subscriber that lost
+    /// events reads it instead of the `SyncFinished` it missed).
+    caught_up: AtomicBool,
     user_id: Mutex<Option<String>>,
     commands: mpsc::UnboundedSender<Command>,
 }
@@ -36,16 +41,18 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// The data dir, download cap and event buffer come from `config`.
     pub(crate) fn new(
         endpoint: Endpoint,
-        data_dir: PathBuf,
+        config: &ClientConfig,
         store: Store,
         user_id: Option<String>,
         commands: mpsc::UnboundedSender<Command>,
         http: reqwest::Client,
-        max_download_bytes: u64,
     ) -> Self {
-        let (events, _) = broadcast::channel(4096);
+        // tokio's broadcast panics on 0.
+        let (events, _) = broadcast::channel(config.event_capacity.max(1));
+        let (data_dir, max_download_bytes) = (config.data_dir.clone(), config.max_download_bytes);
         let mut store = store;
         if let Some(me) = user_id.as_deref() {
             store.set_me(me);
@@ -58,6 +65,7 @@ impl Shared {
             store: Mutex::new(store),
             events,
             status: watch::Sender::new(ConnectionStatus::Disconnected),
+            caught_up: AtomicBool::new(false),
             user_id: Mutex::new(user_id.filter(|u| !u.is_empty())),
             commands,
         }
@@ -81,6 +89,13 @@ impl Shared {
     }
 
     pub(crate) fn emit(&self, event: Event) {
+        match &event {
+            Event::SyncFinished => self.caught_up.store(true, Ordering::Relaxed),
+            Event::Connection { status } if *status != ConnectionStatus::Connected => {
+                self.caught_up.store(false, Ordering::Relaxed)
+            }
+            _ => {}
+        }
         // No subscriber is fine.
         let _ = self.events.send(event);
     }
@@ -92,6 +107,10 @@ impl Shared {
             id: id.clone(),
         });
         Ok(())
+    }
+
+    pub(crate) fn caught_up(&self) -> bool {
+        self.caught_up.load(Ordering::Relaxed)
     }
 
     pub(crate) fn status(&self) -> ConnectionStatus {

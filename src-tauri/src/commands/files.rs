@@ -42,7 +42,9 @@ async fn pick<R: Runtime>(app: &AppHandle<R>, kind: PickKind) -> Result<PathBuf>
 
 /// Upload progress of a send, onto the page's channel (a page that went away just misses
 /// it).
-fn reporter(progress: Channel<ProgressDto>) -> impl Fn(&str, u64, u64) + Send + Sync + 'static {
+pub(crate) fn reporter(
+    progress: Channel<ProgressDto>,
+) -> impl Fn(&str, u64, u64) + Send + Sync + 'static {
     move |id: &str, sent: u64, total: u64| {
         let _ = progress.send(ProgressDto {
             message_id: id.to_owned(),

@@ -1,12 +1,14 @@
 //! History and sending text and music; resending what failed.
 
+use crate::commands::files::reporter;
 use crate::error::{Error, Result, check_size};
-use crate::models::{ConvRef, HistoryDto, MentionDto, MessageDto};
+use crate::models::{ConvRef, HistoryDto, MentionDto, MessageDto, ProgressDto};
 use crate::session::Session;
 use crate::state::AppState;
 use rongchat_client::Outgoing;
 use rongchat_proto::mention::Mention;
 use tauri::State;
+use tauri::ipc::Channel;
 
 /// The longest text we send (RongCloud's limit is 128 KB for a message).
 const MAX_TEXT_BYTES: u64 = 64 * 1024;
@@ -117,14 +119,28 @@ pub async fn message_recall(state: State<'_, AppState>, id: String) -> Result<()
     Ok(())
 }
 
-/// Sends a failed message again.
+/// Sends a failed message again; a file's new upload reports to `progress` as a first
+/// send does.
 #[tauri::command]
-pub async fn message_resend(state: State<'_, AppState>, id: String) -> Result<()> {
+pub async fn message_resend(
+    state: State<'_, AppState>,
+    id: String,
+    progress: Channel<ProgressDto>,
+) -> Result<()> {
     let session = state.session().await?;
     let m = session.message(&id)?;
     session
-        .client()
-        .retry(m.local_id)?
+        .media()
+        .resend(m.local_id, reporter(progress))?
         .ok_or_else(|| Error::NotFound(format!("message {id}")))?;
+    Ok(())
+}
+
+/// Stops a file's upload: the message turns failed ("cancelled") and can be resent.
+#[tauri::command]
+pub async fn message_cancel_upload(state: State<'_, AppState>, id: String) -> Result<()> {
+    let session = state.session().await?;
+    let m = session.message(&id)?;
+    session.client().cancel_upload(m.local_id);
     Ok(())
 }

@@ -351,10 +351,19 @@ impl Peer {
 }
 
 /// The peer's next event; panics naming `what` once `deadline` passes.
+/// A lag (a big download's progress events) only skips events the waits do not need.
 async fn next_event(events: &mut Receiver<Event>, deadline: Instant, what: &str) -> Event {
-    let left = deadline.saturating_duration_since(Instant::now());
-    tokio::time::timeout(left, events.recv())
-        .await
-        .unwrap_or_else(|_| panic!("timed out waiting for {what} at the peer"))
-        .expect("peer event stream")
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("timed out waiting for {what} at the peer"))
+        {
+            Ok(event) => return event,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                eprintln!("peer: {n} events skipped")
+            }
+            Err(e) => panic!("peer event stream: {e}"),
+        }
+    }
 }
