@@ -196,3 +196,34 @@ async fn logging_out_forgets_the_token_and_deletes_local_data_when_asked() {
     assert_log_has_no_token(&data_dir, &[&token, &bob.token], &["alice"]);
     accounts.server.shutdown().await;
 }
+
+/// A sign-in that cannot start (no server at the navigation URL, so this account's user
+/// id cannot be learnt) says so on the banner with a retry, instead of "connecting" for
+/// ever, and the app stays usable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_that_cannot_start_says_so_on_the_banner() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A port that was free a moment ago: nobody answers there.
+    let dead = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", listener.local_addr().expect("addr"))
+    };
+    let data_dir = dir.path().join("app-data");
+    let app = App::launch_demo(&data_dir, &[]).await;
+    sign_in_with_the_form(&app, &dead, "nobodyskey", "nobodys-token").await;
+    app.wait_js(
+        "the failure on the banner, with a retry",
+        "const s = window.__rongchat.state.status;
+         const banner = document.getElementById('banner');
+         return !!s && s.mode === 'account' && !!s.error
+           && !banner.hidden && banner.classList.contains('error')
+           && !document.getElementById('banner-action').hidden;",
+    )
+    .await;
+    let text = app
+        .js("return document.getElementById('banner-text').textContent;")
+        .await;
+    assert_ne!(text, "正在连接…", "not 'connecting' for ever");
+    app.screenshot("sign-in-failed").await;
+    app.quit().await;
+}
