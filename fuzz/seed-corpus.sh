@@ -3,7 +3,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 shared="${RONGCHAT_SHARED:-$here/../../shared}"
-mkdir -p "$here/corpus/frame_decode" "$here/corpus/payload_decode" "$here/corpus/server_api_request"
+mkdir -p "$here/corpus/frame_decode" "$here/corpus/payload_decode" "$here/corpus/server_api_request" \
+  "$here/corpus/upload_and_download"
 python3 - "$shared/protocol/captures" "$here/corpus" <<'PY'
 import json, glob, sys, os, hashlib
 src, out = sys.argv[1], sys.argv[2]
@@ -31,5 +32,25 @@ for body, kind in [
     ("userId=u1&minute=43200", "application/x-www-form-urlencoded"),
 ]:
     raw = f"{head}Content-Type: {kind}\n\n{body}".encode()
+    open(os.path.join(out, hashlib.sha1(raw).hexdigest()), "wb").write(raw)
+PY
+# Uploads and downloads (upload_and_download): a mode byte (0 token in the query, 1 token
+# only in the form, 2 a download's Range), then the form or the Range value.
+python3 - "$here/corpus/upload_and_download" <<'PY'
+import os, sys, hashlib
+out, b = sys.argv[1], "fuzzboundary"
+def part(name, value, filename=None):
+    disp = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+    return f"--{b}\r\nContent-Disposition: {disp}\r\n\r\n{value}\r\n"
+seeds = [
+    b"\x00" + (part("key", "fuzz-key.bin") + part("file", "hello", "a.txt") + f"--{b}--\r\n").encode(),
+    b"\x01" + (part("token", "not-a-token") + part("file", "x", "b.bin") + f"--{b}--\r\n").encode(),
+    b"\x00" + (part("file", "\u6211\u7684", "\u6211\u7684\u62a5\u544a.pdf") + f"--{b}--\r\n").encode(),
+    b"\x02bytes=0-3",
+    b"\x02bytes=5-",
+    b"\x02bytes=-4",
+    b"\x02bytes=9-2",
+]
+for raw in seeds:
     open(os.path.join(out, hashlib.sha1(raw).hexdigest()), "wb").write(raw)
 PY
