@@ -153,8 +153,8 @@ fn main() {
         ("common English word (~10%)", "meeting"),
         ("Chinese phrase across words", "明天开会"),
         ("substring inside a word", "eetin"),
-        ("two-character word (scan)", "北京"),
-        ("two characters, no match (scan)", "龙虾"),
+        ("two-character word (grams)", "北京"),
+        ("two characters, no match (grams)", "龙虾"),
         ("no match", "不存在的词语"),
         ("hostile", "\"NEAR(a* OR\""),
     ];

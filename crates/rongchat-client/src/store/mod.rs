@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     // effort: the app then reads names from the server only) and takes 0006 again (safe).
     include_str!("../../migrations/0005_profiles.sql"),
     include_str!("../../migrations/0006_status_outbox.sql"),
+    include_str!("../../migrations/0007_search_grams.sql"),
 ];
 
 /// The three pull cursors of §8.

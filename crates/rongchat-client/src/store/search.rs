@@ -9,8 +9,10 @@
 //!
 //! Queries: the user's text, trimmed, is one FTS5 phrase (quoted, inner quotes doubled), so
 //! FTS syntax in it is just text and it matches as a substring. The trigram index needs three
-//! characters; a shorter query (a two-character Chinese word is common) scans the indexed
-//! bodies with `instr` instead (the newest 2,000 messages first, then every body once).
+//! characters; a shorter query (a two-character Chinese word is common) is one token of a
+//! second index, `message_grams` (`migrations/0007_search_grams.sql`), which holds every
+//! character and every pair of neighbouring characters of each body ([`grams`]): a body
+//! contains a one- or two-character query exactly when it holds that token.
 
 use super::{MESSAGE_COLUMNS, Store, message_from_row};
 use crate::error::Result;
@@ -19,12 +21,10 @@ use rongchat_proto::content::Content;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// The shortest query the trigram index answers; shorter ones scan.
+/// The shortest query the trigram index answers; shorter ones use `message_grams`.
 pub const MIN_INDEXED_CHARS: usize = 3;
 /// Above this many matches a search walks messages by time instead of sorting them.
 const WALK_ABOVE: i64 = 500;
-/// How many of the newest messages a short query looks at before scanning them all.
-const SHORT_RECENT: usize = 2000;
 /// Characters of context kept before the match in a snippet.
 const SNIPPET_BEFORE: usize = 16;
 /// Characters kept from the match on.
@@ -75,7 +75,53 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
             let content = ctx.get::<Option<String>>(1)?.unwrap_or_default();
             Ok(searchable_text(&object_name, &content))
         },
+    )?;
+    conn.create_scalar_function(
+        "rc_search_grams",
+        1,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|body| grams(&body))),
     )
+}
+
+/// The `message_grams` token of one character, or of two neighbouring ones. ASCII letters
+/// are folded to lower case (as SQLite's `lower()` does, and the trigram index's case
+/// folding for them); other characters are kept as they are. Every token is ASCII letters
+/// and hex digits, one word for FTS5's `ascii` tokenizer.
+fn gram(first: char, second: Option<char>) -> String {
+    let first = first.to_ascii_lowercase() as u32;
+    match second {
+        None => format!("u{first:x}"),
+        Some(second) => format!("b{first:x}g{:x}", second.to_ascii_lowercase() as u32),
+    }
+}
+
+/// The `message_grams` text of a searchable body: the token of each character and of each
+/// pair of neighbours, space-separated.
+pub fn grams(body: &str) -> String {
+    let chars: Vec<char> = body.chars().collect();
+    let mut out = String::with_capacity(chars.len() * 16);
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&gram(c, None));
+        if let Some(&next) = chars.get(i + 1) {
+            out.push(' ');
+            out.push_str(&gram(c, Some(next)));
+        }
+    }
+    out
+}
+
+/// The one `message_grams` token that a query of one or two characters is, else `None`.
+fn short_token(query: &str) -> Option<String> {
+    let mut chars = query.chars();
+    let first = chars.next()?;
+    let second = chars.next();
+    chars.next().is_none().then(|| gram(first, second))
 }
 
 /// The user's text as one FTS5 phrase: every character literal.
@@ -130,65 +176,35 @@ impl Store {
             return Ok(Vec::new());
         }
         // Only the ids are sorted (a common word matches thousands); bodies are read for
-        // the page alone. A short query walks messages newest first (messages_by_time) and
-        // stops at the page's end.
-        let columns =
-            "m.local_id, m.conv_type, m.target_id, m.sent_time, m.sender_id, m.object_name";
-        let order = "ORDER BY m.sent_time DESC, m.local_id DESC LIMIT ?2 OFFSET ?3";
-        let hits = if query.chars().count() >= MIN_INDEXED_CHARS {
-            let phrase = phrase(query);
-            // Few matches: sort them. Many (a common word): walk all messages newest first
-            // and stop at the page's end, which comes soon when matches are dense.
-            let matches: i64 = self
-                .conn
-                .prepare_cached(
-                    "SELECT count(*) FROM message_search WHERE message_search MATCH ?1",
-                )?
-                .query_row(params![phrase], |r| r.get(0))?;
-            if matches == 0 {
-                return Ok(Vec::new());
-            }
-            let walk = if matches > WALK_ABOVE {
-                "INDEXED BY messages_by_time"
-            } else {
-                ""
-            };
-            let sql = format!(
-                "SELECT {columns} FROM messages m {walk} WHERE m.local_id IN
-                   (SELECT rowid FROM message_search WHERE message_search MATCH ?1) {order}"
-            );
-            self.hits(&sql, &phrase, limit, offset)?
-        } else {
-            // No index for 1 or 2 characters. First the newest messages only: when they
-            // fill the page it is the page (a common short word). Else one plain scan of
-            // every body, its matches sorted.
-            // SQLite's lower() folds ASCII only: a query without ASCII letters skips it.
-            let contains = if query.chars().any(|c| c.is_ascii_alphabetic()) {
-                "instr(lower(s.body), lower(?1)) > 0"
-            } else {
-                "instr(s.body, ?1) > 0"
-            };
-            // The scan reads FTS5's own content table (`<table>_content`, columns id, c0):
-            // a plain table, faster than scanning through the virtual table.
-            let scan = contains.replace("s.body", "s.c0");
-            let recent = format!(
-                "SELECT {columns} FROM
-                   (SELECT * FROM messages ORDER BY sent_time DESC, local_id DESC LIMIT {SHORT_RECENT}) m
-                 JOIN message_search s ON s.rowid = m.local_id
-                 WHERE {contains} {order}"
-            );
-            let hits = self.hits(&recent, query, limit, offset)?;
-            if hits.len() < limit {
-                let all = format!(
-                    "SELECT {columns} FROM messages m WHERE m.local_id IN
-                       (SELECT id FROM message_search_content s WHERE {scan})
-                     {order}"
-                );
-                self.hits(&all, query, limit, offset)?
-            } else {
-                hits
-            }
+        // the page alone.
+        let (index, matching) = match short_token(query) {
+            // A short query is one token of message_grams (exact, whatever its characters).
+            Some(token) => ("message_grams", phrase(&token)),
+            None => ("message_search", phrase(query)),
         };
+        // Few matches: sort them. Many (a common word): walk all messages newest first
+        // and stop at the page's end, which comes soon when matches are dense.
+        let matches: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM {index} WHERE {index} MATCH ?1"
+            ))?
+            .query_row(params![matching], |r| r.get(0))?;
+        if matches == 0 {
+            return Ok(Vec::new());
+        }
+        let walk = if matches > WALK_ABOVE {
+            "INDEXED BY messages_by_time"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT m.local_id, m.conv_type, m.target_id, m.sent_time, m.sender_id, m.object_name
+             FROM messages m {walk} WHERE m.local_id IN
+               (SELECT rowid FROM {index} WHERE {index} MATCH ?1)
+             ORDER BY m.sent_time DESC, m.local_id DESC LIMIT ?2 OFFSET ?3"
+        );
+        let hits = self.hits(&sql, &matching, limit, offset)?;
         let mut body = self
             .conn
             .prepare_cached("SELECT body FROM message_search WHERE rowid = ?1")?;
@@ -500,8 +516,9 @@ mod tests {
     }
 
     #[test]
-    fn a_short_query_beyond_the_newest_messages_scans_them_all() {
-        let n = SHORT_RECENT as i64 + 50;
+    fn a_short_query_pages_newest_first_through_many_matches() {
+        // More matches than WALK_ABOVE (the walk by time) and a rare word among them.
+        let n = WALK_ABOVE + 50;
         let batch: Vec<_> = (0..n)
             .map(|i| {
                 let body = if i < 3 {
@@ -514,20 +531,105 @@ mod tests {
             .collect();
         let store = store_with(&batch);
         assert_eq!(found(&store, "稀有"), vec![2, 1, 0]);
-        let newest: Vec<_> = store
-            .search("常见", 3, 0)
-            .unwrap()
+        assert_eq!(hit_times(&store, "常见", 3, 0), vec![n - 1, n - 2, n - 3]);
+        assert_eq!(hit_times(&store, "常见", 3, n as usize - 4), vec![3]);
+        assert_eq!(hit_times(&store, "见", 2, 0), vec![n - 1, n - 2]);
+    }
+
+    /// What a search finds, by brute force: ASCII letters in any case, other characters
+    /// as they are (what the scan with SQLite's lower() found before message_grams).
+    fn reference(bodies: &[(i64, &str)], query: &str) -> Vec<i64> {
+        let query = query.trim().to_ascii_lowercase();
+        let mut times: Vec<i64> = bodies
             .iter()
-            .map(|h| h.sent_time)
+            .filter(|(_, body)| !query.is_empty() && body.to_ascii_lowercase().contains(&query))
+            .map(|(time, _)| *time)
             .collect();
-        assert_eq!(newest, vec![n - 1, n - 2, n - 3]);
-        let deep: Vec<_> = store
-            .search("常见", 3, n as usize - 4)
-            .unwrap()
+        times.sort_unstable_by(|a, b| b.cmp(a));
+        times
+    }
+
+    #[test]
+    fn short_queries_find_exactly_the_bodies_holding_them() {
+        let bodies: Vec<(i64, &str)> = vec![
+            (1, "北京天气不错"),
+            (2, "OK 好的"),
+            (3, "ok."),
+            (4, "Éclair à la crème ÉCLAIR"),
+            (5, "a\tb \"quoted\" 100% _x_"),
+            (6, "emoji 😀👍 end"),
+            (7, "京"),
+            (8, "b1g2 u31"), // looks like our tokens
+            (9, "AND OR NOT NEAR"),
+        ];
+        let batch: Vec<_> = bodies
             .iter()
-            .map(|h| h.sent_time)
+            .map(|(time, body)| text(&format!("u{time}"), "bob", *time, body))
             .collect();
-        assert_eq!(deep, vec![3]);
+        let store = store_with(&batch);
+        // Every one- and two-character substring of every body, in its case and folded,
+        // and some that are in none.
+        let mut queries: Vec<String> = vec![
+            "京天".into(),
+            "天京".into(),
+            "é".into(),
+            "É".into(),
+            "Ok".into(),
+            "kO".into(),
+            "😀👍".into(),
+            "👍😀".into(),
+            "u3".into(),
+            "b1".into(),
+            "\"".into(),
+            "%".into(),
+            " 好".into(),
+            "zz".into(),
+            "\u{0}".into(),
+        ];
+        for (_, body) in &bodies {
+            let chars: Vec<char> = body.chars().collect();
+            for i in 0..chars.len() {
+                queries.push(chars[i].to_string());
+                if i + 1 < chars.len() {
+                    let pair: String = chars[i..i + 2].iter().collect();
+                    queries.push(pair.to_uppercase());
+                    queries.push(pair);
+                }
+            }
+        }
+        for query in &queries {
+            assert_eq!(found(&store, query), reference(&bodies, query), "{query:?}");
+        }
+    }
+
+    #[test]
+    fn short_queries_follow_recalls_edits_and_deletes() {
+        let mut store = store_with(&[
+            text("u1", "bob", 1, "撤回这句"),
+            text("u2", "bob", 2, "留下这句"),
+        ]);
+        assert_eq!(found(&store, "这句"), vec![2, 1]);
+        let recall = serde_json::json!({
+            "messageUId": "u1", "conversationType": 1, "targetId": "me", "sentTime": 1
+        })
+        .to_string();
+        store
+            .apply_incoming(&[incoming("r1", "bob", 3, "RC:RcCmd", recall)], None)
+            .unwrap();
+        assert_eq!(found(&store, "这句"), vec![2]);
+        assert!(found(&store, "撤").is_empty());
+        store
+            .conn
+            .execute(
+                "UPDATE messages SET content = '{\"content\":\"改过了\"}' WHERE sent_time = 2",
+                [],
+            )
+            .unwrap();
+        assert!(found(&store, "这句").is_empty());
+        assert_eq!(found(&store, "改过"), vec![2]);
+        store.conn.execute("DELETE FROM messages", []).unwrap();
+        assert!(found(&store, "改过").is_empty());
+        assert!(found(&store, "改").is_empty());
     }
 
     #[test]
@@ -556,6 +658,9 @@ mod tests {
             super::super::MIGRATIONS.len()
         );
         assert_eq!(found(&store, "也能搜"), vec![5]);
+        // message_grams (0007) is filled from the bodies indexed before it.
+        assert_eq!(found(&store, "旧消"), vec![5]);
+        assert_eq!(found(&store, "到"), vec![5]);
     }
 
     #[test]
