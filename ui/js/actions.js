@@ -68,6 +68,23 @@ function confirmDialog(text, onConfirm, title = t('clearHistory')) {
       }))));
 }
 
+/**
+ * 清空聊天记录's confirmation: here only, or here and in this user's cloud history (the
+ * default; the other side keeps theirs either way). `onConfirm(remote)`.
+ */
+function clearDialog(onConfirm) {
+  const remote = el('input', { type: 'checkbox', id: 'clear-remote', checked: true });
+  dialog(t('clearHistory'), (close) => el('div', { class: 'dialog-body' },
+    el('p', { class: 'dialog-text', text: t('clearHistoryAsk') }),
+    el('label', { class: 'dialog-option' }, remote, el('span', { text: t('clearHistoryCloud') })),
+    el('div', { class: 'dialog-actions' },
+      el('button', { type: 'button', class: 'dialog-cancel', text: t('cancel'), onclick: close }),
+      el('button', {
+        type: 'button', class: 'dialog-confirm', text: t('confirm'),
+        onclick: () => { close(); onConfirm(remote.checked); },
+      }))));
+}
+
 async function copyText(text) {
   try {
     await navigator.clipboard.writeText(text);
@@ -211,9 +228,9 @@ export function createActions(state, chat) {
     onclick: () => {
       const conv = state.conversations.get(state.currentKey) || state.openConv;
       if (!conv) return;
-      confirmDialog(t('clearHistoryConfirm'), () => run(() => api.conversationClearHistory({
+      clearDialog((remote) => run(() => api.conversationClearHistory({
         conversationType: conv.conversationType, targetId: conv.targetId,
-      })));
+      }, remote)));
     },
   });
   $('voice-speed').before(clearButton);

@@ -81,7 +81,7 @@ export const linkOpen = (url) => call('link_open', { url });
 export const messageReply = (id, text) => call('message_reply', { id, text });
 export const messageForward = (id, to) => call('message_forward', { id, to });
 export const messageDelete = (ids, scope) => call('message_delete', { ids, scope });
-export const conversationClearHistory = (conv) => call('conversation_clear_history', { conv });
+export const conversationClearHistory = (conv, remote = true) => call('conversation_clear_history', { conv, remote });
 export const messageSearch = (query, offset) => call('message_search', { query, offset: offset ?? null });
 export const messageAround = (id, older, newer) => call('message_around', { id, older, newer });
 

@@ -95,12 +95,20 @@ pub async fn message_delete(
     Ok(())
 }
 
-/// Clears the conversation's history here and in this user's history on the server; the
-/// conversation stays in the list.
+/// Clears the conversation's history here and, unless `remote` is `false`, in this user's
+/// history on the server (the peer keeps theirs either way); the conversation stays in the
+/// list. A local-only clear leaves the cloud's copy, which older pages can load again.
 #[tauri::command]
-pub async fn conversation_clear_history(state: State<'_, AppState>, conv: ConvRef) -> Result<()> {
+pub async fn conversation_clear_history(
+    state: State<'_, AppState>,
+    conv: ConvRef,
+    remote: Option<bool>,
+) -> Result<()> {
     let session = state.session().await?;
     let id = conv.validated()?;
-    session.client().clear_history(&id, true).await?;
+    session
+        .client()
+        .clear_history(&id, remote.unwrap_or(true))
+        .await?;
     Ok(())
 }

@@ -22,7 +22,7 @@ fn message_id_with(text: &str) -> String {
 }
 
 /// JS: right-clicks message `id` (a real `contextmenu` event at its centre).
-fn right_click(id: &str) -> String {
+pub(crate) fn right_click(id: &str) -> String {
     format!(
         "const li = document.getElementById('M-{id}'); const box = li.getBoundingClientRect(); \
          li.querySelector('.bubble').dispatchEvent(new MouseEvent('contextmenu', {{ bubbles: true, \
@@ -32,14 +32,14 @@ fn right_click(id: &str) -> String {
 }
 
 /// JS: clicks the open menu's entry `action`.
-fn choose(action: &str) -> String {
+pub(crate) fn choose(action: &str) -> String {
     format!(
         "const b = document.querySelector('.message-menu .menu-{action}'); if (!b) return false; \
          b.click(); return true;"
     )
 }
 
-async fn id_of(app: &App, text: &str) -> String {
+pub(crate) async fn id_of(app: &App, text: &str) -> String {
     app.wait_js(
         &format!("a message {text:?} in the window"),
         &format!("return ({}) !== null;", wrap(&message_id_with(text))),
@@ -50,11 +50,11 @@ async fn id_of(app: &App, text: &str) -> String {
 }
 
 /// A statement list as an expression.
-fn wrap(body: &str) -> String {
+pub(crate) fn wrap(body: &str) -> String {
     format!("(() => {{ {body} }})()")
 }
 
-async fn send_from_composer(app: &App, text: &str) {
+pub(crate) async fn send_from_composer(app: &App, text: &str) {
     app.js(&format!(
         "const t = document.getElementById('composer-text'); t.value = {text:?}; \
          t.dispatchEvent(new Event('input', {{ bubbles: true }})); \

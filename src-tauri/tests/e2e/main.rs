@@ -11,6 +11,7 @@ mod appearance;
 mod attach;
 mod background;
 mod bench;
+mod chat_extras;
 mod conversation_status;
 mod dbus;
 mod drafts;
