@@ -37,7 +37,8 @@ async fn pin_and_mute_cross_between_the_sdk_and_our_client() {
     // The SDK is our user's other device.
     let steps = json!({ "steps": [
         { "op": "call", "fn": "setConversationToTop", "args": [friend, true, true, true] },
-        { "op": "call", "fn": "setConversationNotificationLevel", "args": [friend, 1] },
+        // 5: nothing notifies, not even a mention (our mute is 1, mentions still do).
+        { "op": "call", "fn": "setConversationNotificationLevel", "args": [friend, 5] },
         { "op": "waitMessage", "from": FRIEND, "timeoutMs": 30000 },
         { "op": "call", "fn": "getConversationNotificationLevel", "args": [friend] },
         { "op": "call", "fn": "getConversation", "args": [{ "conversationType": 3, "targetId": TEAM }] },
@@ -60,6 +61,7 @@ async fn pin_and_mute_cross_between_the_sdk_and_our_client() {
     )
     .await;
     assert!(row.pinned && row.muted);
+    assert_eq!(row.level, 5, "the SDK's level itself, not only 'muted'");
 
     // We unmute the friend and pin the team.
     ours.set_muted(&with_friend, false).expect("unmute");

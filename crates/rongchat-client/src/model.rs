@@ -186,8 +186,11 @@ pub struct Conversation {
     pub draft: String,
     /// Pinned to the top.
     pub pinned: bool,
-    /// Notifications muted.
+    /// Notifications muted: [`Conversation::level`] is one of the do-not-disturb levels.
     pub muted: bool,
+    /// The do-not-disturb level (`rongchat_proto::conversation_status::level`), which
+    /// decides what still notifies (`conversation_status::notifies`).
+    pub level: i32,
     /// An unread group message mentions this user ("[有人@我]").
     pub mentioned: bool,
 }

@@ -45,6 +45,19 @@ pub fn is_muted(level: i32) -> bool {
     !matches!(level, level::ALL | level::NOT_SET)
 }
 
+/// Whether a message notifies under `level`, given whether it @-mentions this user by id
+/// (`of_me`) and whether it @-mentions everyone (`of_all`), as the SDK's levels say.
+pub fn notifies(level: i32, of_me: bool, of_all: bool) -> bool {
+    match level {
+        level::ALL | level::NOT_SET => true,
+        level::MENTIONS_OF_ME => of_me,
+        level::MENTIONS_OF_ALL => of_all,
+        level::NONE => false,
+        // MENTIONS, and any level a newer SDK adds: what "muted" has always meant.
+        _ => of_me || of_all,
+    }
+}
+
 /// The level a plain mute or unmute sets (the SDK's deprecated
 /// `setConversationNotificationStatus` and the Server API's `isMuted`).
 pub fn level_of_muted(muted: bool) -> i32 {

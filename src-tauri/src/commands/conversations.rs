@@ -57,6 +57,7 @@ pub async fn conversation_start(
         draft: String::new(),
         pinned: false,
         muted: false,
+        level: 0,
         mentioned: false,
     });
     Ok(session.view().conversation(&row))

@@ -7,6 +7,7 @@ use crate::events;
 use crate::models::ConvRef;
 use crate::settings::Language;
 use crate::state::AppState;
+use rongchat_proto::conversation_status::level;
 use serde_json::Value;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -52,19 +53,16 @@ pub fn wants(msg: &Value, muted: bool, window_in_front: bool, backlog_ms: i64) -
         && msg["sentTime"].as_i64().unwrap_or(0) >= backlog_ms - BACKLOG_SLACK_MS
 }
 
-/// Whether a received message (DTO JSON) @-mentions `me`: everyone, or our id listed.
-pub fn mentions(msg: &Value, me: &str) -> bool {
+/// Whether a conversation's do-not-disturb `level` keeps this received message (DTO JSON)
+/// quiet. Muted ("@mentions only") still lets a mention of us or of everyone through, as
+/// WeChat does; a level set on another device may narrow that to @me or @all, or to none.
+pub fn silenced(msg: &Value, level: i32, me: &str) -> bool {
     let mention = &msg["mention"];
-    mention["all"] == true
-        || mention["userIds"]
-            .as_array()
-            .is_some_and(|ids| !me.is_empty() && ids.iter().any(|id| id == me))
-}
-
-/// Whether a conversation's do-not-disturb keeps this message quiet: a mention of us
-/// still gets through, as WeChat and the SDK's mention levels do.
-pub fn silenced(msg: &Value, muted: bool, me: &str) -> bool {
-    muted && !mentions(msg, me)
+    let of_all = mention["all"] == true;
+    let of_me = mention["userIds"]
+        .as_array()
+        .is_some_and(|ids| !me.is_empty() && ids.iter().any(|id| id == me));
+    !rongchat_proto::conversation_status::notifies(level, of_me, of_all)
 }
 
 /// The preview line of a message (DTO JSON).
@@ -200,12 +198,12 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
     ) {
         (Ok(session), Ok(id)) => {
             let client = session.client();
-            let muted = client
+            let level = client
                 .conversation(&id)
                 .ok()
                 .flatten()
-                .is_some_and(|c| c.muted);
-            silenced(&msg, muted, &client.user_id().unwrap_or_default())
+                .map_or(level::NOT_SET, |c| c.level);
+            silenced(&msg, level, &client.user_id().unwrap_or_default())
         }
         _ => false,
     };
@@ -328,19 +326,40 @@ mod tests {
 
     #[test]
     fn a_mention_of_us_gets_through_do_not_disturb() {
+        use rongchat_proto::conversation_status::level::{ALL, MENTIONS, NOT_SET};
         let plain = json!({"direction": "receive", "kind": "text", "text": "hi all"});
         let us =
             json!({"direction": "receive", "mention": {"all": false, "userIds": ["ann", "me"]}});
         let other = json!({"direction": "receive", "mention": {"all": false, "userIds": ["ann"]}});
         let everyone = json!({"direction": "receive", "mention": {"all": true, "userIds": []}});
-        assert!(silenced(&plain, true, "me"), "muted group, no mention");
-        assert!(!silenced(&us, true, "me"), "we are listed");
-        assert!(!silenced(&everyone, true, "me"), "@所有人");
-        assert!(silenced(&other, true, "me"), "someone else is mentioned");
-        assert!(silenced(&us, true, ""), "no user yet: nobody is us");
-        assert!(!silenced(&plain, false, "me"), "not muted at all");
+        assert!(silenced(&plain, MENTIONS, "me"), "muted group, no mention");
+        assert!(!silenced(&us, MENTIONS, "me"), "we are listed");
+        assert!(!silenced(&everyone, MENTIONS, "me"), "@所有人");
+        assert!(
+            silenced(&other, MENTIONS, "me"),
+            "someone else is mentioned"
+        );
+        assert!(silenced(&us, MENTIONS, ""), "no user yet: nobody is us");
+        assert!(!silenced(&plain, NOT_SET, "me"), "not muted at all");
+        assert!(!silenced(&plain, ALL, "me"), "every message, explicitly");
         let sent = json!({"direction": "receive", "sentTime": 5, "mention": us["mention"]});
-        assert!(wants(&sent, silenced(&sent, true, "me"), false, 5));
+        assert!(wants(&sent, silenced(&sent, MENTIONS, "me"), false, 5));
+    }
+
+    #[test]
+    fn levels_set_on_another_device_narrow_what_gets_through() {
+        use rongchat_proto::conversation_status::level::{MENTIONS_OF_ALL, MENTIONS_OF_ME, NONE};
+        let us = json!({"direction": "receive", "mention": {"all": false, "userIds": ["me"]}});
+        let everyone = json!({"direction": "receive", "mention": {"all": true, "userIds": []}});
+        // "Only @me": a mention of everyone stays quiet.
+        assert!(!silenced(&us, MENTIONS_OF_ME, "me"));
+        assert!(silenced(&everyone, MENTIONS_OF_ME, "me"));
+        // "Only @all": the reverse.
+        assert!(silenced(&us, MENTIONS_OF_ALL, "me"));
+        assert!(!silenced(&everyone, MENTIONS_OF_ALL, "me"));
+        // "Nothing": not even a mention of us.
+        assert!(silenced(&us, NONE, "me"));
+        assert!(silenced(&everyone, NONE, "me"));
     }
 
     #[test]

@@ -4,13 +4,15 @@ use super::Store;
 use super::mentions::MENTIONED_COLUMN;
 use crate::error::Result;
 use crate::model::{Conversation, ConversationId, ConversationType, Direction, Message};
+use rongchat_proto::conversation_status::level_of_muted;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-const CONVERSATION_COLUMNS: &str =
-    "c.conv_type, c.target_id, c.last_time, c.unread, c.read_time, c.draft, c.pinned, c.muted";
-/// Where `conversation_from_row` finds [`MENTIONED_COLUMN`]: after the columns above and
-/// `c.last_local_id`.
-const MENTIONED_INDEX: usize = 9;
+const CONVERSATION_COLUMNS: &str = "c.conv_type, c.target_id, c.last_time, c.unread, \
+    c.read_time, c.draft, c.pinned, c.muted, c.level";
+/// Where the queries put `c.last_local_id`: after the columns above.
+const LAST_LOCAL_ID_INDEX: usize = 9;
+/// Where `conversation_from_row` finds [`MENTIONED_COLUMN`]: after `c.last_local_id`.
+const MENTIONED_INDEX: usize = 10;
 
 impl Store {
     /// The conversation list: pinned first, then newest first.
@@ -21,7 +23,10 @@ impl Store {
         ))?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((conversation_from_row(r)?, r.get::<_, Option<i64>>(8)?))
+                Ok((
+                    conversation_from_row(r)?,
+                    r.get::<_, Option<i64>>(LAST_LOCAL_ID_INDEX)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
@@ -45,7 +50,12 @@ impl Store {
                      FROM conversations c WHERE c.conv_type = ?1 AND c.target_id = ?2"
                 ),
                 params![id.kind.code(), id.target_id],
-                |r| Ok((conversation_from_row(r)?, r.get::<_, Option<i64>>(8)?)),
+                |r| {
+                    Ok((
+                        conversation_from_row(r)?,
+                        r.get::<_, Option<i64>>(LAST_LOCAL_ID_INDEX)?,
+                    ))
+                },
             )
             .optional()?;
         let Some((mut conversation, last)) = row else {
@@ -146,11 +156,12 @@ impl Store {
         Ok(())
     }
 
-    /// Mutes or unmutes.
+    /// Mutes (level "@mentions only") or unmutes (level "not set").
     pub fn set_muted(&mut self, id: &ConversationId, muted: bool) -> Result<()> {
         self.conn.execute(
-            "UPDATE conversations SET muted = ?3 WHERE conv_type = ?1 AND target_id = ?2",
-            params![id.kind.code(), id.target_id, muted],
+            "UPDATE conversations SET muted = ?3, level = ?4
+             WHERE conv_type = ?1 AND target_id = ?2",
+            params![id.kind.code(), id.target_id, muted, level_of_muted(muted)],
         )?;
         Ok(())
     }
@@ -219,6 +230,7 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
         draft: row.get(5)?,
         pinned: row.get(6)?,
         muted: row.get(7)?,
+        level: row.get(8)?,
         mentioned: row.get(MENTIONED_INDEX)?,
     })
 }

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_profiles.sql"),
     include_str!("../../migrations/0006_status_outbox.sql"),
     include_str!("../../migrations/0007_search_grams.sql"),
+    include_str!("../../migrations/0008_notification_level.sql"),
 ];
 
 /// The three pull cursors of §8.

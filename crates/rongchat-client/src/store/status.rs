@@ -52,16 +52,17 @@ impl Store {
             }
             let rows = tx.execute(
                 "UPDATE conversations SET pinned = COALESCE(?3, pinned),
-                     muted = COALESCE(?4, muted)
+                     muted = COALESCE(?4, muted), level = COALESCE(?5, level)
                  WHERE conv_type = ?1 AND target_id = ?2
                    AND NOT EXISTS (SELECT 1 FROM status_outbox o
                                    WHERE o.conv_type = ?1 AND o.target_id = ?2)
-                   AND (pinned IS NOT COALESCE(?3, pinned) OR muted IS NOT COALESCE(?4, muted))",
+                   AND (pinned IS NOT COALESCE(?3, pinned) OR level IS NOT COALESCE(?5, level))",
                 params![
                     id.kind.code(),
                     id.target_id,
                     u.pinned,
-                    u.level.map(is_muted)
+                    u.level.map(is_muted),
+                    u.level
                 ],
             )?;
             if rows > 0 {
@@ -130,5 +131,45 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ConversationType;
+    use rongchat_proto::conversation_status::level;
+
+    fn status(level: Option<i32>) -> StatusUpdate {
+        StatusUpdate {
+            conversation_type: ConversationType::Group,
+            target_id: "g1".into(),
+            time: 1,
+            pinned: Some(true),
+            level,
+        }
+    }
+
+    #[test]
+    fn a_level_from_another_device_is_kept_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let id = ConversationId::group("g1");
+        store
+            .apply_statuses(&[status(Some(level::NONE))], 1)
+            .unwrap();
+        let c = store.conversation(&id).unwrap().unwrap();
+        assert_eq!((c.muted, c.level), (true, level::NONE));
+        // "@me only" after "nothing": still muted, but a different level.
+        let changed = store
+            .apply_statuses(&[status(Some(level::MENTIONS_OF_ME))], 2)
+            .unwrap();
+        assert_eq!(changed, vec![id.clone()]);
+        let c = store.conversation(&id).unwrap().unwrap();
+        assert_eq!((c.muted, c.level), (true, level::MENTIONS_OF_ME));
+        // Unmuted here: the level goes with it.
+        store.set_muted(&id, false).unwrap();
+        let c = store.conversation(&id).unwrap().unwrap();
+        assert_eq!((c.muted, c.level), (false, level::NOT_SET));
     }
 }
