@@ -1,7 +1,7 @@
 // Wires the views together and keeps the page's state in step with the backend's events.
 import { $, toast, shownMessages } from './dom.js';
 import { setLanguage, applyStaticLabels, errorText, t } from './i18n.js';
-import { convKey, renderList } from './list.js';
+import { convKey, renderList, revealConversation } from './list.js';
 import { chatIsSeen } from './reading.js';
 import { createChat } from './chat.js';
 import { createComposer } from './composer.js';
@@ -235,7 +235,7 @@ async function start() {
 }
 
 // Hooks for the end-to-end tests (read-only helpers; no backend access beyond api.js).
-window.__rongchat = Object.freeze({ formatListTime, state, shownMessages });
+window.__rongchat = Object.freeze({ formatListTime, state, shownMessages, revealConversation });
 
 start().catch((e) => {
   document.body.dataset.ready = 'error';

@@ -142,10 +142,17 @@ impl App {
         .await
     }
 
-    /// Opens the chat with `target` from the conversation list.
+    /// Opens the chat with `target` from the conversation list (scrolled into view first:
+    /// the list draws only the rows in view).
     pub async fn open_chat(&self, target: &str) {
         let item = format!("#conversation-list li.conversation[data-target-id='{target}']");
-        self.wait_for_css(&item).await;
+        self.wait_js(
+            &format!("the row of {target}"),
+            &format!(
+                "window.__rongchat.revealConversation({target:?}); return document.querySelector({item:?}) !== null;"
+            ),
+        )
+        .await;
         self.js(&format!(
             "document.querySelector({item:?}).click(); return true;"
         ))
