@@ -1,12 +1,14 @@
-//! Client figures against the real local server, printed as plain lines:
-//! delivery round trip p50/p99, sustained throughput, and the local history page latency
-//! with 100,000 messages stored. Run: `cargo bench -p rongchat-client --bench client_bench`.
+//! Client figures against the real local server, printed as plain lines: sequential
+//! send-and-ack (msgs/s, ack p50/p99), delivery round trip p50/p99, sustained throughput
+//! (all queued at once), and the local history page latency with 100,000 messages stored.
+//! Run: `cargo bench -p rongchat-client --bench client_bench` (`-- --quick` for fewer
+//! messages, `-- --send` for the send cases only).
 
 mod common;
 
 use common::{Fill, ms, percentile};
 use rongchat_client::store::Store;
-use rongchat_client::{Client, ClientConfig, ConversationId, Event, Outgoing};
+use rongchat_client::{Client, ClientConfig, ConversationId, Event, Outgoing, SendStatus};
 use rongchat_server::{Config, Server};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
@@ -16,6 +18,7 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing we need.
     let quick = std::env::args().any(|a| a == "--quick");
+    let send_only = std::env::args().any(|a| a == "--send");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -28,11 +31,14 @@ fn main() {
             .expect("server");
         let alice = connect(&server, dir.path(), "alice").await;
         let bob = connect(&server, dir.path(), "bob").await;
+        send_and_ack(&alice, if quick { 100 } else { 1000 }).await;
         round_trip(&alice, &bob, if quick { 50 } else { 500 }).await;
         throughput(&alice, &bob, if quick { 500 } else { 5000 }).await;
         server.shutdown().await;
     });
-    history_page(if quick { 10_000 } else { 100_000 });
+    if !send_only {
+        history_page(if quick { 10_000 } else { 100_000 });
+    }
 }
 
 async fn connect(server: &Server, dir: &std::path::Path, user: &str) -> Client {
@@ -51,6 +57,42 @@ async fn next_received(events: &mut broadcast::Receiver<Event>) -> rongchat_clie
             other => panic!("no message: {other:?}"),
         }
     }
+}
+
+/// Send one, wait for its ack (the sender's row is *sent*); repeat.
+async fn send_and_ack(alice: &Client, count: usize) {
+    let to_carol = ConversationId::private("carol");
+    let (_, mut events) = alice.subscribe().expect("subscribe");
+    let mut samples = Vec::with_capacity(count);
+    let start = Instant::now();
+    for i in 0..count {
+        let sent = Instant::now();
+        let queued = alice
+            .send(&to_carol, Outgoing::Text(format!("ack{i}")))
+            .await
+            .expect("send");
+        loop {
+            match tokio::time::timeout(TIMEOUT, events.recv()).await {
+                Ok(Ok(Event::MessageUpdated { message }))
+                    if message.local_id == queued.local_id
+                        && message.status == SendStatus::Sent =>
+                {
+                    break;
+                }
+                Ok(Ok(_)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
+                other => panic!("no ack: {other:?}"),
+            }
+        }
+        samples.push(sent.elapsed());
+    }
+    let total = start.elapsed();
+    samples.sort();
+    println!(
+        "sequential send-and-ack ({count} msgs): {:.0} msgs/s, ack p50 {:.3} ms, p99 {:.3} ms",
+        count as f64 / total.as_secs_f64(),
+        ms(percentile(&samples, 50)),
+        ms(percentile(&samples, 99))
+    );
 }
 
 /// Send one, wait until the receiver has stored it; repeat.
@@ -95,6 +137,7 @@ async fn throughput(alice: &Client, bob: &Client, count: usize) {
     }
     let queued = start.elapsed();
     let deadline = Instant::now() + TIMEOUT;
+    let mut acked = None;
     loop {
         let _ = tokio::time::timeout(Duration::from_millis(5), bob_events.recv()).await;
         let unread = bob
@@ -102,7 +145,11 @@ async fn throughput(alice: &Client, bob: &Client, count: usize) {
             .expect("conversation")
             .map(|c| c.unread)
             .unwrap_or(0);
-        if unread - before >= count as i64 && alice.pending_sends().expect("outbox") == 0 {
+        let pending = alice.pending_sends().expect("outbox");
+        if pending == 0 && acked.is_none() {
+            acked = Some(start.elapsed());
+        }
+        if unread - before >= count as i64 && pending == 0 {
             break;
         }
         assert!(
@@ -119,9 +166,13 @@ async fn throughput(alice: &Client, bob: &Client, count: usize) {
         );
     }
     let total = start.elapsed();
+    let acked = acked.unwrap_or(total);
     println!(
-        "sustained throughput ({count} msgs queued in {:.0} ms): {:.0} msgs/s end to end ({:.2} s)",
+        "sustained throughput ({count} msgs queued in {:.0} ms, all acked in {:.0} ms = {:.0} msgs/s): \
+         {:.0} msgs/s end to end ({:.2} s)",
         ms(queued),
+        ms(acked),
+        count as f64 / acked.as_secs_f64(),
         count as f64 / total.as_secs_f64(),
         total.as_secs_f64()
     );
