@@ -2,20 +2,25 @@
 //! hosting: `pullUserProfile`, `qChannelInfo`, `qChannelMem`; see `profiles.rs`), then the
 //! demo world's people (generated avatars, also the avatar fallback), then names learned
 //! from message contents (`user.name`). Unknown ids show as themselves.
+//!
+//! Avatars are kept here once, as bytes; the page gets a `rongchat-avatar:` URL for them
+//! (`avatars.rs` serves it).
 
 use crate::demo;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// A display name and maybe an avatar (data URL).
+/// A display name and maybe an avatar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     /// Display name.
     pub name: String,
-    /// Avatar as a `data:image/png` URL.
+    /// The avatar's URL for the page (`rongchat-avatar:`).
     pub avatar: Option<String>,
+    /// The avatar's bytes (a PNG), served at that URL.
+    pub picture: Option<Arc<[u8]>>,
 }
 
 /// The directory.
@@ -39,14 +44,18 @@ impl Directory {
             .iter()
             .chain(std::iter::once(&demo::GROUP))
             .map(|u| {
-                let avatar = demo::art::avatar_png(u.id)
-                    .ok()
-                    .map(|png| crate::dataurl::data_url("image/png", &png));
+                let picture = demo::art::avatar_png(u.id).ok().map(Arc::from);
+                let kind = if u.id == demo::GROUP.id {
+                    "group"
+                } else {
+                    "user"
+                };
                 (
                     u.id.to_owned(),
                     Profile {
                         name: u.name.to_owned(),
-                        avatar,
+                        avatar: picture.as_ref().map(|_| crate::avatars::url(kind, u.id)),
+                        picture,
                     },
                 )
             })
@@ -152,9 +161,14 @@ impl Directory {
             .unwrap_or_else(|| id.to_owned())
     }
 
-    /// The avatar for an id, if we have one.
+    /// The avatar's URL for an id, if we have one.
     pub fn avatar(&self, id: &str) -> Option<String> {
         self.known.get(id).and_then(|p| p.avatar.clone())
+    }
+
+    /// The avatar's bytes for an id (what its URL serves), if we have them.
+    pub fn avatar_png(&self, id: &str) -> Option<Arc<[u8]>> {
+        self.known.get(id).and_then(|p| p.picture.clone())
     }
 }
 
@@ -166,11 +180,17 @@ mod tests {
     fn demo_people_have_names_and_avatars() {
         let d = Directory::demo();
         assert_eq!(d.name("daqiao"), "大乔");
-        assert!(
-            d.avatar("zhouyu")
-                .unwrap()
-                .starts_with("data:image/png;base64,")
+        assert_eq!(
+            d.avatar("zhouyu").as_deref(),
+            Some("rongchat-avatar://localhost/user/zhouyu")
         );
+        assert_eq!(
+            d.avatar(demo::GROUP.id),
+            Some(crate::avatars::url("group", demo::GROUP.id))
+        );
+        let png = d.avatar_png("zhouyu").unwrap();
+        assert_eq!(crate::dataurl::sniff_image(&png), Some("image/png"));
+        assert_eq!(d.avatar_png("stranger"), None);
         assert_eq!(d.name("stranger"), "stranger");
         d.learn("stranger", "<b>Eve</b>");
         assert_eq!(d.name("stranger"), "<b>Eve</b>");

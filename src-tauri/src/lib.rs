@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod audio;
+pub mod avatars;
 pub mod clock;
 pub mod commands;
 pub mod convert;
@@ -47,7 +48,7 @@ use tauri::{Manager, Runtime};
 
 /// Adds the app's plugins, state and commands to a builder.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    shell::plugins(builder)
+    avatars::register(shell::plugins(builder))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {

@@ -195,7 +195,7 @@ pub struct MessageDto {
     pub sender_id: String,
     /// The sender's display name (directory, else the content's `user.name`).
     pub sender_name: Option<String>,
-    /// The sender's avatar as a data URL, when we have one.
+    /// The sender's avatar as a URL (`rongchat-avatar:`, see avatars.rs), when we have one.
     pub sender_avatar: Option<String>,
     /// Ours or theirs.
     pub direction: Direction,
@@ -241,7 +241,7 @@ pub struct ConversationDto {
     pub target_id: String,
     /// The title: the directory's name, else the target id.
     pub title: String,
-    /// The avatar as a data URL, when we have one.
+    /// The avatar as a URL (`rongchat-avatar:`, see avatars.rs), when we have one.
     pub avatar: Option<String>,
     /// The latest message.
     pub latest: Option<LatestDto>,
@@ -483,6 +483,6 @@ pub struct MemberDto {
     pub id: String,
     /// The name to show (the server's, else the directory's, else the id).
     pub name: String,
-    /// An avatar URL (a demo person's data URL, else the server's portrait).
+    /// An avatar URL (a demo person's `rongchat-avatar:` URL, else the server's portrait).
     pub avatar: Option<String>,
 }

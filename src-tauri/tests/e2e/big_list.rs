@@ -1,7 +1,8 @@
 //! A list of 1,000 conversations (published through the Server API before the app starts)
 //! is virtualised: the DOM holds only the rows in view, scrolling to the bottom draws the
 //! oldest conversation with its unread badge, the keyboard moves through the whole list,
-//! the oldest opens like any other, and a pinned one goes first.
+//! the oldest opens like any other, and a pinned one goes first. The demo people's avatars
+//! load through the `rongchat-avatar:` scheme.
 
 use crate::bench::{CONVERSATIONS, populate};
 use crate::harness::App;
@@ -56,6 +57,31 @@ async fn a_thousand_conversations_draw_only_the_rows_in_view() {
         (1..=MAX_ROWS).contains(&top),
         "{top} rows in the DOM at the top (list height, offset, scroll height, row height, window: {geometry})"
     );
+
+    // --- The demo people's avatars come through the avatar scheme, not as data: URLs, and
+    // load; an avatar nobody has is an error for the image (a 404), not a crash.
+    app.wait_js(
+        "a demo avatar loaded through rongchat-avatar:",
+        &format!(
+            "const all = [...window.__rongchat.state.conversations.values()];
+             const img = document.querySelector({ROWS:?} + ' img.avatar');
+             return all.some((c) => c.avatar) && all.every((c) => !c.avatar || c.avatar.startsWith('rongchat-avatar://localhost/'))
+               && img !== null && img.src.startsWith('rongchat-avatar://') && img.complete && img.naturalWidth === 60;"
+        ),
+    )
+    .await;
+    app.js(
+        "window.__probe = 'loading'; const img = new Image();
+         img.onload = () => { window.__probe = 'loaded'; }; img.onerror = () => { window.__probe = 'error'; };
+         img.src = 'rongchat-avatar://localhost/user/nobody%2F..%00'; return true;",
+    )
+    .await;
+    app.wait_js(
+        "an unknown avatar fails to load",
+        "return window.__probe === 'error';",
+    )
+    .await;
+    app.screenshot("big-list-top").await;
 
     // --- To the bottom: the oldest conversation is the last row, with its unread badge.
     let oldest = app.js(OLDEST).await;

@@ -136,7 +136,7 @@ async fn a_group_shows_the_servers_names_and_its_members() {
     .await;
 
     // The command's contract (the @ picker calls it too): {id, name, avatar}; a demo
-    // person keeps its generated avatar.
+    // person keeps its generated avatar (served by the avatar scheme).
     let members = app
         .invoke(
             "group_members",
@@ -152,7 +152,7 @@ async fn a_group_shows_the_servers_names_and_its_members() {
         mine["name"].as_str().is_some_and(|n| !n.is_empty())
             && mine["avatar"]
                 .as_str()
-                .is_some_and(|a| a.starts_with("data:image/png")),
+                .is_some_and(|a| a.starts_with("rongchat-avatar://localhost/user/")),
         "our own entry: {mine}"
     );
     app.quit().await;
