@@ -38,7 +38,11 @@ export function previewText(latest) {
   }
 }
 
+/** The conversation a drawn row stands for now (a kept row's may have been replaced). */
+const convOf = new WeakMap();
+
 function conversationItem(conv, active, handlers) {
+  const now = () => convOf.get(item) || conv;
   const key = convKey(conv);
   const latest = conv.latest;
   let preview = previewText(latest);
@@ -57,17 +61,17 @@ function conversationItem(conv, active, handlers) {
   const actions = el('span', { class: 'conversation-actions' },
     el('button', {
       class: 'mini-button pin-button', type: 'button', text: conv.pinned ? t('unpin') : t('pin'),
-      onclick: (e) => { e.stopPropagation(); handlers.onPin(conv, !conv.pinned); },
+      onclick: (e) => { e.stopPropagation(); handlers.onPin(now(), !now().pinned); },
     }),
     el('button', {
       class: 'mini-button mute-button', type: 'button', text: conv.muted ? t('unmute') : t('mute'),
-      onclick: (e) => { e.stopPropagation(); handlers.onMute(conv, !conv.muted); },
+      onclick: (e) => { e.stopPropagation(); handlers.onMute(now(), !now().muted); },
     }));
   const item = el('li', {
     class: `conversation${active ? ' active' : ''}${conv.pinned ? ' pinned' : ''}`,
     dataset: { key, targetId: conv.targetId, type: typeName(conv.conversationType) },
     title: isOpenable(conv) ? null : t('unsupportedConversation'),
-    onclick: () => (isOpenable(conv) ? handlers.onOpen(conv) : handlers.onUnsupported(conv)),
+    onclick: () => (isOpenable(now()) ? handlers.onOpen(now()) : handlers.onUnsupported(now())),
   },
   avatarNode(conv.avatar, conv.title),
   el('div', { class: 'conversation-main' },
@@ -95,7 +99,7 @@ const view = {
   state: null,
   handlers: null,
   rowHeight: ROW_GUESS,
-  rows: new Map(), // key -> { conv, sig, node } of the rows drawn now
+  rows: new Map(), // key -> { sig, node } of the rows drawn now
   focusKey: null, // the row the keyboard is on (the roving tabindex)
   shownKey: null, // the open chat the list last scrolled to
   frame: 0,
@@ -103,8 +107,16 @@ const view = {
   below: null,
 };
 
-/** What a row shows besides its conversation (which changes by replacement). */
-const signature = (conv, active) => `${active}|${t('pin')}|${formatListTime(conv.latestTime)}`;
+/**
+ * Everything a row shows: a row is redrawn when this changes (conversations are mostly
+ * replaced, but some fields are set in place: `unread` when read, `draft` when saved).
+ */
+function signature(conv, active) {
+  const l = conv.latest;
+  return JSON.stringify([active, t('pin'), formatListTime(conv.latestTime), conv.title, conv.avatar,
+    conv.unread, conv.pinned, conv.muted, conv.mentioned, conv.draft || '',
+    l ? [l.kind, l.text, l.senderName, l.direction, l.deleted] : null]);
+}
 
 /** Makes `parent`'s children `nodes` moving as few as possible (a moved node loses focus). */
 function patchChildren(parent, nodes) {
@@ -138,8 +150,9 @@ function drawWindow() {
     const active = key === state.currentKey;
     const sig = signature(conv, active);
     const old = view.rows.get(key);
-    const node = old && old.conv === conv && old.sig === sig ? old.node : conversationItem(conv, active, view.handlers);
-    rows.set(key, { conv, sig, node });
+    const node = old && old.sig === sig ? old.node : conversationItem(conv, active, view.handlers);
+    convOf.set(node, conv);
+    rows.set(key, { sig, node });
     nodes.push(node);
   }
   if (!rows.has(tabKey) && nodes.length) tabKey = nodes[0].dataset.key;
