@@ -33,7 +33,14 @@ fn main() {
         let bob = connect(&server, dir.path(), "bob").await;
         send_and_ack(&alice, if quick { 100 } else { 1000 }).await;
         round_trip(&alice, &bob, if quick { 50 } else { 500 }).await;
+        let before = server.writer_stats();
         throughput(&alice, &bob, if quick { 500 } else { 5000 }).await;
+        let after = server.writer_stats();
+        println!(
+            "  server writer during it: {} messages in {} commits",
+            after.messages - before.messages,
+            after.commits - before.commits
+        );
         server.shutdown().await;
     });
     if !send_only {

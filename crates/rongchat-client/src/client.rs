@@ -165,9 +165,13 @@ impl Client {
         {
             return Err(Error::InvalidArgument("mentions are for groups".into()));
         }
-        let prepared = tokio::task::spawn_blocking(move || compose::prepare(outgoing))
-            .await
-            .map_err(|_| Error::Closed)??;
+        // Only files need the blocking pool (reading, thumbnails); a text is built here.
+        let prepared = match outgoing {
+            Outgoing::Text(_) | Outgoing::TextMentioning { .. } => compose::prepare(outgoing)?,
+            _ => tokio::task::spawn_blocking(move || compose::prepare(outgoing))
+                .await
+                .map_err(|_| Error::Closed)??,
+        };
         let object = prepared.content.object_name().to_owned();
         let content = prepared.content.to_json();
         if content.len() > MAX_CONTENT_BYTES {

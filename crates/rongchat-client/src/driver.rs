@@ -4,13 +4,13 @@
 
 use crate::command::{Command, QueryReply};
 use crate::engine::{Action, Engine, Ticket};
-use crate::events::Event;
+use crate::events::{Event, ProblemKind};
 use crate::navi::{self, NaviInfo, OpenError, Socket};
 use crate::session::OpenFailure;
 use crate::shared::Shared;
 use crate::store::Store;
 use crate::transfer::{self, CancelToken, UploadJob};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,6 +19,22 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 type Opening = JoinHandle<Result<(Socket, NaviInfo), OpenError>>;
+type SocketMessage = Result<WsMessage, tokio_tungstenite::tungstenite::Error>;
+
+/// Most inputs handled as one batch (one store transaction).
+const BATCH_INPUTS: usize = 256;
+
+/// One thing that happened to the driver.
+enum Input {
+    /// From the application (`None`: every handle is gone).
+    Command(Option<Command>),
+    /// From the socket (`None`: it ended).
+    Socket(Option<SocketMessage>),
+    /// A transport open finished.
+    Opened(Box<Result<(Socket, NaviInfo), OpenError>>),
+    /// The engine's deadline passed.
+    Timeout,
+}
 
 pub(crate) struct Driver {
     shared: Arc<Shared>,
@@ -56,21 +72,20 @@ impl Driver {
     }
 
     pub(crate) async fn run(mut self) {
-        loop {
+        let mut running = true;
+        while running {
             self.perform().await;
             let deadline = self
                 .engine
                 .poll_timeout()
                 .map(tokio::time::Instant::from_std);
-            tokio::select! {
-                command = self.commands.recv() => match command {
-                    None | Some(Command::Shutdown) => break,
-                    Some(command) => self.on_command(command),
-                },
-                message = next_message(&mut self.socket) => self.on_socket(message),
-                opened = join_opening(&mut self.opening) => self.on_opened(opened),
-                () = sleep_until(deadline) => self.feed(|e, now, s| e.handle_timeout(now, s)),
-            }
+            let first = tokio::select! {
+                command = self.commands.recv() => Input::Command(command),
+                message = next_message(&mut self.socket) => Input::Socket(message),
+                opened = join_opening(&mut self.opening) => Input::Opened(Box::new(opened)),
+                () = sleep_until(deadline) => Input::Timeout,
+            };
+            running = self.handle_batch(first);
         }
         if let Some(opening) = self.opening.take() {
             opening.abort();
@@ -81,6 +96,62 @@ impl Driver {
         if let Some(mut socket) = self.socket.take() {
             let _ = socket.close(None).await;
         }
+    }
+
+    /// Handles `first` and whatever else is ready now (frames, commands; at most
+    /// [`BATCH_INPUTS`]) as one batch: one store transaction, one outbox refill, one
+    /// conversation row per conversation. What the engine asked for is carried out after
+    /// the commit, so nothing is announced or sent before it is stored. `false` once the
+    /// driver must stop.
+    fn handle_batch(&mut self, first: Input) -> bool {
+        let shared = self.shared.clone();
+        let mut store = shared.store();
+        if let Err(error) = store.begin_batch() {
+            // Each write then commits on its own, as without a batch.
+            tracing::warn!(%error, "store batch not started");
+        }
+        self.engine.begin_batch();
+        let mut running = self.handle(first, &mut store);
+        let mut handled = 1;
+        while running && handled < BATCH_INPUTS {
+            let Some(input) = self.ready_input() else {
+                break;
+            };
+            running = self.handle(input, &mut store);
+            handled += 1;
+        }
+        self.engine.end_batch(Instant::now(), &mut store);
+        if let Err(error) = store.end_batch() {
+            // The outbox rows the batch would have removed are still queued: they go
+            // again with their clientUniqueId and the server drops the doubles.
+            tracing::error!(%error, "store batch not committed");
+            self.shared.emit(Event::Problem {
+                kind: ProblemKind::Store,
+                message: format!("local store failed while committing a batch: {error}"),
+            });
+        }
+        running
+    }
+
+    /// An input that is ready without waiting: a command first, then a socket frame.
+    fn ready_input(&mut self) -> Option<Input> {
+        if let Ok(command) = self.commands.try_recv() {
+            return Some(Input::Command(Some(command)));
+        }
+        let message = self.socket.as_mut()?.next().now_or_never()?;
+        Some(Input::Socket(message))
+    }
+
+    /// One input; `false` when the driver must stop.
+    fn handle(&mut self, input: Input, store: &mut Store) -> bool {
+        match input {
+            Input::Command(None | Some(Command::Shutdown)) => return false,
+            Input::Command(Some(command)) => self.on_command(command, store),
+            Input::Socket(message) => self.on_socket(message, store),
+            Input::Opened(opened) => self.on_opened(*opened, store),
+            Input::Timeout => self.engine.handle_timeout(Instant::now(), store),
+        }
+        true
     }
 
     /// Gives the engine one input with the clock and the store.
@@ -152,65 +223,61 @@ impl Driver {
         }));
     }
 
-    fn on_opened(&mut self, opened: Result<(Socket, NaviInfo), OpenError>) {
+    fn on_opened(&mut self, opened: Result<(Socket, NaviInfo), OpenError>, store: &mut Store) {
+        let now = Instant::now();
         match opened {
             Ok((socket, navi)) => {
                 let (layout, upload_server) = (navi.layout, navi.upload_server.clone());
                 self.navi = Some(navi);
                 self.socket = Some(socket);
-                self.feed(|e, now, s| e.transport_opened(now, layout, upload_server, s));
+                self.engine
+                    .transport_opened(now, layout, upload_server, store);
             }
             Err(error) => {
                 tracing::info!(detail = %error.detail, "connect failed");
                 // Ask navigation again next time: the server may have moved.
                 self.navi = None;
-                self.feed(|e, now, s| e.transport_failed(now, error.failure, s));
+                self.engine.transport_failed(now, error.failure, store);
             }
         }
     }
 
-    fn on_socket(
-        &mut self,
-        message: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
-    ) {
+    fn on_socket(&mut self, message: Option<SocketMessage>, store: &mut Store) {
+        let now = Instant::now();
         match message {
-            Some(Ok(WsMessage::Binary(bytes))) => {
-                self.feed(|e, now, s| e.handle_bytes(now, &bytes, s));
-            }
+            Some(Ok(WsMessage::Binary(bytes))) => self.engine.handle_bytes(now, &bytes, store),
             Some(Err(tokio_tungstenite::tungstenite::Error::Capacity(_))) => {
                 self.socket = None;
-                self.feed(|e, now, s| e.reply_too_large(now, s));
+                self.engine.reply_too_large(now, store);
             }
             Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => {
                 self.socket = None;
-                self.feed(|e, now, s| e.transport_closed(now, s));
+                self.engine.transport_closed(now, store);
             }
             // Text, ping and pong frames carry nothing of the protocol.
             Some(Ok(_)) => {}
         }
     }
 
-    fn on_command(&mut self, command: Command) {
+    fn on_command(&mut self, command: Command, store: &mut Store) {
+        let now = Instant::now();
+        let e = &mut self.engine;
         match command {
-            Command::Connect => self.feed(|e, now, s| e.connect(now, s)),
-            Command::Disconnect => self.feed(|e, now, s| e.disconnect(now, s)),
-            Command::NetworkHint => self.feed(|e, now, s| e.network_hint(now, s)),
-            Command::OutboxChanged => self.feed(|e, now, s| e.outbox_changed(now, s)),
-            Command::ReadsChanged => self.feed(|e, now, s| e.reads_changed(now, s)),
-            Command::StatusesChanged => self.feed(|e, now, s| e.statuses_changed(now, s)),
-            Command::Typing(conversation) => {
-                self.feed(|e, now, s| e.notify_typing(now, &conversation, s))
-            }
-            Command::CancelUpload(local_id) => {
-                self.feed(|e, now, s| e.cancel_upload(now, local_id, s));
-            }
+            Command::Connect => e.connect(now, store),
+            Command::Disconnect => e.disconnect(now, store),
+            Command::NetworkHint => e.network_hint(now, store),
+            Command::OutboxChanged => e.outbox_changed(now, store),
+            Command::ReadsChanged => e.reads_changed(now, store),
+            Command::StatusesChanged => e.statuses_changed(now, store),
+            Command::Typing(conversation) => e.notify_typing(now, &conversation, store),
+            Command::CancelUpload(local_id) => e.cancel_upload(now, local_id, store),
             Command::Ask { request, reply } => {
                 let ticket = self.ticket(reply);
-                self.feed(|e, now, s| e.ask(now, ticket, request, s));
+                self.engine.ask(now, ticket, request, store);
             }
             Command::UploadFinished { local_id, result } => {
                 self.uploads.remove(&local_id);
-                self.feed(|e, now, s| e.upload_finished(now, local_id, result, s));
+                self.engine.upload_finished(now, local_id, result, store);
             }
             Command::Shutdown => {}
         }
@@ -259,9 +326,7 @@ impl std::fmt::Debug for Driver {
     }
 }
 
-async fn next_message(
-    socket: &mut Option<Socket>,
-) -> Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>> {
+async fn next_message(socket: &mut Option<Socket>) -> Option<SocketMessage> {
     match socket {
         Some(socket) => socket.next().await,
         None => std::future::pending().await,

@@ -165,6 +165,20 @@ pub struct Engine {
     actions: VecDeque<Action>,
     /// Undecodable frames seen, for the log.
     undecodable: u64,
+    /// Inside [`Engine::begin_batch`]: outbox pumps and conversation rows wait for
+    /// [`Engine::end_batch`], so a burst of acks reads the outbox and each row once.
+    batch: Option<Batch>,
+}
+
+/// What a batch of inputs left to do at its end.
+#[derive(Debug, Default)]
+struct Batch {
+    /// Conversations whose row changed, in order, each once.
+    conversations: Vec<ConversationId>,
+    /// Refill the outbox window; `true`: at once, not only when half of it is back.
+    pump: Option<bool>,
+    /// Queued messages may need an upload.
+    uploads: bool,
 }
 
 impl Engine {
@@ -191,6 +205,7 @@ impl Engine {
             statuses: status::StatusPull::default(),
             actions: VecDeque::new(),
             undecodable: 0,
+            batch: None,
         }
     }
 
@@ -214,6 +229,31 @@ impl Engine {
         .into_iter()
         .flatten()
         .min()
+    }
+
+    /// Starts a batch of inputs (the driver's burst of frames and commands, in one store
+    /// transaction): until [`Engine::end_batch`], the outbox is refilled and changed
+    /// conversation rows are read and announced once, at the end, not per message.
+    pub fn begin_batch(&mut self) {
+        self.batch.get_or_insert_with(Batch::default);
+    }
+
+    /// Ends the batch: uploads to start, one outbox refill, one row per changed
+    /// conversation.
+    pub fn end_batch(&mut self, now: Instant, store: &mut Store) {
+        let Some(batch) = self.batch.take() else {
+            return;
+        };
+        if batch.uploads {
+            self.start_uploads(now, store);
+        }
+        if let Some(force) = batch.pump {
+            self.pump_outbox(now, force, store);
+        }
+        self.drain(now, store);
+        for id in batch.conversations {
+            self.emit_conversation(&id, store);
+        }
     }
 
     /// Connect (and keep reconnecting until a final status or `disconnect`).
@@ -401,6 +441,11 @@ impl Engine {
 
     /// The outbox has new entries (a send, a retry): upload or publish them.
     pub fn outbox_changed(&mut self, now: Instant, store: &mut Store) {
+        if let Some(batch) = &mut self.batch {
+            batch.uploads = true;
+            batch.pump = Some(true);
+            return;
+        }
         self.start_uploads(now, store);
         self.pump_outbox(now, true, store);
         self.drain(now, store);
@@ -711,11 +756,23 @@ impl Engine {
         if room == 0 {
             return;
         }
-        for entry in self.queued(store, OutboxStage::Publish, self.window.scan(room)) {
-            let local_id = entry.message.local_id;
+        let ids = match store.outbox_ids(OutboxStage::Publish, self.window.scan(room)) {
+            Ok(ids) => ids,
+            Err(error) => return self.store_failed("reading the outbox", &error),
+        };
+        let mut published = Vec::new();
+        for local_id in ids {
             if self.window.is_in_flight(local_id) {
                 continue;
             }
+            let entry = match store.outbox_entry(local_id) {
+                Ok(Some(entry)) => entry,
+                Ok(None) => continue,
+                Err(error) => {
+                    self.store_failed("reading the outbox", &error);
+                    break;
+                }
+            };
             let up = compose::upstream(
                 &entry.message.object_name,
                 &entry.message.content,
@@ -733,12 +790,15 @@ impl Engine {
                 Ok(id) => {
                     self.waiters.insert(id, Waiter::Publish(local_id));
                     self.window.sent(local_id);
-                    if let Err(error) = store.note_attempt(local_id) {
-                        self.store_failed("counting a send attempt", &error);
-                    }
+                    published.push(local_id);
                 }
-                Err(_) => return,
+                Err(_) => break,
             }
+        }
+        if !published.is_empty()
+            && let Err(error) = store.note_attempts(&published)
+        {
+            self.store_failed("counting send attempts", &error);
         }
     }
 
@@ -761,7 +821,12 @@ impl Engine {
             // Lost or timed out: it stays queued and goes again (same clientUniqueId).
             AckOutcome::Resend => {}
         }
-        self.pump_outbox(now, false, store);
+        match &mut self.batch {
+            Some(batch) => {
+                batch.pump.get_or_insert(false);
+            }
+            None => self.pump_outbox(now, false, store),
+        }
     }
 
     /// Up to `limit` queued messages at `stage`, oldest first (none, reported, if the store
@@ -793,7 +858,13 @@ impl Engine {
                 let id = message.conversation.clone();
                 self.actions
                     .push_back(Action::Emit(Event::MessageUpdated { message }));
-                self.emit_conversation(&id, store);
+                match &mut self.batch {
+                    Some(batch) if !batch.conversations.contains(&id) => {
+                        batch.conversations.push(id)
+                    }
+                    Some(_) => {}
+                    None => self.emit_conversation(&id, store),
+                }
             }
             Ok(None) => {}
             Err(error) => self.store_failed(doing, &error),

@@ -5,7 +5,7 @@ use super::mentions::MENTIONED_COLUMN;
 use crate::error::Result;
 use crate::model::{Conversation, ConversationId, ConversationType, Direction, Message};
 use rongchat_proto::conversation_status::level_of_muted;
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const CONVERSATION_COLUMNS: &str = "c.conv_type, c.target_id, c.last_time, c.unread, \
     c.read_time, c.draft, c.pinned, c.muted, c.level";
@@ -44,19 +44,16 @@ impl Store {
     pub fn conversation(&self, id: &ConversationId) -> Result<Option<Conversation>> {
         let row = self
             .conn
-            .query_row(
-                &format!(
-                    "SELECT {CONVERSATION_COLUMNS}, c.last_local_id, {MENTIONED_COLUMN}
+            .prepare_cached(&format!(
+                "SELECT {CONVERSATION_COLUMNS}, c.last_local_id, {MENTIONED_COLUMN}
                      FROM conversations c WHERE c.conv_type = ?1 AND c.target_id = ?2"
-                ),
-                params![id.kind.code(), id.target_id],
-                |r| {
-                    Ok((
-                        conversation_from_row(r)?,
-                        r.get::<_, Option<i64>>(LAST_LOCAL_ID_INDEX)?,
-                    ))
-                },
-            )
+            ))?
+            .query_row(params![id.kind.code(), id.target_id], |r| {
+                Ok((
+                    conversation_from_row(r)?,
+                    r.get::<_, Option<i64>>(LAST_LOCAL_ID_INDEX)?,
+                ))
+            })
             .optional()?;
         let Some((mut conversation, last)) = row else {
             return Ok(None);
@@ -70,12 +67,13 @@ impl Store {
     /// Marks everything up to `up_to` (ms) read and recounts the unread messages.
     /// The read time never moves back. Returns the updated row, if the conversation exists.
     pub fn mark_read(&mut self, id: &ConversationId, up_to: i64) -> Result<Option<Conversation>> {
-        let tx = self.conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE conversations SET read_time = MAX(read_time, ?3)
+        let tx = self.conn.savepoint()?;
+        let changed = tx
+            .prepare_cached(
+                "UPDATE conversations SET read_time = MAX(read_time, ?3)
              WHERE conv_type = ?1 AND target_id = ?2",
-            params![id.kind.code(), id.target_id, up_to],
-        )?;
+            )?
+            .execute(params![id.kind.code(), id.target_id, up_to])?;
         if changed > 0 {
             recount_unread(&tx, id)?;
         }
@@ -90,12 +88,13 @@ impl Store {
         id: &ConversationId,
         up_to: i64,
     ) -> Result<Option<Conversation>> {
-        self.conn.execute(
-            "INSERT INTO read_syncs (conv_type, target_id, read_time) VALUES (?1, ?2, ?3)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO read_syncs (conv_type, target_id, read_time) VALUES (?1, ?2, ?3)
              ON CONFLICT (conv_type, target_id)
              DO UPDATE SET read_time = MAX(read_time, excluded.read_time)",
-            params![id.kind.code(), id.target_id, up_to],
-        )?;
+            )?
+            .execute(params![id.kind.code(), id.target_id, up_to])?;
         self.mark_read(id, up_to)
     }
 
@@ -121,9 +120,7 @@ impl Store {
     /// The server and the other devices know about `read_time`: forget it unless a newer
     /// read was queued meanwhile.
     pub fn read_sync_done(&mut self, id: &ConversationId, read_time: i64) -> Result<()> {
-        self.conn.execute(
-            "DELETE FROM read_syncs WHERE conv_type = ?1 AND target_id = ?2 AND read_time <= ?3",
-            params![id.kind.code(), id.target_id, read_time],
+        self.conn.prepare_cached("DELETE FROM read_syncs WHERE conv_type = ?1 AND target_id = ?2 AND read_time <= ?3")?.execute(params![id.kind.code(), id.target_id, read_time],
         )?;
         Ok(())
     }
@@ -131,46 +128,53 @@ impl Store {
     /// Removes the conversation from the list; its messages stay. A new message brings
     /// it back.
     pub fn remove_conversation(&mut self, id: &ConversationId) -> Result<bool> {
-        Ok(self.conn.execute(
-            "DELETE FROM conversations WHERE conv_type = ?1 AND target_id = ?2",
-            params![id.kind.code(), id.target_id],
-        )? > 0)
+        Ok(self
+            .conn
+            .prepare_cached("DELETE FROM conversations WHERE conv_type = ?1 AND target_id = ?2")?
+            .execute(params![id.kind.code(), id.target_id])?
+            > 0)
     }
 
     /// Sets the draft (creating the conversation row if needed).
     pub fn set_draft(&mut self, id: &ConversationId, draft: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO conversations (conv_type, target_id, draft) VALUES (?1, ?2, ?3)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO conversations (conv_type, target_id, draft) VALUES (?1, ?2, ?3)
              ON CONFLICT (conv_type, target_id) DO UPDATE SET draft = excluded.draft",
-            params![id.kind.code(), id.target_id, draft],
-        )?;
+            )?
+            .execute(params![id.kind.code(), id.target_id, draft])?;
         Ok(())
     }
 
     /// Pins or unpins.
     pub fn set_pinned(&mut self, id: &ConversationId, pinned: bool) -> Result<()> {
-        self.conn.execute(
-            "UPDATE conversations SET pinned = ?3 WHERE conv_type = ?1 AND target_id = ?2",
-            params![id.kind.code(), id.target_id, pinned],
-        )?;
+        self.conn
+            .prepare_cached(
+                "UPDATE conversations SET pinned = ?3 WHERE conv_type = ?1 AND target_id = ?2",
+            )?
+            .execute(params![id.kind.code(), id.target_id, pinned])?;
         Ok(())
     }
 
     /// Mutes (level "@mentions only") or unmutes (level "not set").
     pub fn set_muted(&mut self, id: &ConversationId, muted: bool) -> Result<()> {
-        self.conn.execute(
-            "UPDATE conversations SET muted = ?3, level = ?4
+        self.conn
+            .prepare_cached(
+                "UPDATE conversations SET muted = ?3, level = ?4
              WHERE conv_type = ?1 AND target_id = ?2",
-            params![id.kind.code(), id.target_id, muted, level_of_muted(muted)],
-        )?;
+            )?
+            .execute(params![
+                id.kind.code(),
+                id.target_id,
+                muted,
+                level_of_muted(muted)
+            ])?;
         Ok(())
     }
 
     /// The newest message time in a conversation, ms (0 when empty).
     pub fn newest_time(&self, id: &ConversationId) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT COALESCE(MAX(sent_time), 0) FROM messages WHERE conv_type = ?1 AND target_id = ?2",
-            params![id.kind.code(), id.target_id],
+        Ok(self.conn.prepare_cached("SELECT COALESCE(MAX(sent_time), 0) FROM messages WHERE conv_type = ?1 AND target_id = ?2")?.query_row(params![id.kind.code(), id.target_id],
             |r| r.get(0),
         )?)
     }
@@ -178,42 +182,46 @@ impl Store {
 
 /// Records `message` in its conversation: the newest message becomes the last one, and a
 /// received counted message newer than the read time adds one unread.
-pub(super) fn touch(tx: &Transaction<'_>, message: &Message, count_unread: bool) -> Result<()> {
+pub(super) fn touch(tx: &Connection, message: &Message, count_unread: bool) -> Result<()> {
     let id = &message.conversation;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO conversations (conv_type, target_id) VALUES (?1, ?2)
          ON CONFLICT (conv_type, target_id) DO NOTHING",
-        params![id.kind.code(), id.target_id],
-    )?;
-    tx.execute(
+    )?
+    .execute(params![id.kind.code(), id.target_id])?;
+    tx.prepare_cached(
         "UPDATE conversations SET last_local_id = ?3, last_time = ?4
          WHERE conv_type = ?1 AND target_id = ?2 AND last_time <= ?4",
-        params![
-            id.kind.code(),
-            id.target_id,
-            message.local_id,
-            message.sent_time
-        ],
-    )?;
+    )?
+    .execute(params![
+        id.kind.code(),
+        id.target_id,
+        message.local_id,
+        message.sent_time
+    ])?;
     if count_unread {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE conversations SET unread = unread + 1
              WHERE conv_type = ?1 AND target_id = ?2 AND read_time < ?3",
-            params![id.kind.code(), id.target_id, message.sent_time],
-        )?;
+        )?
+        .execute(params![id.kind.code(), id.target_id, message.sent_time])?;
     }
     Ok(())
 }
 
-pub(super) fn recount_unread(tx: &Transaction<'_>, id: &ConversationId) -> Result<()> {
-    tx.execute(
+pub(super) fn recount_unread(tx: &Connection, id: &ConversationId) -> Result<()> {
+    tx.prepare_cached(
         "UPDATE conversations SET unread = (
              SELECT COUNT(*) FROM messages m
              WHERE m.conv_type = ?1 AND m.target_id = ?2 AND m.direction = ?3
                AND m.counted = 1 AND m.sent_time > conversations.read_time)
          WHERE conv_type = ?1 AND target_id = ?2",
-        params![id.kind.code(), id.target_id, Direction::Receive.code()],
-    )?;
+    )?
+    .execute(params![
+        id.kind.code(),
+        id.target_id,
+        Direction::Receive.code()
+    ])?;
     Ok(())
 }
 

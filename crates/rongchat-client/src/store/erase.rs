@@ -6,7 +6,7 @@ use super::Store;
 use super::conversations::recount_unread;
 use crate::error::Result;
 use crate::model::{ConversationId, Message};
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 
 impl Store {
     /// Deletes these messages (by local id) of `conversation`; ids of other conversations
@@ -24,13 +24,12 @@ impl Store {
                 removed.push(message);
             }
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         for message in &removed {
-            tx.execute("DELETE FROM outbox WHERE local_id = ?1", [message.local_id])?;
-            tx.execute(
-                "DELETE FROM messages WHERE local_id = ?1",
-                [message.local_id],
-            )?;
+            tx.prepare_cached("DELETE FROM outbox WHERE local_id = ?1")?
+                .execute([message.local_id])?;
+            tx.prepare_cached("DELETE FROM messages WHERE local_id = ?1")?
+                .execute([message.local_id])?;
         }
         if !removed.is_empty() {
             refresh_last(&tx, conversation)?;
@@ -43,7 +42,7 @@ impl Store {
     /// all), as the SDK's `clearHistoryMessages` counts. Returns the local ids removed.
     pub fn clear_history(&mut self, conversation: &ConversationId, up_to: i64) -> Result<Vec<i64>> {
         let up_to = if up_to <= 0 { i64::MAX } else { up_to };
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let ids = {
             let mut stmt = tx.prepare_cached(
                 "SELECT local_id FROM messages
@@ -55,15 +54,23 @@ impl Store {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?
         };
-        tx.execute(
+        tx.prepare_cached(
             "DELETE FROM outbox WHERE local_id IN (SELECT local_id FROM messages
                WHERE conv_type = ?1 AND target_id = ?2 AND sent_time <= ?3)",
-            params![conversation.kind.code(), conversation.target_id, up_to],
-        )?;
-        tx.execute(
+        )?
+        .execute(params![
+            conversation.kind.code(),
+            conversation.target_id,
+            up_to
+        ])?;
+        tx.prepare_cached(
             "DELETE FROM messages WHERE conv_type = ?1 AND target_id = ?2 AND sent_time <= ?3",
-            params![conversation.kind.code(), conversation.target_id, up_to],
-        )?;
+        )?
+        .execute(params![
+            conversation.kind.code(),
+            conversation.target_id,
+            up_to
+        ])?;
         if !ids.is_empty() {
             refresh_last(&tx, conversation)?;
         }
@@ -74,13 +81,13 @@ impl Store {
 
 /// The conversation's last message becomes the newest one left (none: the row keeps its
 /// time, like the SDK's `latestMessage: null`), and the unread count is recounted.
-fn refresh_last(tx: &Transaction<'_>, conversation: &ConversationId) -> Result<()> {
-    tx.execute(
+fn refresh_last(tx: &Connection, conversation: &ConversationId) -> Result<()> {
+    tx.prepare_cached(
         "UPDATE conversations SET last_local_id = (
              SELECT local_id FROM messages WHERE conv_type = ?1 AND target_id = ?2
              ORDER BY sent_time DESC, local_id DESC LIMIT 1)
          WHERE conv_type = ?1 AND target_id = ?2",
-        params![conversation.kind.code(), conversation.target_id],
-    )?;
+    )?
+    .execute(params![conversation.kind.code(), conversation.target_id])?;
     recount_unread(tx, conversation)
 }

@@ -5,34 +5,35 @@ use super::{Cursors, MESSAGE_COLUMNS, Store, message_from_row, write_cursors};
 use crate::error::Result;
 use crate::model::{ConversationId, Direction, Incoming, Message, SendStatus};
 use rongchat_proto::content::{Content, object_name};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// A recall replaces the message it names by the notice, in place: its content is gone,
 /// it no longer counts as unread, and the conversation's row follows. A recall of a
 /// message we never held changes nothing (the notice comes with history if asked).
-fn apply_recall(tx: &Transaction<'_>, m: &Incoming) -> Result<Stored> {
+fn apply_recall(tx: &Connection, m: &Incoming) -> Result<Stored> {
     let Ok(Content::Recall(recall)) = Content::parse(&m.object_name, &m.content) else {
         tracing::warn!("undecodable recall ignored");
         return Ok(Stored::Transient);
     };
     let notice = recall.notice(&m.sender_id, m.sent_time);
-    let updated = tx.execute(
-        "UPDATE messages SET object_name = ?2, content = ?3, counted = 0, local_path = NULL
+    let updated = tx
+        .prepare_cached(
+            "UPDATE messages SET object_name = ?2, content = ?3, counted = 0, local_path = NULL
          WHERE uid = ?1",
-        params![
+        )?
+        .execute(params![
             recall.message_uid,
             object_name::RECALL_NOTICE,
             Content::RecallNotice(notice).to_json()
-        ],
-    )?;
+        ])?;
     if updated == 0 {
         return Ok(Stored::Transient);
     }
-    let message = tx.query_row(
-        &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE uid = ?1"),
-        params![recall.message_uid],
-        message_from_row,
-    )?;
+    let message = tx
+        .prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE uid = ?1"
+        ))?
+        .query_row(params![recall.message_uid], message_from_row)?;
     super::conversations::recount_unread(tx, &message.conversation)?;
     Ok(Stored::Recalled(message))
 }
@@ -69,7 +70,7 @@ impl Store {
         batch: &[Incoming],
         cursors: Option<Cursors>,
     ) -> Result<Applied> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let mut applied = Applied::default();
         for incoming in batch {
             let stored = insert_incoming(&tx, incoming, true)?;
@@ -87,7 +88,7 @@ impl Store {
 
     /// Stores messages fetched by remote history: deduplicated, no unread changes.
     pub fn insert_history(&mut self, batch: &[Incoming]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let mut added = 0;
         for incoming in batch {
             if let Stored::New(_) = insert_incoming(&tx, incoming, false)? {
@@ -138,7 +139,7 @@ fn push_unique(list: &mut Vec<ConversationId>, id: &ConversationId) {
 
 /// Inserts one message unless it is held already (by messageUId, or by sender plus
 /// clientUniqueId: a resend the server stored twice). Updates the conversation row.
-fn insert_incoming(tx: &Transaction<'_>, m: &Incoming, count_unread: bool) -> Result<Stored> {
+fn insert_incoming(tx: &Connection, m: &Incoming, count_unread: bool) -> Result<Stored> {
     if m.object_name == object_name::RECALL {
         return apply_recall(tx, m);
     }
@@ -147,11 +148,8 @@ fn insert_incoming(tx: &Transaction<'_>, m: &Incoming, count_unread: bool) -> Re
     }
     if let Some(uid) = &m.uid {
         let held: Option<i64> = tx
-            .query_row(
-                "SELECT local_id FROM messages WHERE uid = ?1",
-                params![uid],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT local_id FROM messages WHERE uid = ?1")?
+            .query_row(params![uid], |r| r.get(0))
             .optional()?;
         if held.is_some() {
             return Ok(Stored::Duplicate);
@@ -159,26 +157,31 @@ fn insert_incoming(tx: &Transaction<'_>, m: &Incoming, count_unread: bool) -> Re
     }
     if let Some(cuid) = m.client_unique_id {
         let held: Option<(i64, Option<String>)> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT local_id, uid FROM messages WHERE sender_id = ?1 AND client_unique_id = ?2",
-                params![m.sender_id, cuid],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            )?
+            .query_row(params![m.sender_id, cuid], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((local_id, held_uid)) = held {
             // Our own unacked echo seen in a pull: adopt the server's uid and time.
             if held_uid.is_none() && m.uid.is_some() {
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE messages SET uid = ?2, sent_time = ?3, status = ?4, fail_reason = NULL
                      WHERE local_id = ?1",
-                    params![local_id, m.uid, m.sent_time, SendStatus::Sent.code()],
-                )?;
-                tx.execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
-                let message = tx.query_row(
-                    &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE local_id = ?1"),
-                    params![local_id],
-                    message_from_row,
-                )?;
+                )?
+                .execute(params![
+                    local_id,
+                    m.uid,
+                    m.sent_time,
+                    SendStatus::Sent.code()
+                ])?;
+                tx.prepare_cached("DELETE FROM outbox WHERE local_id = ?1")?
+                    .execute(params![local_id])?;
+                let message = tx
+                    .prepare_cached(&format!(
+                        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE local_id = ?1"
+                    ))?
+                    .query_row(params![local_id], message_from_row)?;
                 super::conversations::touch(tx, &message, false)?;
                 return Ok(Stored::Confirmed(message));
             }
@@ -189,24 +192,24 @@ fn insert_incoming(tx: &Transaction<'_>, m: &Incoming, count_unread: bool) -> Re
         Direction::Send => SendStatus::Sent,
         Direction::Receive => SendStatus::Received,
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO messages (uid, conv_type, target_id, sender_id, direction, object_name,
              content, sent_time, status, counted, client_unique_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            m.uid,
-            m.conversation.kind.code(),
-            m.conversation.target_id,
-            m.sender_id,
-            m.direction.code(),
-            m.object_name,
-            m.content,
-            m.sent_time,
-            status.code(),
-            m.counted,
-            m.client_unique_id
-        ],
-    )?;
+    )?
+    .execute(params![
+        m.uid,
+        m.conversation.kind.code(),
+        m.conversation.target_id,
+        m.sender_id,
+        m.direction.code(),
+        m.object_name,
+        m.content,
+        m.sent_time,
+        status.code(),
+        m.counted,
+        m.client_unique_id
+    ])?;
     let message = Message {
         local_id: tx.last_insert_rowid(),
         uid: m.uid.clone(),

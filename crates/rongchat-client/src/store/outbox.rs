@@ -2,7 +2,7 @@
 //! stores its local echo, and leaves it in the same transaction that records its PUBACK,
 //! so a crash at any point neither loses nor doubles a send.
 
-use super::{MESSAGE_COLUMNS, Store, message_from_row};
+use super::{MESSAGE_COLUMN_COUNT, MESSAGE_COLUMNS, Store, message_from_row};
 use crate::error::Result;
 use crate::model::{ConversationId, Direction, FileType, Message, SendFailure, SendStatus};
 use rusqlite::{OptionalExtension, params};
@@ -75,43 +75,52 @@ pub struct OutboxEntry {
 impl Store {
     /// Stores a local echo as *sending* and queues it, in one transaction.
     pub fn enqueue(&mut self, new: &NewOutgoing<'_>) -> Result<Message> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
+        let tx = self.conn.savepoint()?;
+        tx.prepare_cached(
             "INSERT INTO messages (conv_type, target_id, sender_id, direction, object_name,
                  content, sent_time, status, counted, client_unique_id, local_path)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)",
-            params![
-                new.conversation.kind.code(),
-                new.conversation.target_id,
-                new.sender_id,
-                Direction::Send.code(),
-                new.object_name,
-                new.content,
-                new.now_ms,
-                SendStatus::Sending.code(),
-                new.client_unique_id,
-                new.upload.map(|(path, _)| path),
-            ],
-        )?;
+        )?
+        .execute(params![
+            new.conversation.kind.code(),
+            new.conversation.target_id,
+            new.sender_id,
+            Direction::Send.code(),
+            new.object_name,
+            new.content,
+            new.now_ms,
+            SendStatus::Sending.code(),
+            new.client_unique_id,
+            new.upload.map(|(path, _)| path),
+        ])?;
         let local_id = tx.last_insert_rowid();
         let stage = match new.upload {
             Some(_) => OutboxStage::Upload,
             None => OutboxStage::Publish,
         };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO outbox (local_id, stage, upload_path, file_type) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                local_id,
-                stage.code(),
-                new.upload.map(|(path, _)| path),
-                new.upload.map(|(_, kind)| kind.code())
-            ],
-        )?;
-        let message = tx.query_row(
-            &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE local_id = ?1"),
-            params![local_id],
-            message_from_row,
-        )?;
+        )?
+        .execute(params![
+            local_id,
+            stage.code(),
+            new.upload.map(|(path, _)| path),
+            new.upload.map(|(_, kind)| kind.code())
+        ])?;
+        // The row just written, built from what was written rather than read back.
+        let message = Message {
+            local_id,
+            uid: None,
+            conversation: new.conversation.clone(),
+            sender_id: new.sender_id.to_owned(),
+            direction: Direction::Send,
+            object_name: new.object_name.to_owned(),
+            content: new.content.to_owned(),
+            sent_time: new.now_ms,
+            status: SendStatus::Sending,
+            failure: None,
+            local_path: new.upload.map(|(path, _)| path.to_owned()),
+        };
         super::conversations::touch(&tx, &message, false)?;
         tx.commit()?;
         Ok(message)
@@ -119,14 +128,8 @@ impl Store {
 
     /// Queued messages at `stage`, oldest first.
     pub fn outbox(&self, stage: OutboxStage, limit: usize) -> Result<Vec<OutboxEntry>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT local_id FROM outbox WHERE stage = ?1 ORDER BY local_id LIMIT ?2",
-        )?;
-        let ids = stmt
-            .query_map(params![stage.code(), limit as i64], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut entries = Vec::with_capacity(ids.len());
-        for id in ids {
+        let mut entries = Vec::new();
+        for id in self.outbox_ids(stage, limit)? {
             if let Some(entry) = self.outbox_entry(id)? {
                 entries.push(entry);
             }
@@ -134,70 +137,72 @@ impl Store {
         Ok(entries)
     }
 
+    /// The local ids of the queued messages at `stage`, oldest first (the index only; the
+    /// engine reads the entries it will publish, not those already in flight).
+    pub fn outbox_ids(&self, stage: OutboxStage, limit: usize) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT local_id FROM outbox WHERE stage = ?1 ORDER BY local_id LIMIT ?2",
+        )?;
+        let ids = stmt
+            .query_map(params![stage.code(), limit as i64], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ids)
+    }
+
     /// How many messages wait in the outbox (not counting failed ones).
     pub fn outbox_len(&self) -> Result<usize> {
-        let n: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM outbox WHERE stage != ?1",
-            params![OutboxStage::Failed.code()],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM outbox WHERE stage != ?1")?
+            .query_row(params![OutboxStage::Failed.code()], |r| r.get(0))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    /// One queued message.
+    /// One queued message (one query: the outbox row and its message).
     pub fn outbox_entry(&self, local_id: i64) -> Result<Option<OutboxEntry>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT o.stage, o.upload_path, o.file_type, o.attempts, m.client_unique_id
-                 FROM outbox o JOIN messages m USING (local_id) WHERE o.local_id = ?1",
-                params![local_id],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<i32>>(2)?,
-                        r.get::<_, i64>(3)?,
-                        r.get::<_, Option<i64>>(4)?,
-                    ))
-                },
-            )
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS}, o.stage, o.upload_path, o.file_type, o.attempts,
+                 m.client_unique_id
+             FROM outbox o JOIN messages m USING (local_id) WHERE o.local_id = ?1"
+        ))?;
+        let entry = stmt
+            .query_row(params![local_id], |r| {
+                let at = MESSAGE_COLUMN_COUNT;
+                let path: Option<String> = r.get(at + 1)?;
+                let kind: Option<i32> = r.get(at + 2)?;
+                Ok(OutboxEntry {
+                    message: message_from_row(r)?,
+                    stage: OutboxStage::from_code(r.get(at)?),
+                    upload: path.zip(kind.map(FileType::from_code)),
+                    attempts: r.get(at + 3)?,
+                    client_unique_id: r.get::<_, Option<i64>>(at + 4)?.unwrap_or(local_id),
+                })
+            })
             .optional()?;
-        let Some((stage, path, kind, attempts, cuid)) = row else {
-            return Ok(None);
-        };
-        let Some(message) = self.message(local_id)? else {
-            return Ok(None);
-        };
-        Ok(Some(OutboxEntry {
-            message,
-            stage: OutboxStage::from_code(stage),
-            upload: path.zip(kind.map(FileType::from_code)),
-            client_unique_id: cuid.unwrap_or(local_id),
-            attempts,
-        }))
+        Ok(entry)
     }
 
-    /// Counts a publish attempt.
-    pub fn note_attempt(&mut self, local_id: i64) -> Result<()> {
-        self.conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1 WHERE local_id = ?1",
-            params![local_id],
-        )?;
+    /// Counts a publish attempt for each of `local_ids` (one transaction).
+    pub fn note_attempts(&mut self, local_ids: &[i64]) -> Result<()> {
+        let tx = self.conn.savepoint()?;
+        {
+            let mut stmt =
+                tx.prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE local_id = ?1")?;
+            for local_id in local_ids {
+                stmt.execute(params![local_id])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
     /// The upload finished: store the content with its URL; the message is ready to send.
     pub fn upload_done(&mut self, local_id: i64, content: &str) -> Result<Option<Message>> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE messages SET content = ?2 WHERE local_id = ?1",
-            params![local_id, content],
-        )?;
-        tx.execute(
-            "UPDATE outbox SET stage = ?2, upload_path = NULL WHERE local_id = ?1",
-            params![local_id, OutboxStage::Publish.code()],
-        )?;
+        let tx = self.conn.savepoint()?;
+        tx.prepare_cached("UPDATE messages SET content = ?2 WHERE local_id = ?1")?
+            .execute(params![local_id, content])?;
+        tx.prepare_cached("UPDATE outbox SET stage = ?2, upload_path = NULL WHERE local_id = ?1")?
+            .execute(params![local_id, OutboxStage::Publish.code()])?;
         tx.commit()?;
         self.message(local_id)
     }
@@ -209,32 +214,30 @@ impl Store {
         uid: &str,
         sent_time: i64,
     ) -> Result<Option<Message>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         // A pull may already have delivered this uid (our echo from the server); then the
         // local row keeps its id and takes the uid only if it is still free.
         let taken: Option<i64> = tx
-            .query_row(
-                "SELECT local_id FROM messages WHERE uid = ?1 AND local_id != ?2",
-                params![uid, local_id],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT local_id FROM messages WHERE uid = ?1 AND local_id != ?2")?
+            .query_row(params![uid, local_id], |r| r.get(0))
             .optional()?;
         if let Some(other) = taken {
-            tx.execute("DELETE FROM messages WHERE local_id = ?1", params![other])?;
+            tx.prepare_cached("DELETE FROM messages WHERE local_id = ?1")?
+                .execute(params![other])?;
         }
-        tx.execute(
-            "UPDATE messages SET uid = ?2, sent_time = ?3, status = ?4, fail_reason = NULL
-             WHERE local_id = ?1",
-            params![local_id, uid, sent_time, SendStatus::Sent.code()],
-        )?;
-        tx.execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
+        // RETURNING gives the row as written, without a second read.
         let message = tx
+            .prepare_cached(&format!(
+                "UPDATE messages SET uid = ?2, sent_time = ?3, status = ?4, fail_reason = NULL
+                 WHERE local_id = ?1 RETURNING {MESSAGE_COLUMNS}"
+            ))?
             .query_row(
-                &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE local_id = ?1"),
-                params![local_id],
+                params![local_id, uid, sent_time, SendStatus::Sent.code()],
                 message_from_row,
             )
             .optional()?;
+        tx.prepare_cached("DELETE FROM outbox WHERE local_id = ?1")?
+            .execute(params![local_id])?;
         if let Some(message) = &message {
             super::conversations::touch(&tx, message, false)?;
         }
@@ -244,37 +247,37 @@ impl Store {
 
     /// The message failed for good (refused by the server, upload failed).
     pub fn mark_failed(&mut self, local_id: i64, failure: &SendFailure) -> Result<Option<Message>> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE messages SET status = ?2, fail_reason = ?3 WHERE local_id = ?1",
-            params![local_id, SendStatus::Failed.code(), failure.to_column()],
-        )?;
-        tx.execute(
-            "UPDATE outbox SET stage = ?2 WHERE local_id = ?1",
-            params![local_id, OutboxStage::Failed.code()],
-        )?;
+        let tx = self.conn.savepoint()?;
+        tx.prepare_cached("UPDATE messages SET status = ?2, fail_reason = ?3 WHERE local_id = ?1")?
+            .execute(params![
+                local_id,
+                SendStatus::Failed.code(),
+                failure.to_column()
+            ])?;
+        tx.prepare_cached("UPDATE outbox SET stage = ?2 WHERE local_id = ?1")?
+            .execute(params![local_id, OutboxStage::Failed.code()])?;
         tx.commit()?;
         self.message(local_id)
     }
 
     /// Puts a failed message back in the queue (upload first if its file never went up).
     pub fn retry(&mut self, local_id: i64) -> Result<Option<OutboxEntry>> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
+        let tx = self.conn.savepoint()?;
+        tx.prepare_cached(
             "UPDATE outbox SET stage = CASE WHEN upload_path IS NULL THEN ?2 ELSE ?3 END
              WHERE local_id = ?1 AND stage = ?4",
-            params![
-                local_id,
-                OutboxStage::Publish.code(),
-                OutboxStage::Upload.code(),
-                OutboxStage::Failed.code()
-            ],
-        )?;
-        tx.execute(
+        )?
+        .execute(params![
+            local_id,
+            OutboxStage::Publish.code(),
+            OutboxStage::Upload.code(),
+            OutboxStage::Failed.code()
+        ])?;
+        tx.prepare_cached(
             "UPDATE messages SET status = ?2, fail_reason = NULL WHERE local_id = ?1
              AND local_id IN (SELECT local_id FROM outbox)",
-            params![local_id, SendStatus::Sending.code()],
-        )?;
+        )?
+        .execute(params![local_id, SendStatus::Sending.code()])?;
         tx.commit()?;
         self.outbox_entry(local_id)
     }

@@ -31,11 +31,9 @@ impl Store {
         portrait: Option<&str>,
         now: i64,
     ) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO profiles (kind, id, name, portrait, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        self.conn.prepare_cached("INSERT INTO profiles (kind, id, name, portrait, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(kind, id) DO UPDATE SET
-               name = excluded.name, portrait = excluded.portrait, fetched_at = excluded.fetched_at",
-            params![kind as i64, id, name, portrait, now],
+               name = excluded.name, portrait = excluded.portrait, fetched_at = excluded.fetched_at")?.execute(params![kind as i64, id, name, portrait, now],
         )?;
         Ok(())
     }
@@ -44,18 +42,17 @@ impl Store {
     pub fn cached_profile(&self, kind: ProfileKind, id: &str) -> Result<Option<CachedProfile>> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id, name, portrait, fetched_at FROM profiles WHERE kind = ?1 AND id = ?2",
-                params![kind as i64, id],
-                |r| {
-                    Ok(CachedProfile {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        portrait: r.get(2)?,
-                        fetched_at: r.get(3)?,
-                    })
-                },
-            )
+            )?
+            .query_row(params![kind as i64, id], |r| {
+                Ok(CachedProfile {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    portrait: r.get(2)?,
+                    fetched_at: r.get(3)?,
+                })
+            })
             .optional()?)
     }
 }

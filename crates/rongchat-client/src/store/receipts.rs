@@ -77,11 +77,13 @@ impl Store {
             ConversationType::Private => {
                 let newest: Option<(String, i64)> = self
                     .conn
-                    .query_row(
+                    .prepare_cached(
                         "SELECT uid, sent_time FROM messages
                          WHERE conv_type = ?1 AND target_id = ?2 AND direction = ?3
                            AND uid IS NOT NULL AND sent_time <= ?4
                          ORDER BY sent_time DESC, local_id DESC LIMIT 1",
+                    )?
+                    .query_row(
                         params![
                             id.kind.code(),
                             id.target_id,
@@ -94,21 +96,21 @@ impl Store {
                 let Some((uid, time)) = newest else {
                     return Ok(false);
                 };
-                let changed = self.conn.execute(
-                    "INSERT INTO private_receipts (target_id, told_uid, told_time) VALUES (?1, ?2, ?3)
+                let changed = self.conn.prepare_cached("INSERT INTO private_receipts (target_id, told_uid, told_time) VALUES (?1, ?2, ?3)
                      ON CONFLICT (target_id) DO UPDATE SET told_uid = excluded.told_uid,
                        told_time = excluded.told_time
-                     WHERE excluded.told_time > private_receipts.told_time",
-                    params![id.target_id, uid, time],
+                     WHERE excluded.told_time > private_receipts.told_time")?.execute(params![id.target_id, uid, time],
                 )?;
                 Ok(changed > 0)
             }
             ConversationType::Group => {
-                let due = self.conn.execute(
-                    "UPDATE receipt_requests SET state = ?3
+                let due = self
+                    .conn
+                    .prepare_cached(
+                        "UPDATE receipt_requests SET state = ?3
                      WHERE group_id = ?1 AND state = ?4 AND message_time <= ?2",
-                    params![id.target_id, read_time, TO_ANSWER, WAITING],
-                )?;
+                    )?
+                    .execute(params![id.target_id, read_time, TO_ANSWER, WAITING])?;
                 Ok(due > 0)
             }
             _ => Ok(false),
@@ -165,11 +167,12 @@ impl Store {
     pub fn receipt_done(&mut self, receipt: &PendingReceipt) -> Result<()> {
         match receipt {
             PendingReceipt::Private { peer, time, .. } => {
-                self.conn.execute(
-                    "UPDATE private_receipts SET acked_time = MAX(acked_time, ?2)
+                self.conn
+                    .prepare_cached(
+                        "UPDATE private_receipts SET acked_time = MAX(acked_time, ?2)
                      WHERE target_id = ?1",
-                    params![peer, time],
-                )?;
+                    )?
+                    .execute(params![peer, time])?;
             }
             PendingReceipt::Group { group, answers } => {
                 self.answered(group, answers)?;
@@ -181,26 +184,29 @@ impl Store {
     /// The peer's `RC:ReadNtf`: they read our messages sent up to `time`. `true` when
     /// that moved the known read time on.
     pub fn peer_read(&mut self, peer: &str, time: i64) -> Result<bool> {
-        let changed = self.conn.execute(
-            "INSERT INTO private_receipts (target_id, peer_read_time) VALUES (?1, ?2)
+        let changed = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO private_receipts (target_id, peer_read_time) VALUES (?1, ?2)
              ON CONFLICT (target_id) DO UPDATE SET peer_read_time = excluded.peer_read_time
              WHERE excluded.peer_read_time > private_receipts.peer_read_time",
-            params![peer, time],
-        )?;
+            )?
+            .execute(params![peer, time])?;
         Ok(changed > 0)
     }
 
     /// This user's other device sent the peer a receipt up to `time`: this one need not.
     pub fn receipt_told_elsewhere(&mut self, peer: &str, uid: &str, time: i64) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO private_receipts (target_id, told_uid, told_time, acked_time)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO private_receipts (target_id, told_uid, told_time, acked_time)
                VALUES (?1, ?2, ?3, ?3)
              ON CONFLICT (target_id) DO UPDATE SET
                told_uid = IIF(excluded.told_time > told_time, excluded.told_uid, told_uid),
                told_time = MAX(told_time, excluded.told_time),
                acked_time = MAX(acked_time, excluded.told_time)",
-            params![peer, uid, time],
-        )?;
+            )?
+            .execute(params![peer, uid, time])?;
         Ok(())
     }
 
@@ -214,21 +220,18 @@ impl Store {
         asker: &str,
         request_time: i64,
     ) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let held: Option<i64> = tx
-            .query_row(
-                "SELECT sent_time FROM messages WHERE uid = ?1 AND conv_type = ?2 AND target_id = ?3",
-                params![uid, ConversationType::Group.code(), group],
+            .prepare_cached("SELECT sent_time FROM messages WHERE uid = ?1 AND conv_type = ?2 AND target_id = ?3")?.query_row(params![uid, ConversationType::Group.code(), group],
                 |r| r.get(0),
             )
             .optional()?;
         let message_time = held.unwrap_or(request_time);
         let read_time: i64 = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT read_time FROM conversations WHERE conv_type = ?1 AND target_id = ?2",
-                params![ConversationType::Group.code(), group],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![ConversationType::Group.code(), group], |r| r.get(0))
             .optional()?
             .unwrap_or(0);
         let state = if message_time <= read_time {
@@ -237,26 +240,25 @@ impl Store {
             WAITING
         };
         // A repeated request does not re-open one answered already.
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO receipt_requests
+        let inserted = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO receipt_requests
                (group_id, message_uid, asker_id, message_time, state)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![group, uid, asker, message_time, state],
-        )?;
+            )?
+            .execute(params![group, uid, asker, message_time, state])?;
         tx.commit()?;
         Ok(inserted > 0 && state == TO_ANSWER)
     }
 
     /// Answers sent (by this device or another one of this user's): not sent again.
     pub fn answered(&mut self, group: &str, answers: &BTreeMap<String, Vec<String>>) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         for (asker, uids) in answers {
             for uid in uids {
-                tx.execute(
-                    "INSERT INTO receipt_requests (group_id, message_uid, asker_id, message_time, state)
+                tx.prepare_cached("INSERT INTO receipt_requests (group_id, message_uid, asker_id, message_time, state)
                      VALUES (?1, ?2, ?3, 0, ?4)
-                     ON CONFLICT (group_id, message_uid) DO UPDATE SET state = excluded.state",
-                    params![group, uid, asker, ANSWERED],
+                     ON CONFLICT (group_id, message_uid) DO UPDATE SET state = excluded.state")?.execute(params![group, uid, asker, ANSWERED],
                 )?;
             }
         }
@@ -266,11 +268,12 @@ impl Store {
 
     /// Our message `uid` in `group` asked for receipts (from this device or another).
     pub fn receipt_asked(&mut self, group: &str, uid: &str, time: i64) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO receipt_asked (message_uid, group_id, asked_time)
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO receipt_asked (message_uid, group_id, asked_time)
              VALUES (?1, ?2, ?3)",
-            params![uid, group, time],
-        )?;
+            )?
+            .execute(params![uid, group, time])?;
         Ok(())
     }
 
@@ -283,13 +286,15 @@ impl Store {
         reader: &str,
         at: i64,
     ) -> Result<Vec<GroupReceipt>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let mut changed = Vec::new();
         for uid in uids {
             let ours: Option<i64> = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT sent_time FROM messages
                      WHERE uid = ?1 AND conv_type = ?2 AND target_id = ?3 AND direction = ?4",
+                )?
+                .query_row(
                     params![
                         uid,
                         ConversationType::Group.code(),
@@ -301,16 +306,17 @@ impl Store {
                 .optional()?;
             let Some(sent_time) = ours else { continue };
             // An answer means it asked, even if the ask came from a device we never heard.
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR IGNORE INTO receipt_asked (message_uid, group_id, asked_time)
                  VALUES (?1, ?2, ?3)",
-                params![uid, group, sent_time],
-            )?;
-            let added = tx.execute(
-                "INSERT OR IGNORE INTO receipt_readers (message_uid, reader_id, read_at)
+            )?
+            .execute(params![uid, group, sent_time])?;
+            let added = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO receipt_readers (message_uid, reader_id, read_at)
                  VALUES (?1, ?2, ?3)",
-                params![uid, reader, at],
-            )?;
+                )?
+                .execute(params![uid, reader, at])?;
             if added > 0 {
                 changed.push(GroupReceipt {
                     conversation: ConversationId::group(group),
@@ -330,11 +336,10 @@ impl Store {
             ConversationType::Private => {
                 state.peer_read_time = self
                     .conn
-                    .query_row(
+                    .prepare_cached(
                         "SELECT peer_read_time FROM private_receipts WHERE target_id = ?1",
-                        params![id.target_id],
-                        |r| r.get(0),
-                    )
+                    )?
+                    .query_row(params![id.target_id], |r| r.get(0))
                     .optional()?
                     .unwrap_or(0);
             }

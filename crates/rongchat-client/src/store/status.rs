@@ -18,11 +18,8 @@ impl Store {
     pub fn status_version(&self) -> Result<i64> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT value FROM cursors WHERE name = ?1",
-                [VERSION_CURSOR],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT value FROM cursors WHERE name = ?1")?
+            .query_row([VERSION_CURSOR], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
     }
@@ -35,7 +32,7 @@ impl Store {
         updates: &[StatusUpdate],
         version: i64,
     ) -> Result<Vec<ConversationId>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let mut changed = Vec::new();
         for u in updates {
             let id = ConversationId {
@@ -45,54 +42,56 @@ impl Store {
             // A pinned chat is listed even before its first message (the SDK creates it
             // too); other statuses only change chats this device lists.
             if u.pinned == Some(true) {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT OR IGNORE INTO conversations (conv_type, target_id) VALUES (?1, ?2)",
-                    params![id.kind.code(), id.target_id],
-                )?;
+                )?
+                .execute(params![id.kind.code(), id.target_id])?;
             }
-            let rows = tx.execute(
-                "UPDATE conversations SET pinned = COALESCE(?3, pinned),
+            let rows = tx
+                .prepare_cached(
+                    "UPDATE conversations SET pinned = COALESCE(?3, pinned),
                      muted = COALESCE(?4, muted), level = COALESCE(?5, level)
                  WHERE conv_type = ?1 AND target_id = ?2
                    AND NOT EXISTS (SELECT 1 FROM status_outbox o
                                    WHERE o.conv_type = ?1 AND o.target_id = ?2)
                    AND (pinned IS NOT COALESCE(?3, pinned) OR level IS NOT COALESCE(?5, level))",
-                params![
+                )?
+                .execute(params![
                     id.kind.code(),
                     id.target_id,
                     u.pinned,
                     u.level.map(is_muted),
                     u.level
-                ],
-            )?;
+                ])?;
             if rows > 0 {
                 changed.push(id);
             }
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO cursors (name, value) VALUES (?1, ?2)
              ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)",
-            params![VERSION_CURSOR, version],
-        )?;
+        )?
+        .execute(params![VERSION_CURSOR, version])?;
         tx.commit()?;
         Ok(changed)
     }
 
     /// Queues a local pin or mute for the server (merged with one not yet sent).
     pub fn queue_status(&mut self, update: &StatusUpdate) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO status_outbox (conv_type, target_id, pinned, level, seq)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO status_outbox (conv_type, target_id, pinned, level, seq)
              VALUES (?1, ?2, ?3, ?4, 1)
              ON CONFLICT (conv_type, target_id) DO UPDATE SET
                  pinned = COALESCE(excluded.pinned, pinned),
                  level = COALESCE(excluded.level, level), seq = seq + 1",
-            params![
+            )?
+            .execute(params![
                 update.conversation_type.code(),
                 update.target_id,
                 update.pinned,
                 update.level
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
@@ -122,12 +121,12 @@ impl Store {
 
     /// The server answered these changes: each is forgotten unless changed again since.
     pub fn statuses_sent(&mut self, sent: &[(ConversationId, i64)]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         for (id, seq) in sent {
-            tx.execute(
+            tx.prepare_cached(
                 "DELETE FROM status_outbox WHERE conv_type = ?1 AND target_id = ?2 AND seq = ?3",
-                params![id.kind.code(), id.target_id, seq],
-            )?;
+            )?
+            .execute(params![id.kind.code(), id.target_id, seq])?;
         }
         tx.commit()?;
         Ok(())

@@ -299,6 +299,56 @@ fn queued_read_states_keep_the_newest_until_acked() {
     assert!(store.pending_read_syncs().unwrap().is_empty());
 }
 
+#[test]
+fn a_burst_of_acks_is_one_transaction_and_a_crash_mid_burst_loses_no_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    let bob = ConversationId::private("bob");
+    let mut store = Store::open(&path).unwrap();
+    let ids: Vec<i64> = (1..=5)
+        .map(|cuid| {
+            let new = from_alice(&bob, "RC:TxtMsg", r#"{"content":"hi"}"#, cuid, None);
+            store.enqueue(&new).unwrap().local_id
+        })
+        .collect();
+    // Given a batch that has recorded every PUBACK,
+    store.begin_batch().unwrap();
+    for (n, id) in ids.iter().enumerate() {
+        store.mark_sent(*id, &format!("UID-{n}"), 200).unwrap();
+    }
+    store.note_attempts(&ids).unwrap();
+    // another connection still sees all five queued: it is one open transaction.
+    let reader = Store::open(&path).unwrap();
+    assert_eq!(reader.outbox_len().unwrap(), 5);
+    // When the process dies before the commit,
+    drop(store);
+    // then every message is still queued, to be sent again with its clientUniqueId.
+    let mut store = Store::open(&path).unwrap();
+    let queued = store.outbox(OutboxStage::Publish, 10).unwrap();
+    let cuids: Vec<i64> = queued.iter().map(|e| e.client_unique_id).collect();
+    assert_eq!(cuids, [1, 2, 3, 4, 5]);
+    assert!(
+        queued
+            .iter()
+            .all(|e| e.message.status == SendStatus::Sending)
+    );
+    // And a batch that commits leaves every message sent, once, in order.
+    store.begin_batch().unwrap();
+    for (n, id) in ids.iter().enumerate() {
+        store
+            .mark_sent(*id, &format!("UID-{n}"), 200 + n as i64)
+            .unwrap();
+    }
+    store.end_batch().unwrap();
+    assert_eq!(reader.outbox_len().unwrap(), 0);
+    let page = reader.history(&bob, None, 10).unwrap();
+    let uids: Vec<_> = page.iter().map(|m| m.uid.clone().unwrap()).collect();
+    assert_eq!(uids, ["UID-0", "UID-1", "UID-2", "UID-3", "UID-4"]);
+    assert!(page.iter().all(|m| m.status == SendStatus::Sent));
+    let conversation = reader.conversation(&bob).unwrap().unwrap();
+    assert_eq!(conversation.last_time, 204);
+}
+
 /// A message alice queues at time 100.
 fn from_alice<'a>(
     to: &'a ConversationId,
