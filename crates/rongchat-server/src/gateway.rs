@@ -12,6 +12,8 @@ use crate::topics;
 use axum::extract::ws::{Message, WebSocket};
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesOrdered;
 use rongchat_proto::frame::{ConnAck, Disconnect, Publish};
 use rongchat_proto::status::{AckStatus, ConnAckStatus, DisconnectStatus};
 use rongchat_proto::{Body, Flags, Frame, Layout, Side};
@@ -154,6 +156,10 @@ impl End {
     }
 }
 
+/// Message PUBACKs one connection may have outstanding before its next frame is read
+/// (the writer's queue bounds them all; this bounds one connection's share).
+const MAX_PENDING_ACKS: usize = 256;
+
 async fn serve(
     conn: &mut Connection,
     socket: &mut WebSocket,
@@ -163,9 +169,11 @@ async fn serve(
     let idle = conn.shared.config.idle_timeout;
     let write_timeout = conn.shared.config.write_timeout;
     let mut deadline = Instant::now() + idle;
+    // Message PUBACKs still to come, in frame order (see `topics::publish_pipelined`).
+    let mut acks = FuturesOrdered::<topics::PendingAck>::new();
     let end = loop {
         tokio::select! {
-            incoming = socket.recv() => {
+            incoming = socket.recv(), if acks.len() < MAX_PENDING_ACKS => {
                 let bytes = match incoming {
                     Some(Ok(Message::Binary(bytes))) => bytes,
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
@@ -181,6 +189,12 @@ async fn serve(
                         break End::Closed("malformed frame");
                     }
                 };
+                if let Body::Publish(publish) = &frame.body
+                    && let Some(ack) = topics::publish_pipelined(conn, publish).await
+                {
+                    acks.push_back(ack);
+                    continue;
+                }
                 match handle(conn, frame).await {
                     Some(replies) => {
                         if !send_all(socket, &replies, write_timeout).await {
@@ -188,6 +202,11 @@ async fn serve(
                         }
                     }
                     None => break End::Closed("DISCONNECT or a server-only frame"),
+                }
+            }
+            Some(ack) = acks.next(), if !acks.is_empty() => {
+                if !send_frame(socket, &ack, write_timeout).await {
+                    break End::Closed("write timed out or failed");
                 }
             }
             item = mailbox.queue.recv() => {

@@ -192,6 +192,23 @@ pub async fn deliver(
 /// Stores and delivers a message, narrowed by the Server API's `opts` (a client's publish:
 /// the defaults). The caller sends the PUBACK from the returned stamp.
 pub async fn send(shared: &Arc<Shared>, out: Outbound, opts: &Options) -> Result<Sent, Refused> {
+    queue(shared, out, opts).await?.finish().await
+}
+
+/// A message checked and queued for the writer, in order; [`Queued::finish`] waits for its
+/// commit and then delivers it.
+#[derive(Debug)]
+pub struct Queued {
+    shared: Arc<Shared>,
+    out: Outbound,
+    recipients: Vec<String>,
+    read_sync: bool,
+    write: crate::store::writer::Queued,
+}
+
+/// The first half of [`send`]: checks `out` and queues its write, without waiting for the
+/// commit, so a connection's next message can join the same batch.
+pub async fn queue(shared: &Arc<Shared>, out: Outbound, opts: &Options) -> Result<Queued, Refused> {
     validate(&out)?;
     let read_sync = out.message.classname == READ_SYNC;
     let recipients = if read_sync {
@@ -228,16 +245,48 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound, opts: &Options) -> Result
         target: sender_conv,
         up_to: read_sync_time(&m.content),
     });
-    // Returns once the batch holding it is committed (synced): every PUBACK, s_ntf and
-    // echo below follows a durable write.
-    let written = shared
+    // Queued in order; `finish` waits for the commit (synced): every PUBACK, s_ntf and
+    // echo follows a durable write.
+    let write = shared
         .writer
-        .write(Write {
+        .enqueue(Write {
             message: new,
             deliveries,
             read_mark,
         })
         .await?;
+    Ok(Queued {
+        shared: shared.clone(),
+        out,
+        recipients,
+        read_sync,
+        write,
+    })
+}
+
+impl Queued {
+    /// The second half of [`send`]: waits for the commit, then notifies the recipients
+    /// and echoes to the sender's other devices.
+    pub async fn finish(self) -> Result<Sent, Refused> {
+        let Self {
+            shared,
+            out,
+            recipients,
+            read_sync,
+            write,
+        } = self;
+        finish(&shared, out, &recipients, read_sync, write).await
+    }
+}
+
+async fn finish(
+    shared: &Arc<Shared>,
+    out: Outbound,
+    recipients: &[String],
+    read_sync: bool,
+    write: crate::store::writer::Queued,
+) -> Result<Sent, Refused> {
+    let written = write.written().await?;
     let (uid, data_time) = match written {
         Written::Stored { uid, data_time } => (uid, data_time),
         // A resend after a lost PUBACK: the stored copy's stamp, nothing delivered twice.
@@ -255,7 +304,7 @@ pub async fn send(shared: &Arc<Shared>, out: Outbound, opts: &Options) -> Result
         "message stored"
     );
 
-    for user in &recipients {
+    for user in recipients {
         shared
             .hub
             .send_to_user(user, None, &notify(user, data_time));

@@ -122,13 +122,19 @@ impl Writer {
 
     /// Stores `write` in the next batch; returns once that batch is committed (synced).
     pub async fn write(&self, write: Write) -> Result<Written> {
-        let stopped = || Error::Task("the message writer stopped".into());
+        self.enqueue(write).await?.written().await
+    }
+
+    /// Queues `write` (in call order: the writer stamps times in queue order) and returns
+    /// without waiting for its commit, so one connection can have many messages in one
+    /// batch; [`Queued::written`] waits for it.
+    pub async fn enqueue(&self, write: Write) -> Result<Queued> {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send(Job { write, reply })
             .await
             .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        Ok(Queued(answer))
     }
 
     /// Counters, for tests and benchmarks.
@@ -141,6 +147,21 @@ impl Writer {
                 + self.counters.in_batch.load(Ordering::Relaxed),
         }
     }
+}
+
+/// A queued write, not yet known to be committed.
+#[derive(Debug)]
+pub struct Queued(oneshot::Receiver<Result<Written>>);
+
+impl Queued {
+    /// Returns once the batch holding the write is committed (synced).
+    pub async fn written(self) -> Result<Written> {
+        self.0.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> Error {
+    Error::Task("the message writer stopped".into())
 }
 
 fn run(mut jobs: mpsc::Receiver<Job>, store: &Store, clock: &MessageClock, counters: &Counters) {

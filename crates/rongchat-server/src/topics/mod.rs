@@ -84,6 +84,40 @@ async fn dispatch(conn: &mut Connection, topic: &Topic, p: &[u8]) -> Reply {
     }
 }
 
+/// A PUBACK still to come: a private or group message queued for the writer, whose
+/// commit may be shared with the connection's next messages.
+pub type PendingAck = std::pin::Pin<Box<dyn std::future::Future<Output = Frame> + Send>>;
+
+/// A private or group message PUBLISH, pipelined: checked and queued now, in frame order;
+/// the PUBACK comes when its batch is committed. The wait, the recipients' `s_ntf` and
+/// the echo run in a task of their own, which ends even if the connection goes first.
+/// `None`: another topic, for [`publish`].
+pub async fn publish_pipelined(conn: &Connection, p: &Publish) -> Option<PendingAck> {
+    let topic = Topic::parse(&p.topic);
+    if !matches!(topic, Topic::PrivateMessage | Topic::GroupMessage) {
+        return None;
+    }
+    let msg_id = p.msg_id;
+    let refusal = move |status| puback(msg_id, status, now_ms(), String::new());
+    let queued = match messages::queue(conn, &topic, p).await {
+        Ok(queued) => queued,
+        Err(status) => {
+            tracing::info!(user = %conn.user_id, %topic, status = status.code(), "publish refused");
+            return Some(Box::pin(std::future::ready(refusal(status))));
+        }
+    };
+    let task = tokio::spawn(async move {
+        match queued.finish().await {
+            Ok(sent) => puback(msg_id, AckStatus::Success, sent.data_time, sent.uid),
+            Err(refused) => refusal(messages::refused_status(refused)),
+        }
+    });
+    Some(Box::pin(async move {
+        task.await
+            .unwrap_or_else(|_| refusal(AckStatus::Other(crate::routing::INTERNAL_ERROR)))
+    }))
+}
+
 pub async fn publish(conn: &mut Connection, p: Publish) -> Frame {
     let topic = Topic::parse(&p.topic);
     let sent = match topic {

@@ -4,9 +4,11 @@
 
 use crate::hostile::process::{ServerProcess, token};
 use crate::support::{Client, Fixture, WAIT, text_message, text_of};
+use prost::Message as _;
 use rongchat_client::{ClientConfig, ConversationId, Event, Outgoing, SendStatus};
-use rongchat_proto::frame::PubAckResult;
+use rongchat_proto::frame::{PubAckResult, Publish};
 use rongchat_proto::status::AckStatus;
+use rongchat_proto::{Body, Flags, Frame};
 use rongchat_proto::{ConversationType, Direction};
 use rongchat_server::Error;
 use rongchat_server::clock::MessageClock;
@@ -120,6 +122,61 @@ async fn concurrent_senders_share_one_commit() {
     // The first batch (taken before the burst) and one more for all the rest.
     assert!(commits <= 2, "{commits} commits for {stored} messages");
     assert_eq!(bob_texts(&fx).await.len(), SENDERS);
+}
+
+#[tokio::test]
+async fn one_connections_pipelined_messages_share_a_commit_in_order() {
+    const MESSAGES: usize = 20;
+    let fx = Fixture::start().await;
+    let mut alice = fx.client("alice").await;
+    let before = fx.server.writer_stats();
+    // Given the write lock held from outside (the first batch waits for it),
+    let db = open_db(&fx);
+    db.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // when one connection sends its messages without waiting for their PUBACKs,
+    let mut ids = Vec::with_capacity(MESSAGES);
+    for i in 0..MESSAGES {
+        let msg_id = alice.next_id();
+        ids.push(msg_id);
+        alice
+            .send(Frame::new(
+                Flags::QOS1,
+                Body::Publish(Publish {
+                    date: None,
+                    topic: "ppMsgP".into(),
+                    target_id: "bob".into(),
+                    msg_id,
+                    payload: text_message(&format!("p{i}")).encode_to_vec(),
+                }),
+            ))
+            .await;
+    }
+    // then the server reads on and queues them all (it does not wait for each commit),
+    let server = &fx.server;
+    until(WAIT, "every message of the connection queued", || {
+        server.writer_stats().waiting == MESSAGES as u64
+    })
+    .await;
+    db.execute_batch("COMMIT").unwrap();
+    // and acks each after the commit, in order, with times in send order.
+    let mut times = Vec::with_capacity(MESSAGES);
+    for msg_id in ids {
+        let frame = alice.wait_for(|f| matches!(f.body, Body::PubAck(_))).await;
+        let Body::PubAck(ack) = frame.body else {
+            unreachable!()
+        };
+        assert_eq!(ack.msg_id, msg_id, "PUBACKs in frame order");
+        let result = ack.result.expect("puback result");
+        assert!(result.status.is_success(), "{:?}", result.status);
+        times.push(result.sent_time());
+    }
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    let after = fx.server.writer_stats();
+    let commits = after.commits - before.commits;
+    eprintln!("one connection: {MESSAGES} messages in {commits} commits");
+    assert!(commits <= 2, "{commits} commits for {MESSAGES} messages");
+    let expected: Vec<String> = (0..MESSAGES).map(|i| format!("p{i}")).collect();
+    assert_eq!(bob_texts(&fx).await, expected);
 }
 
 #[tokio::test]
