@@ -2,13 +2,11 @@
 //! short URL (`rongchat-avatar://localhost/user/<id>`) instead of the picture as a data:
 //! URL, so each avatar's bytes live once in the backend (the directory) and once in
 //! WebKit's cache, not in every DTO, DOM node and event. Anything the directory does not
-//! hold, or a malformed URL, gets a 404; nothing here panics on input.
+//! hold, or a malformed URL, gets a 404; nothing here panics on input. This module is the
+//! URL's shape and the answer; `avatar_scheme.rs` serves it from the session.
 
-use crate::state::AppState;
 use std::borrow::Cow;
-use std::sync::Arc;
 use tauri::http::{Response, StatusCode, header};
-use tauri::{Manager, Runtime};
 
 /// The scheme's name (the CSP's img-src allows it).
 pub const SCHEME: &str = "rongchat-avatar";
@@ -58,28 +56,6 @@ pub fn response(bytes: Option<&[u8]>) -> Response<Cow<'static, [u8]>> {
     };
     // The builder fails only on invalid header values; ours are constants.
     built.unwrap_or_else(|_| Response::new(Cow::Borrowed(&[][..])))
-}
-
-/// The avatar bytes of `id` in the signed-in session's directory.
-async fn lookup<R: Runtime>(app: &tauri::AppHandle<R>, id: &str) -> Option<Arc<[u8]>> {
-    let state = app.try_state::<AppState>()?;
-    let session = state.session().await.ok()?;
-    session.view().directory().avatar_png(id)
-}
-
-/// Adds the scheme to a builder.
-pub fn register<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.register_asynchronous_uri_scheme_protocol(SCHEME, |ctx, request, responder| {
-        let app = ctx.app_handle().clone();
-        let id = parse(request.uri().path());
-        tauri::async_runtime::spawn(async move {
-            let bytes = match id {
-                Some(id) => lookup(&app, &id).await,
-                None => None,
-            };
-            responder.respond(response(bytes.as_deref()));
-        });
-    })
 }
 
 /// Percent-encodes all but RFC 3986's unreserved characters.

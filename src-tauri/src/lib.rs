@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod audio;
+pub mod avatar_scheme;
 pub mod avatars;
 pub mod clock;
 pub mod commands;
@@ -48,7 +49,7 @@ use tauri::{Manager, Runtime};
 
 /// Adds the app's plugins, state and commands to a builder.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    avatars::register(shell::plugins(builder))
+    avatar_scheme::register(shell::plugins(builder))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
