@@ -204,6 +204,11 @@ impl OracleRun {
         }
     }
 
+    /// The oracle's process id (node's; Chromium runs as its descendants), while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// Waits until a line matching `pred` arrives (or has arrived) and returns it.
     /// Panics with the transcript so far when `within` passes or the oracle exits first.
     pub async fn wait_line(
