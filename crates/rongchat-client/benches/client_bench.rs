@@ -124,7 +124,7 @@ async fn round_trip(alice: &Client, bob: &Client, count: usize) {
     );
 }
 
-/// Queue `count` at once; time until the receiver has them all and the sender has all acks.
+/// Queue `count` at once (concurrent sends); time until the receiver has them all and the sender has all acks.
 async fn throughput(alice: &Client, bob: &Client, count: usize) {
     let to_bob = ConversationId::private("bob");
     let (_, mut bob_events) = bob.subscribe().expect("subscribe");
@@ -136,12 +136,11 @@ async fn throughput(alice: &Client, bob: &Client, count: usize) {
         .map(|c| c.unread)
         .unwrap_or(0);
     let start = Instant::now();
-    for i in 0..count {
-        alice
-            .send(&to_bob, Outgoing::Text(format!("tp{i}")))
-            .await
-            .expect("send");
-    }
+    // All at once, as the app's send commands run: none waits for the one before.
+    let sends = (0..count).map(|i| alice.send(&to_bob, Outgoing::Text(format!("tp{i}"))));
+    futures_util::future::try_join_all(sends)
+        .await
+        .expect("send");
     let queued = start.elapsed();
     let deadline = Instant::now() + TIMEOUT;
     let mut acked = None;
