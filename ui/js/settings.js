@@ -12,15 +12,28 @@ export function createSettings({ onLanguage, onClose }) {
     error.hidden = !message;
   }
 
+  /** Fills the form from the backend. The fields are locked until then, so what the user
+   *  types at once is not overwritten when the stored values arrive. */
   async function load() {
     showError('');
-    const s = await api.settingsGet();
-    $('settings-language').value = s.language;
-    $('settings-appkey').value = s.account ? s.account.appKey : '';
-    $('settings-navi').value = s.account ? s.account.naviUrl : '';
-    // The token is never sent back to the page; an empty field keeps the stored one.
-    $('settings-token').value = '';
-    $('settings-token').placeholder = s.account && s.account.hasToken ? '••••••••' : '';
+    setLoading(true);
+    try {
+      const s = await api.settingsGet();
+      $('settings-language').value = s.language;
+      $('settings-appkey').value = s.account ? s.account.appKey : '';
+      $('settings-navi').value = s.account ? s.account.naviUrl : '';
+      // The token is never sent back to the page; an empty field keeps the stored one.
+      $('settings-token').value = '';
+      $('settings-token').placeholder = s.account && s.account.hasToken ? '••••••••' : '';
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  function setLoading(loading) {
+    for (const field of form.elements) field.disabled = loading;
+    if (loading) form.dataset.loading = 'true';
+    else delete form.dataset.loading;
   }
 
   $('settings-language').addEventListener('change', (e) => {

@@ -130,9 +130,9 @@ async fn two_accounts_on_one_app_key_never_share_history() {
 /// Signs in through the settings form, as a user does.
 pub(crate) async fn sign_in_with_the_form(app: &App, navi: &str, app_key: &str, token: &str) {
     app.wait_for_css("#open-settings").await;
+    open_settings(app).await;
     app.js(&format!(
-        "document.getElementById('open-settings').click();
-         document.getElementById('settings-appkey').value = {app_key:?};
+        "document.getElementById('settings-appkey').value = {app_key:?};
          document.getElementById('settings-navi').value = {navi:?};
          document.getElementById('settings-token').value = {token:?};
          document.getElementById('settings-save').click();
@@ -141,11 +141,25 @@ pub(crate) async fn sign_in_with_the_form(app: &App, navi: &str, app_key: &str, 
     .await;
 }
 
+/// Opens the settings page and waits until its form holds the stored values: filled
+/// earlier, the fields would be overwritten when they arrive.
+pub(crate) async fn open_settings(app: &App) {
+    app.js("document.getElementById('open-settings').click(); return true;")
+        .await;
+    app.wait_js(
+        "the settings form loaded",
+        "const form = document.getElementById('settings-form');
+         return document.getElementById('app').dataset.page === 'settings'
+           && !form.dataset.loading && !document.getElementById('settings-save').disabled;",
+    )
+    .await;
+}
+
 /// Logs out from the settings page, deleting the local data or not.
 pub(crate) async fn log_out(app: &App, delete_data: bool) {
+    open_settings(app).await;
     app.js(&format!(
-        "document.getElementById('open-settings').click();
-         document.getElementById('logout-delete').checked = {delete_data};
+        "document.getElementById('logout-delete').checked = {delete_data};
          document.getElementById('logout').click();
          return true;"
     ))

@@ -260,6 +260,15 @@ impl Peer {
             .expect("the peer marks the chat read");
     }
 
+    /// Reads `conversation` (a group, say): the client answers the receipt requests of
+    /// what it read.
+    pub async fn mark_read_in(&self, conversation: &ConversationId) {
+        self.client
+            .mark_read(conversation)
+            .await
+            .expect("the peer marks the conversation read");
+    }
+
     /// Waits until `from` reports (an `RC:ReadNtf`) that it read the peer's messages.
     pub async fn wait_read_receipt(&self, from: &str) -> i64 {
         let mut events = self.events.lock().await;
