@@ -42,12 +42,21 @@ pub fn parse(path: &str) -> Option<String> {
 /// The answer for some picture bytes (a PNG, JPEG, GIF or WebP by its magic number), or
 /// a 404 when there are none or they are not an image.
 pub fn response(bytes: Option<&[u8]>) -> Response<Cow<'static, [u8]>> {
+    image_response(bytes, CACHE_CONTROL)
+}
+
+/// The same with the page's cache kept for `cache_control` (media_urls.rs serves
+/// message pictures, which never change under their URL, with this).
+pub fn image_response(
+    bytes: Option<&[u8]>,
+    cache_control: &'static str,
+) -> Response<Cow<'static, [u8]>> {
     let found = bytes.and_then(|b| crate::dataurl::sniff_image(b).map(|mime| (mime, b)));
     let built = match found {
         Some((mime, b)) => Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, mime)
-            .header(header::CACHE_CONTROL, CACHE_CONTROL)
+            .header(header::CACHE_CONTROL, cache_control)
             .body(Cow::Owned(b.to_vec())),
         None => Response::builder()
             .status(StatusCode::NOT_FOUND)

@@ -1,9 +1,10 @@
 //! The client's values as the page's DTOs. [`View`] holds what a DTO needs beyond the
 //! message itself (names, avatars, heard flags); contents become plain fields here.
 
-use crate::dataurl::thumbnail_url;
+use crate::dataurl::thumbnail_bytes;
 use crate::directory::Directory;
 use crate::flags::Flags;
+use crate::media_urls::{self, What};
 use crate::models::{Body, ConversationDto, Kind, LatestDto, MentionDto, MessageDto};
 use rongchat_client::{Conversation, Message};
 use rongchat_proto::content::Content;
@@ -50,7 +51,7 @@ impl View {
         if let Some(name) = content_sender_name(&content) {
             self.directory.learn(&m.sender_id, &name);
         }
-        body_of(&content)
+        body_of(&content, m.local_id)
     }
 
     /// A message for the page.
@@ -120,8 +121,8 @@ fn content_sender_name(content: &Content) -> Option<String> {
     common.user.as_ref().and_then(|u| u.name.clone())
 }
 
-/// The page's fields for a content.
-fn body_of(content: &Content) -> (Kind, Body) {
+/// The page's fields for a content (of message `local_id`, which names its thumbnail).
+fn body_of(content: &Content, local_id: i64) -> (Kind, Body) {
     let mut body = Body {
         object_name: content.object_name().to_owned(),
         ..Body::default()
@@ -136,7 +137,8 @@ fn body_of(content: &Content) -> (Kind, Body) {
             Kind::Text
         }
         Content::Image(c) => {
-            body.thumbnail = thumbnail_url(&c.content);
+            body.thumbnail = thumbnail_bytes(&c.content)
+                .map(|bytes| media_urls::url(What::Thumb, local_id, &media_urls::tag(&[&bytes])));
             let extra = c.common.extra.as_ref();
             let from_extra = |k: &str| extra.and_then(|e| e.get(k)).and_then(|v| v.as_u64());
             body.image_width = c.thum_width.or_else(|| from_extra("width"));
@@ -189,7 +191,7 @@ mod tests {
     #[test]
     fn bodies_by_kind() {
         let c = Content::parse("RC:TxtMsg", r#"{"content":"<b>hi</b>"}"#).unwrap();
-        let (kind, body) = body_of(&c);
+        let (kind, body) = body_of(&c, 1);
         assert_eq!(kind, Kind::Text);
         assert_eq!(body.text.as_deref(), Some("<b>hi</b>"));
 
@@ -198,14 +200,35 @@ mod tests {
             r#"{"name":"a.txt","size":12,"type":"txt","fileUrl":"http://x/a"}"#,
         )
         .unwrap();
-        let (kind, body) = body_of(&c);
+        let (kind, body) = body_of(&c, 1);
         assert_eq!(kind, Kind::File);
         assert_eq!(body.file_size, Some(12));
 
         let c = Content::parse_lenient("X:Custom", r#"{"a":1}"#);
-        let (kind, body) = body_of(&c);
+        let (kind, body) = body_of(&c, 1);
         assert_eq!(kind, Kind::Unsupported);
         assert_eq!(body.object_name, "X:Custom");
+    }
+
+    #[test]
+    fn image_thumbnails_are_scheme_urls_tagged_with_their_bytes() {
+        let png = crate::demo::art::avatar_png("daqiao").unwrap();
+        let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &png);
+        let c = Content::parse(
+            "RC:ImgMsg",
+            &format!(r#"{{"content":"{b64}","imageUri":""}}"#),
+        )
+        .unwrap();
+        let (kind, body) = body_of(&c, 9);
+        let tag = media_urls::tag(&[&png]);
+        assert_eq!(kind, Kind::Image);
+        assert_eq!(
+            body.thumbnail.as_deref(),
+            Some(media_urls::url(What::Thumb, 9, &tag).as_str())
+        );
+        assert!(!body.thumbnail.unwrap().starts_with("data:"));
+        let broken = Content::parse("RC:ImgMsg", r#"{"content":"aGVsbG8="}"#).unwrap();
+        assert_eq!(body_of(&broken, 9).1.thumbnail, None);
     }
 
     #[test]
@@ -215,7 +238,7 @@ mod tests {
             r#"{"content":"r","referMsgUserId":"u2","referMsg":{"content":"<i>q</i>"},"objName":"RC:TxtMsg"}"#,
         )
         .unwrap();
-        let (kind, body) = body_of(&c);
+        let (kind, body) = body_of(&c, 1);
         assert_eq!((kind, body.text.as_deref()), (Kind::Text, Some("r")));
         let quote = body.quote.unwrap();
         assert_eq!(
@@ -226,9 +249,9 @@ mod tests {
             "RC:RcNtf",
             r#"{"operatorId":"u","isDelete":true,"delete":true}"#,
         );
-        assert!(body_of(&gone.unwrap()).1.deleted);
+        assert!(body_of(&gone.unwrap(), 1).1.deleted);
         let noticed = Content::parse("RC:RcNtf", r#"{"operatorId":"u"}"#).unwrap();
-        assert!(!body_of(&noticed).1.deleted);
+        assert!(!body_of(&noticed, 1).1.deleted);
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub mod flags;
 pub mod forwarder;
 pub mod logging;
 pub mod media;
+pub mod media_scheme;
+pub mod media_urls;
 pub mod models;
 pub mod orphans;
 pub mod paths;
@@ -49,7 +51,7 @@ use tauri::{Manager, Runtime};
 
 /// Adds the app's plugins, state and commands to a builder.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    avatar_scheme::register(shell::plugins(builder))
+    media_scheme::register(avatar_scheme::register(shell::plugins(builder)))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {

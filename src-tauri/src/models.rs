@@ -115,7 +115,8 @@ pub struct Body {
     /// Text messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Images: the inline thumbnail as a `data:image/jpeg;base64,` URL (validated).
+    /// Images: the inline thumbnail as a `rongchat-media:` URL (media_urls.rs), when it
+    /// is a real image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,
     /// Images: thumbnail width, when given.

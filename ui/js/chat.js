@@ -1,4 +1,5 @@
 // The chat page: message list with history on scroll-up, media actions, send status.
+// The list is virtualised (messagewindow.js): only the rows in view are in the DOM.
 import { el, $, toast } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { formatChatTime } from './time.js';
@@ -8,6 +9,7 @@ import { upsertMessage } from './order.js';
 import * as api from './api.js';
 import { createTypingState, chatTitle } from './typing.js';
 import { trackUpload, settleUpload } from './uploads.js';
+import { createMessageWindow } from './messagewindow.js';
 
 const PAGE_GAP_MS = 5 * 60 * 1000; // a time divider when messages are 5 minutes apart
 const AROUND = 20; // messages loaded on each side of a search hit, and per newer page
@@ -92,33 +94,60 @@ export function createChat(state, onChange) {
     render();
   }
 
-  function render({ keepBottom = false, anchor = null } = {}) {
-    const atBottom = scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < 40;
-    const oldHeight = scroll.scrollHeight;
-    const oldTop = scroll.scrollTop;
-    const conv = state.conversations.get(state.currentKey);
-    ctx.showSenderNames = conv ? conv.conversationType !== 'private' : false;
-    const items = [];
+  /** The rows to show: each message not deleted, with a time divider above it when it
+   * comes 5 minutes after the one before. */
+  function rowsOf() {
+    const rows = [];
     let lastTime = 0;
     for (const msg of state.messages) {
       // Deleted for both sides (a recall with isDelete): nothing to show.
       if (msg.deleted) continue;
-      if (msg.sentTime - lastTime > PAGE_GAP_MS) {
-        items.push(el('li', { class: 'time-divider', text: formatChatTime(msg.sentTime) }));
-      }
+      const divider = msg.sentTime - lastTime > PAGE_GAP_MS ? formatChatTime(msg.sentTime) : null;
       lastTime = msg.sentTime;
-      const item = messageItem(msg, ctx);
-      // The search hit stays marked through re-renders (a receipt or an update redraws).
-      if (msg.id === state.searchTarget) item.classList.add('search-target');
-      items.push(item);
+      rows.push({ key: msg.id, msg, divider });
     }
-    list.replaceChildren(...items);
+    return rows;
+  }
+
+  function buildRow({ msg, divider }) {
+    const item = messageItem(msg, ctx);
+    // The search hit stays marked through re-renders (a receipt or an update redraws).
+    if (msg.id === state.searchTarget) item.classList.add('search-target');
+    return divider ? [el('li', { class: 'time-divider', text: divider }), item] : [item];
+  }
+
+  /** Everything a row shows: it is drawn again when this changes (some fields, like
+   * `heard`, are set in place). */
+  function rowSignature({ msg, divider }) {
+    const me = ctx.me();
+    return JSON.stringify([msg, divider, ctx.playingId === msg.id, ctx.progress.get(msg.id) ?? null,
+      state.searchTarget === msg.id, ctx.showSenderNames, t('recall'), me ? me.userId : null,
+      ctx.receiptSignature ? ctx.receiptSignature(msg) : null]);
+  }
+
+  /** A row's height before it is drawn (px, roughly; it is measured once drawn). */
+  function guessHeight({ msg, divider }) {
+    const base = { image: 0, voice: 50, file: 74, music: 82, recalled: 30 }[msg.kind] ?? 50;
+    let h = base + (divider ? 30 : 0) + (msg.direction === 'send' && msg.kind !== 'recalled' ? 18 : 0);
+    if (msg.kind === 'image') {
+      const side = Math.max(msg.imageWidth || 0, msg.imageHeight || 0);
+      h += side ? Math.round((msg.imageHeight || 0) * Math.min(1, 200 / side)) + 12 : 112;
+    }
+    if (msg.kind === 'text') h += 21 * Math.floor(String(msg.text || '').length / 40);
+    return h;
+  }
+
+  const view = createMessageWindow({ scroll, list, build: buildRow, signature: rowSignature, guess: guessHeight });
+
+  /** Draws the messages: kept at the bottom if there (or `keepBottom`), `centre` (an id)
+   * in the middle, else the row in view stays in place (`anchor` is that, said aloud). */
+  function render({ keepBottom = false, anchor = null, centre = null } = {}) {
+    const conv = state.conversations.get(state.currentKey);
+    ctx.showSenderNames = conv ? conv.conversationType !== 'private' : false;
+    view.show(rowsOf(), { bottom: keepBottom && !anchor, centre, keep: Boolean(anchor) });
     renderTitle();
     if (state.loadingHistory) historyStatus.textContent = t('loading');
     else historyStatus.textContent = state.hasMore || state.historyRetry ? '' : t('noMore');
-    if (anchor === 'prepend') scroll.scrollTop = oldTop + (scroll.scrollHeight - oldHeight);
-    else if (anchor === 'keep') scroll.scrollTop = oldTop;
-    else if (keepBottom || atBottom) scroll.scrollTop = scroll.scrollHeight;
   }
 
   const upsert = (msg) => upsertMessage(state.messages, msg);
@@ -178,6 +207,7 @@ export function createChat(state, onChange) {
     ctx,
     render,
     async open(conv) {
+      view.reset();
       state.messages = [];
       state.hasMore = true;
       state.hasNewer = false;
@@ -195,6 +225,7 @@ export function createChat(state, onChange) {
     /** Opens `conv` at message `id` (a search hit): it, centred and marked, with older
      * and newer history around it; scrolling loads more either way. */
     async openAt(conv, id) {
+      view.reset();
       state.searchTarget = id;
       state.messages = [];
       state.hasMore = true;
@@ -210,12 +241,11 @@ export function createChat(state, onChange) {
       } catch (e) {
         toast(errorText(e));
       }
-      render();
-      const target = [...list.children].find((node) => node.dataset.id === id);
-      if (target) target.scrollIntoView({ block: 'center' });
+      render({ centre: id });
       onChange();
     },
     close() {
+      view.reset();
       $('chat').hidden = true;
       $('chat-placeholder').hidden = false;
       state.messages = [];

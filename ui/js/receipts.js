@@ -53,6 +53,12 @@ export function createReceipts(chat, state) {
     return el('div', { class: 'receipt readers' }, toggle, list);
   }
 
+  /** What the line under `msg` shows (its row is drawn again when this changes). */
+  chat.ctx.receiptSignature = (msg) => {
+    if (msg.direction !== 'send') return null;
+    return JSON.stringify([receipts.labelFor(msg), shown.has(msg.uid)]);
+  };
+
   chat.ctx.receiptLine = (msg) => {
     if (msg.direction !== 'send') return null;
     load(msg);

@@ -1,9 +1,11 @@
 //! Images and files: picking (in Rust, so the page never hands us a path), sending with
-//! progress on a Channel, full-size images and posters as data URLs, opening downloads.
+//! progress on a Channel, full-size images and posters (by `rongchat-media:` URL), opening
+//! downloads.
 
 use crate::dataurl;
 use crate::error::{Error, Result};
 use crate::file_safety;
+use crate::media_urls::{self, What};
 use crate::models::{ConvRef, MessageDto, PickKind, ProgressDto, StagedDto};
 use crate::staging;
 use crate::state::AppState;
@@ -150,21 +152,56 @@ pub async fn file_open<R: Runtime>(
         .map_err(|e| Error::Invalid(format!("cannot open {}: {e}", path.display())))
 }
 
-/// A full-size image as a data URL (downloaded once, then from disk).
+/// Whether the file at `path` is an image the page shows (by its first bytes) within
+/// `limit` bytes: the scheme serves it then.
+async fn check_image(path: &std::path::Path, limit: u64) -> Result<()> {
+    use tokio::io::AsyncReadExt;
+    let size = tokio::fs::metadata(path).await?.len();
+    if size > limit {
+        return Err(Error::TooLarge { size, limit });
+    }
+    let mut head = Vec::with_capacity(64);
+    tokio::fs::File::open(path)
+        .await?
+        .take(64)
+        .read_to_end(&mut head)
+        .await?;
+    dataurl::sniff_image(&head)
+        .map(|_| ())
+        .ok_or_else(|| Error::Invalid("not an image".into()))
+}
+
+/// A full-size image's `rongchat-media:` URL, once it is on disk (downloaded once; an
+/// error here is the page's to show, the scheme would only answer 404).
 #[tauri::command]
 pub async fn file_image_full(state: State<'_, AppState>, id: String) -> Result<String> {
     let session = state.session().await?;
-    let path = session.media().image(&session.message(&id)?).await?;
-    dataurl::image_file(&path)
+    let message = session.message(&id)?;
+    let path = session.media().image(&message).await?;
+    check_image(&path, dataurl::MAX_IMAGE_BYTES).await?;
+    Ok(media_urls::url(
+        What::Image,
+        message.local_id,
+        &media_urls::image_tag(&message),
+    ))
 }
 
-/// A music message's poster as a data URL, when it can be fetched.
+/// A music message's poster as a `rongchat-media:` URL, when it can be fetched.
 #[tauri::command]
 pub async fn file_music_poster(state: State<'_, AppState>, id: String) -> Result<Option<String>> {
     let session = state.session().await?;
+    let message = session.message(&id)?;
     // A poster is decoration: one that cannot be fetched or is no image just is not shown.
-    match session.media().poster(&session.message(&id)?).await {
-        Ok(path) => Ok(dataurl::image_file(&path).ok()),
+    let checked = match session.media().poster(&message).await {
+        Ok(path) => check_image(&path, crate::media::MAX_POSTER_BYTES).await,
+        Err(e) => Err(e),
+    };
+    match checked {
+        Ok(()) => Ok(Some(media_urls::url(
+            What::Poster,
+            message.local_id,
+            &media_urls::image_tag(&message),
+        ))),
         Err(e) => {
             tracing::debug!(kind = e.kind(), "no poster: {e}");
             Ok(None)

@@ -258,3 +258,57 @@ async fn bench_start_and_memory() {
         app.quit().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run src-tauri/bench.sh"]
+async fn bench_big_chat_memory() {
+    use crate::big_chat::{PEER, ROWS, STORED};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().join("app-data");
+    crate::big_chat::prepare(&data_dir).await;
+    let app = crate::big_chat::launch(&data_dir).await;
+    app.open_chat(PEER).await;
+    // Opened (its newest page), then scrolled up until every stored message is loaded.
+    for state in ["just opened", "scrolled through all 2,000 messages"] {
+        if state != "just opened" {
+            let deadline = Instant::now() + Duration::from_secs(300);
+            loop {
+                let loaded = app
+                    .js("const st = window.__rongchat.state; const s = document.getElementById('message-scroll');
+                         if (!st.loadingHistory) { s.scrollTop = 0; s.dispatchEvent(new Event('scroll')); }
+                         return st.hasMore ? st.messages.length : -1;")
+                    .await;
+                if loaded.as_i64() == Some(-1) {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "history loaded ({loaded} so far)"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await; // a poll, not a sync
+            }
+        }
+        app.wait_js(
+            "the chat drawn, not loading",
+            &format!(
+                "return document.querySelector({ROWS:?}) !== null && !window.__rongchat.state.loadingHistory;"
+            ),
+        )
+        .await;
+        tokio::time::sleep(SETTLE).await; // idle
+        let procs = measure(&app.pids());
+        let figures = app
+            .js(&format!(
+                "return [window.__rongchat.state.messages.length, document.querySelectorAll({ROWS:?}).length,
+                         document.getElementsByTagName('*').length];"
+            ))
+            .await;
+        eprintln!(
+            "bench: a chat of {STORED} messages, {state}: [loaded, message rows, elements in the DOM] {figures}; idle PSS {}; RSS {}",
+            memory_line(&procs, |p| p.pss_kb),
+            memory_line(&procs, |p| p.rss_kb),
+        );
+    }
+    app.screenshot("bench-big-chat").await;
+    app.quit().await;
+}

@@ -11,6 +11,7 @@ mod appearance;
 mod attach;
 mod background;
 mod bench;
+mod big_chat;
 mod big_list;
 mod chat_extras;
 mod conversation_status;

@@ -42,7 +42,7 @@ fn stores(dir: &Path, found: &mut Vec<PathBuf>) {
 
 /// The app user's store: `accounts/<AppKey>/<navi>/<user id>/` (paths.rs), not the demo
 /// world's other clients.
-fn find_store(data_dir: &Path, me: &str) -> PathBuf {
+pub(crate) fn find_store(data_dir: &Path, me: &str) -> PathBuf {
     let mut found = Vec::new();
     stores(&data_dir.join("accounts"), &mut found);
     found
