@@ -83,12 +83,21 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .invoke_handler(logged(commands::handler!()))
 }
 
+/// The command the page calls once its event listeners are in place (ui/js/main.js).
+const PAGE_READY_COMMAND: &str = "session_get";
+
 /// Logs each command's name (only the name: arguments may hold a token) before running it.
 fn logged<R: Runtime>(
     handler: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
 ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     move |invoke| {
-        tracing::debug!(command = invoke.message.command(), "invoke");
+        let command = invoke.message.command();
+        tracing::debug!(command, "invoke");
+        if command == PAGE_READY_COMMAND
+            && invoke.message.webview_ref().label() == shell::window::MAIN
+        {
+            shell::window::page_ready(invoke.message.webview_ref().app_handle());
+        }
         handler(invoke)
     }
 }
@@ -103,9 +112,12 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|handle, event| {
-        if let tauri::RunEvent::Exit = event {
-            state::shutdown(handle);
+    app.run(|handle, event| match event {
+        #[cfg(desktop)]
+        tauri::RunEvent::ExitRequested { code, api, .. } => {
+            shell::window::keeps_running(code, &api)
         }
+        tauri::RunEvent::Exit => state::shutdown(handle),
+        _ => {}
     });
 }

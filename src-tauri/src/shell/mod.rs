@@ -1,5 +1,6 @@
 //! The app's life outside the page: the unread total in the window title and the tray,
-//! notifications, closing to the tray, a single instance, the window's size and place kept
+//! notifications, closing to the tray (the window and its webview are destroyed, and built
+//! again on open), a single instance, the window's size and place kept
 //! across restarts, and the move from the old identifier's folders. The tray, the single
 //! instance and the window state are desktop only.
 
@@ -36,6 +37,7 @@ pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 
 /// Starts following the session (after `AppState` is managed).
 pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    app.manage(window::Page::default());
     #[cfg(desktop)]
     {
         let lang = app
@@ -70,7 +72,7 @@ pub struct Badge {
     pub unread: u32,
     /// The window's title as the window system has it.
     pub window_title: String,
-    /// Whether the window is shown (not closed to the tray).
+    /// Whether the window is shown (not closed to the tray, where it does not exist).
     pub window_visible: bool,
     /// The tray's tooltip (empty on mobile).
     pub tray: String,

@@ -11,7 +11,7 @@ use rongchat_proto::conversation_status::level;
 use serde_json::Value;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-use tauri::{AppHandle, Emitter, Listener, Manager, Runtime};
+use tauri::{AppHandle, Listener, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
 /// A burst ends once nothing arrived for this long ...
@@ -166,7 +166,6 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     // Registered before the first notification, so clicks on every one are reported.
     let _ = app.notification().on_action(move |action| {
-        super::window::show(&handle);
         let conv = action.notification().and_then(|n| {
             let extra = n.extra();
             serde_json::from_value::<ConvRef>(serde_json::json!({
@@ -175,8 +174,10 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
             }))
             .ok()
         });
-        if let Some(conv) = conv {
-            let _ = handle.emit(events::OPEN_CONVERSATION, conv);
+        match conv {
+            // Also when the window was closed to the tray: built again, then the chat.
+            Some(conv) => super::window::open_chat(&handle, conv),
+            None => super::window::show(&handle),
         }
     });
     let handle = app.clone();

@@ -1,9 +1,14 @@
-//! The main window's life: closing hides it (the app keeps receiving in the tray), focusing
-//! it tells the client to check its connection now, and anything that wants the user's
-//! attention (tray, second launch, a clicked notification) brings it back to the front.
+//! The main window's life. Closing it (desktop) destroys it, webview and all, so WebKit's
+//! web process goes and the app idles in the tray with only the Rust process (engine,
+//! notifications, tray) running; anything that wants the user's attention (tray, second
+//! launch, a clicked notification) builds it again from the config and brings it to the
+//! front. Focusing it tells the client to check its connection now.
 
+use crate::events;
+use crate::models::ConvRef;
 use crate::state::AppState;
-use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
+use std::sync::{Mutex, PoisonError};
+use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow, Window, WindowEvent};
 
 /// The window every page lives in.
 pub const MAIN: &str = "main";
@@ -16,13 +21,99 @@ pub const KEPT_STATE: tauri_plugin_window_state::StateFlags =
         .union(tauri_plugin_window_state::StateFlags::POSITION)
         .union(tauri_plugin_window_state::StateFlags::MAXIMIZED);
 
-/// Shows, restores and focuses the main window.
-pub fn show<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(w) = app.get_webview_window(MAIN) {
-        let _ = w.show();
-        let _ = w.unminimize();
-        let _ = w.set_focus();
+/// Managed state: whether the page in the main window has its listeners in place, and the
+/// chat a clicked notification asked for before it had.
+#[derive(Debug, Default)]
+pub struct Page {
+    inner: Mutex<PageState>,
+}
+
+#[derive(Debug, Default)]
+struct PageState {
+    ready: bool,
+    open: Option<ConvRef>,
+}
+
+impl Page {
+    fn with<T>(&self, f: impl FnOnce(&mut PageState) -> T) -> T {
+        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
     }
+}
+
+/// Shows, restores and focuses the main window, building it again if it was closed.
+pub fn show<R: Runtime>(app: &AppHandle<R>) {
+    let w = match app.get_webview_window(MAIN) {
+        Some(w) => w,
+        None => match rebuild(app) {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::error!("cannot build the window again: {e}");
+                return;
+            }
+        },
+    };
+    let _ = w.show();
+    let _ = w.unminimize();
+    let _ = w.set_focus();
+}
+
+/// Shows the window with `conv`'s chat open: told to the page now if it is listening, else
+/// once the page of a window built again is ([`page_ready`]).
+pub fn open_chat<R: Runtime>(app: &AppHandle<R>, conv: ConvRef) {
+    let Some(page) = app.try_state::<Page>() else {
+        return show(app);
+    };
+    let now = page.with(|p| {
+        if p.ready && app.get_webview_window(MAIN).is_some() {
+            Some(conv)
+        } else {
+            p.open = Some(conv);
+            None
+        }
+    });
+    show(app);
+    if let Some(conv) = now {
+        let _ = app.emit(events::OPEN_CONVERSATION, conv);
+    }
+}
+
+/// The main window's page asked for the session, which it does once its listeners are in
+/// place (ui/js/main.js `start`): a chat asked for meanwhile is opened now.
+pub fn page_ready<R: Runtime>(app: &AppHandle<R>) {
+    let Some(page) = app.try_state::<Page>() else {
+        return;
+    };
+    let open = page.with(|p| {
+        p.ready = true;
+        p.open.take()
+    });
+    if let Some(conv) = open {
+        let _ = app.emit(events::OPEN_CONVERSATION, conv);
+    }
+}
+
+/// The main window as tauri.conf.json describes it (label, URL, size); the window-state
+/// plugin puts it back where it was, as it does at launch.
+fn rebuild<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN)
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    let started = std::time::Instant::now();
+    let w = tauri::WebviewWindowBuilder::from_config(app, &config)?.build()?;
+    // The title the unread total gave the window that was closed.
+    if let Some(unread) = app.try_state::<super::unread::Unread>() {
+        let _ = w.set_title(&super::unread::title(unread.total()));
+    }
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "window built again"
+    );
+    Ok(w)
 }
 
 /// Tells the client its network may have changed, so a dead link is noticed at once
@@ -36,6 +127,15 @@ pub fn network_hint<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// For `RunEvent::ExitRequested`: the last window closing (no exit code) leaves the app
+/// running in the tray; a quit from the tray menu (`exit(0)`) still ends it.
+#[cfg(desktop)]
+pub fn keeps_running(code: Option<i32>, api: &tauri::ExitRequestApi) {
+    if code.is_none() {
+        api.prevent_exit();
+    }
+}
+
 /// For `Builder::on_window_event`.
 pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     if window.label() != MAIN {
@@ -44,16 +144,22 @@ pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     match event {
         // Desktop only: on a phone the system owns the window's life.
         #[cfg(desktop)]
-        WindowEvent::CloseRequested { api, .. } => {
-            api.prevent_close();
+        WindowEvent::CloseRequested { .. } => {
             // Saved now, not only at a clean exit: a session logout or a kill (SIGTERM)
             // would lose it.
             use tauri_plugin_window_state::AppHandleExt;
             if let Err(e) = window.app_handle().save_window_state(KEPT_STATE) {
                 tracing::warn!("window state not saved: {e}");
             }
-            let _ = window.hide();
+            // Not prevented: the window and its webview are destroyed (the app stays, see
+            // `keeps_running`).
             tracing::info!("window closed: still running in the tray");
+        }
+        // The page went with the window: until one is built again, nobody listens.
+        WindowEvent::Destroyed => {
+            if let Some(page) = window.try_state::<Page>() {
+                page.with(|p| p.ready = false);
+            }
         }
         WindowEvent::Focused(true) => network_hint(window.app_handle()),
         _ => {}

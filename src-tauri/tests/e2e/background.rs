@@ -1,12 +1,16 @@
 //! The app in the background, in the real window on a private session D-Bus with a
-//! recording notification server: the unread total in the window title and the tray (read
-//! back from the app), closing to the tray and still receiving, a notification with sender
-//! and preview, none for a muted chat or our own message from another device, one summary for a burst, and a click that opens the
-//! chat. The backlog seeded at launch gives no notification at all.
+//! recording notification server and a tray host: the unread total in the window title and
+//! the tray, closing to the tray (the window and its webview go: no WebKit web process left)
+//! and still receiving, counting in the tray and notifying with sender and preview, none for
+//! a muted chat or our own message from another device, one summary for a burst; opening
+//! again by a second launch shows the list with what came meanwhile, and a click on a
+//! notification builds the window again with that chat open. The backlog seeded at launch
+//! gives no notification at all.
 
 use crate::dbus::{Bus, Recorder};
 use crate::harness::{App, LOG_FILTER, WAIT, assert_log_has_no_token};
 use crate::peer::{Embedded, Peer};
+use crate::tray_host::TrayHost;
 
 /// The page's own total: unread counts of the conversations that are not muted.
 const PAGE_TOTAL: &str = "[...window.__rongchat.state.conversations.values()]
@@ -17,6 +21,15 @@ fn title(total: u64) -> String {
         "RongChat".into()
     } else {
         format!("RongChat ({total})")
+    }
+}
+
+/// The tray's label for a total: the count, nothing for 0.
+fn label(total: u64) -> String {
+    if total == 0 {
+        String::new()
+    } else {
+        total.to_string()
     }
 }
 
@@ -46,6 +59,7 @@ async fn badge_shows(app: &App, total: u64) {
 async fn background_tray_title_and_notifications() {
     let bus = Bus::start();
     let recorder = Recorder::start(&bus);
+    let tray = TrayHost::start(&bus);
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().join("app-data");
     let app = App::launch(&[
@@ -70,10 +84,11 @@ async fn background_tray_title_and_notifications() {
         .expect("a number");
     badge_shows(&app, seeded).await;
 
-    // --- Closed: hidden, not quit; it still receives and counts.
-    app.close_window();
-    app.wait_badge("the window hidden", |b| b["windowVisible"] == false)
-        .await;
+    tray.wait_label(&label(seeded), WAIT).await;
+
+    // --- Closed: the window goes with its webview, the app stays; it still receives,
+    // counts in the tray and notifies.
+    app.close_to_tray().await;
     let bob = Peer::connect(&embedded, "bob", "Bob").await;
     bob.send_text(&me, "hello from bob").await;
     let calls = recorder.wait_for(1, WAIT).await;
@@ -91,6 +106,18 @@ async fn background_tray_title_and_notifications() {
         "clickable: {:?}",
         calls[0]
     );
+    tray.wait_label(&label(seeded + 1), WAIT).await;
+
+    // --- Launched again: the window is built again, with the list and Bob's message.
+    app.launch_again().await;
+    app.follow_new_window().await;
+    app.wait_js(
+        "bob's message in the list built again",
+        "const c = window.__rongchat.state.conversations.get('private:bob');
+         return !!c && c.latest?.text === 'hello from bob'
+             && document.querySelector(\"#conversation-list li.conversation[data-target-id='bob']\") !== null;",
+    )
+    .await;
     badge_shows(&app, seeded + 1).await;
 
     // --- Muted, or our own from another device: nothing. Carol's message right after them
@@ -106,6 +133,8 @@ async fn background_tray_title_and_notifications() {
         .await
         .expect("mute");
     assert_eq!(muted, serde_json::Value::Bool(true), "mute bob: {muted}");
+    badge_shows(&app, seeded).await;
+    app.close_to_tray().await;
     bob.send_text(&me, "muted: no pop-up").await;
     // Our own message sent from another device (here the app server sending as us, as
     // `isIncludeSender` delivers it to our devices): in the list, never a pop-up.
@@ -126,13 +155,6 @@ async fn background_tray_title_and_notifications() {
     })
     .await
     .expect("publish as the app's user");
-    app.wait_js(
-        "our own message from another device in the list",
-        "const c = window.__rongchat.state.conversations.get('private:erin');
-         return !!c && c.unread === 0 && c.latest?.text === 'sent from my phone'
-             && c.latest.direction === 'send';",
-    )
-    .await;
     let carol = Peer::connect(&embedded, "carol", "Carol").await;
     carol.send_text(&me, "hi, it's carol").await;
     let calls = recorder.wait_for(2, WAIT).await;
@@ -154,12 +176,11 @@ async fn background_tray_title_and_notifications() {
         "{calls:?}"
     );
     // Bob is muted now, so his count is out of the total; Carol's and Dave's are in.
-    badge_shows(&app, seeded + 1 + 50).await;
+    tray.wait_label(&label(seeded + 1 + 50), WAIT).await;
 
-    // --- A click on Bob's notification: the window is back with Bob's chat open.
+    // --- A click on Bob's notification: the window is built again with Bob's chat open.
     recorder.click(calls[0].id);
-    app.wait_badge("the window shown", |b| b["windowVisible"] == true)
-        .await;
+    app.follow_new_window().await;
     app.wait_js(
         "bob's chat open",
         "return document.getElementById('app').dataset.page === 'chat'
@@ -167,6 +188,13 @@ async fn background_tray_title_and_notifications() {
     )
     .await;
     app.wait_for_css("#message-list li").await;
+    app.wait_js(
+        "our own message from another device in the list, read",
+        "const c = window.__rongchat.state.conversations.get('private:erin');
+         return !!c && c.unread === 0 && c.latest?.text === 'sent from my phone'
+             && c.latest.direction === 'send';",
+    )
+    .await;
     app.screenshot("notification-opened-chat").await;
     assert_eq!(
         recorder.calls().len(),

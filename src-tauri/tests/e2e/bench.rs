@@ -1,7 +1,9 @@
 //! Figures, not pass/fail (run by `src-tauri/bench.sh`, ignored in the normal test run):
 //! cold start to a populated conversation list with 1,000 conversations, and the
 //! resident (RSS) and proportional (PSS) memory of the app and all its processes (WebKit's web and network
-//! processes) when idle; idle PSS and CPU beside WebKitGTK's own floor (its MiniBrowser).
+//! processes) when idle, with the window shown and closed to the tray (where it and its
+//! webview are destroyed); idle PSS and CPU beside WebKitGTK's own floor (its MiniBrowser);
+//! and the time from opening the app again from the tray to its list painted.
 
 use crate::harness::App;
 use crate::peer::Embedded;
@@ -184,9 +186,15 @@ async fn bench_idle_memory_and_cpu() {
         IDLE_WINDOW.as_secs()
     );
 
+    // A private session bus: the second launch finds the first over it (single instance).
+    let bus = crate::dbus::Bus::start();
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().join("app-data");
-    let app = App::launch(&[("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8"))]).await;
+    let app = App::launch(&[
+        ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
+        ("DBUS_SESSION_BUS_ADDRESS", &bus.address),
+    ])
+    .await;
     app.wait_js(
         "the demo list after the catch-up",
         "return window.__rongchat.state.listSynced === true;",
@@ -194,12 +202,10 @@ async fn bench_idle_memory_and_cpu() {
     .await;
     for state in ["window shown", "window closed to the tray"] {
         if state != "window shown" {
-            app.close_window();
-            app.wait_badge("the window hidden", |b| b["windowVisible"] == false)
-                .await;
+            app.close_to_tray().await;
         }
         tokio::time::sleep(SETTLE).await;
-        let pids = family(&crate::harness::app_binary());
+        let pids = app.pids();
         let procs = measure(&pids);
         let cpu = idle_cpu_seconds(&pids, IDLE_WINDOW).await;
         eprintln!(
@@ -209,7 +215,67 @@ async fn bench_idle_memory_and_cpu() {
             IDLE_WINDOW.as_secs()
         );
     }
+    // Opened from the tray again and again: the first reopen is cold (the web process's
+    // code and caches not yet in memory again), the rest warm.
+    for run in 0..REOPENS {
+        if run > 0 {
+            app.close_to_tray().await;
+            tokio::time::sleep(SETTLE).await;
+        }
+        let reopen = reopen_by_second_launch(&app).await;
+        let warmth = if run == 0 { "cold" } else { "warm" };
+        eprintln!("bench: reopen from the tray ({warmth}, run {run}): {reopen}");
+    }
+    let pids = app.pids();
+    eprintln!(
+        "bench: app after {REOPENS} reopens, window shown: PSS {}",
+        memory_line(&measure(&pids), |p| p.pss_kb)
+    );
     app.quit().await;
+}
+
+/// How many times the window is opened from the tray.
+const REOPENS: usize = 4;
+
+/// Milliseconds since the Unix epoch, as the page's `performance.timeOrigin` counts.
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// Opens the window closed to the tray by launching the app again (single instance hands
+/// over and the window is built again); says when the list was painted, counted from the
+/// second launch. Read in the new page: the frame after its first list row exists (an
+/// upper bound: WebDriver finds the page only once it is ready).
+async fn reopen_by_second_launch(app: &App) -> String {
+    let started = epoch_ms();
+    app.launch_again().await;
+    let handed_over = epoch_ms() - started;
+    app.follow_new_window().await;
+    let times = app
+        .client
+        .execute_async(
+            "const done = arguments[0];
+             const nav = performance.getEntriesByType('navigation')[0];
+             const painted = () => document.querySelector('#conversation-list li.conversation')
+                 ? requestAnimationFrame(() => done({
+                       origin: performance.timeOrigin,
+                       loaded: nav ? nav.domContentLoadedEventEnd : 0,
+                       painted: performance.now() }))
+                 : requestAnimationFrame(painted);
+             painted();",
+            vec![],
+        )
+        .await
+        .expect("the list painted");
+    let at = |k: &str| times[k].as_f64().unwrap_or(0.0);
+    let origin = at("origin") - started;
+    format!(
+        "list painted {:.0} ms after the second launch (it handed over and exited at {handed_over:.0} ms; the page's navigation started at {origin:.0} ms, its document loaded at {:.0} ms)",
+        origin + at("painted"),
+        origin + at("loaded"),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -243,7 +309,7 @@ async fn bench_start_and_memory() {
         let populated = started.elapsed();
         let _ = Embedded::read(&data_dir).await;
         tokio::time::sleep(SETTLE).await; // idle
-        let procs = measure(&family(&crate::harness::app_binary()));
+        let procs = measure(&app.pids());
         let rows = app
             .js("return document.querySelectorAll('#conversation-list li.conversation').length;")
             .await;

@@ -49,6 +49,8 @@ pub fn artifacts_dir() -> PathBuf {
 pub struct App {
     pub client: Client,
     driver: Option<Child>,
+    /// What the app was started with, for a second launch.
+    env: Vec<(String, String)>,
 }
 
 impl App {
@@ -110,6 +112,10 @@ impl App {
         let app = App {
             client,
             driver: guard.0.take(),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         };
         app.wait_for_css("body[data-ready='true']").await;
         app
@@ -257,6 +263,34 @@ impl Drop for App {
     }
 }
 
+/// Every process's pid now.
+fn proc_pids() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .collect()
+}
+
+/// An ended process its parent has not reaped yet (or one gone altogether).
+pub fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| Some(s.rsplit_once(')')?.1.split_whitespace().next()? == "Z"))
+        .unwrap_or(true)
+}
+
+/// A process's parent.
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
 struct DriverGuard(Option<Child>);
 
 impl Drop for DriverGuard {
@@ -309,16 +343,6 @@ impl App {
 
     fn find_app_pid(&self) -> Option<u32> {
         let driver = self.driver.as_ref()?.id();
-        let parent_of = |pid: u32| -> Option<u32> {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
-            stat.rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()
-        };
         let descends = |mut pid: u32| {
             while let Some(p) = parent_of(pid) {
                 if p == driver {
@@ -331,14 +355,118 @@ impl App {
             }
             false
         };
-        std::fs::read_dir("/proc")
-            .expect("/proc")
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-            .find(|&pid| {
-                std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                    .is_ok_and(|c| c.trim() == "rongchat")
-                    && descends(pid)
-            })
+        proc_pids().into_iter().find(|&pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "rongchat")
+                && descends(pid)
+        })
+    }
+
+    /// The app's descendants now, with their names (`comm`, cut to 15 bytes by the kernel:
+    /// "WebKitWebProces", "WebKitNetworkPr").
+    pub fn children(&self) -> Vec<(u32, String)> {
+        let app = self.app_pid();
+        let mut all = vec![app];
+        let mut found = Vec::new();
+        // Parents come before children only by chance in /proc: repeat until nothing new.
+        loop {
+            let before = all.len();
+            for pid in proc_pids() {
+                if !all.contains(&pid) && parent_of(pid).is_some_and(|p| all.contains(&p)) {
+                    all.push(pid);
+                    let comm =
+                        std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+                    found.push((pid, comm.trim().to_owned()));
+                }
+            }
+            if all.len() == before {
+                return found;
+            }
+        }
+    }
+
+    /// The app's process and all its descendants now (not another app on the display
+    /// that runs the same binary).
+    pub fn pids(&self) -> Vec<u32> {
+        let mut pids = vec![self.app_pid()];
+        pids.extend(self.children().into_iter().map(|(pid, _)| pid));
+        pids
+    }
+
+    /// The app's WebKit web processes (one per page) now.
+    pub fn web_processes(&self) -> Vec<u32> {
+        self.children()
+            .into_iter()
+            .filter(|(_, name)| name.starts_with("WebKitWebProces"))
+            .map(|(pid, _)| pid)
+            .collect()
+    }
+
+    /// Closes the window to the tray and waits until its webview is gone with it: no WebKit
+    /// web process of the app left, the app still running.
+    pub async fn close_to_tray(&self) {
+        let pid = self.app_pid();
+        self.close_window();
+        let deadline = Instant::now() + WAIT;
+        while !self.web_processes().is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "closed to the tray, yet the app keeps a web process: {:?}",
+                self.children()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid),
+            "the app quit when its window closed"
+        );
+    }
+
+    /// Starts the app again as a user would (a second process, same environment): it hands
+    /// over to the running one (single instance) and exits.
+    pub async fn launch_again(&self) {
+        let mut second = Command::new(app_binary())
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("second launch");
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = second.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = second.kill();
+                panic!("the second launch did not hand over and exit");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert!(status.success(), "second launch: {status}");
+    }
+
+    /// After the window was built again (tray, second launch, a clicked notification): the
+    /// WebDriver session moves to the new window (the old one's handle died with it), and
+    /// waits for its page to be ready.
+    pub async fn follow_new_window(&self) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            for handle in self.client.windows().await.unwrap_or_default() {
+                if self.client.switch_to_window(handle).await.is_ok()
+                    && self
+                        .client
+                        .execute("return document.body.dataset.ready === 'true';", vec![])
+                        .await
+                        .is_ok_and(|ready| ready == serde_json::Value::Bool(true))
+                {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no ready page in a window built again"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Asks the window to close, as a window manager's close button does (Xvfb has none).

@@ -109,9 +109,7 @@ async fn installed_package_starts_from_its_menu_entry() {
     let url = embedded_url(&data);
 
     // --- Closed to the tray, then launched again from the menu: the first comes back.
-    app.close_window();
-    app.wait_badge("the window hidden", |b| b["windowVisible"] == false)
-        .await;
+    app.close_to_tray().await;
     let mut second = Command::new(&binary)
         .envs(env)
         .spawn()
@@ -128,6 +126,7 @@ async fn installed_package_starts_from_its_menu_entry() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert!(status.success(), "second launch: {status}");
+    app.follow_new_window().await;
     app.wait_badge("the first window back", |b| b["windowVisible"] == true)
         .await;
     assert_eq!(

@@ -32,6 +32,7 @@ mod resend;
 mod search;
 mod server_api;
 mod tray;
+mod tray_host;
 mod typing;
 mod voice;
 mod window_state;

@@ -1,7 +1,7 @@
 //! The tray icon as a user meets it: a system tray on the display (trayer, an XEmbed tray;
 //! with no StatusNotifier host on the bus the app's indicator docks there), a right click
 //! on the app's icon opens its menu (screenshot artifact `tray-menu.png`), "打开 RongChat"
-//! brings the closed window back, and "退出" ends the app.
+//! builds the closed window again, and "退出" ends the app.
 
 use crate::dbus::Bus;
 use crate::harness::{App, LOG_FILTER, WAIT, artifacts_dir};
@@ -115,13 +115,12 @@ async fn tray_menu_opens_the_window_and_quits() {
     .await;
 
     // Closed to the tray, then opened again from the tray's menu.
-    app.close_window();
-    app.wait_badge("the window hidden", |b| b["windowVisible"] == false)
-        .await;
+    app.close_to_tray().await;
     let menu = open_menu();
     screenshot_menu("tray-menu", &menu);
     // The first item is "打开 RongChat" (the count below it is not selectable).
     click_item(&menu, Item::First);
+    app.follow_new_window().await;
     app.wait_badge("the window shown from the tray", |b| {
         b["windowVisible"] == true
     })

@@ -14,16 +14,23 @@ DELETE = d.intern_atom("WM_DELETE_WINDOW")
 
 def windows(w):
     yield w
-    for child in w.query_tree().children:
+    try:
+        children = w.query_tree().children
+    except Exception:  # gone meanwhile (a window closing as we look)
+        return
+    for child in children:
         yield from windows(child)
 
 
 sent = 0
 for w in windows(d.screen().root):
-    prop = w.get_full_property(NET_WM_PID, X.AnyPropertyType)
-    if not prop or prop.value[0] != pid:
-        continue
-    if w.get_attributes().map_state != X.IsViewable or DELETE not in (w.get_wm_protocols() or []):
+    try:
+        prop = w.get_full_property(NET_WM_PID, X.AnyPropertyType)
+        if not prop or prop.value[0] != pid:
+            continue
+        if w.get_attributes().map_state != X.IsViewable or DELETE not in (w.get_wm_protocols() or []):
+            continue
+    except Exception:  # gone meanwhile
         continue
     event = protocol.event.ClientMessage(window=w, client_type=PROTOCOLS, data=(32, [DELETE, X.CurrentTime, 0, 0, 0]))
     w.send_event(event, event_mask=X.NoEventMask)
