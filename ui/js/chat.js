@@ -230,7 +230,8 @@ export function createChat(state, onChange) {
       state.messages = [];
       state.hasMore = true;
       state.hasNewer = false;
-      state.loadingHistory = false;
+      // Loading: a scroll meanwhile (the emptied list's) must not load a page of its own.
+      state.loadingHistory = true;
       state.openConv = conv;
       $('chat').hidden = false;
       $('chat-placeholder').hidden = true;
@@ -240,6 +241,8 @@ export function createChat(state, onChange) {
         state.hasNewer = page.hasNewer;
       } catch (e) {
         toast(errorText(e));
+      } finally {
+        state.loadingHistory = false;
       }
       render({ centre: id });
       onChange();
