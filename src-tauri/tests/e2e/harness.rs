@@ -263,6 +263,31 @@ impl Drop for App {
     }
 }
 
+/// A process's descendants now, with their names.
+fn descendants(pid: u32) -> Vec<(u32, String)> {
+    let mut all = vec![pid];
+    let mut found = Vec::new();
+    // Parents come before children only by chance in /proc: repeat until nothing new.
+    loop {
+        let before = all.len();
+        for pid in proc_pids() {
+            if !all.contains(&pid) && parent_of(pid).is_some_and(|p| all.contains(&p)) {
+                all.push(pid);
+                let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+                found.push((pid, comm.trim().to_owned()));
+            }
+        }
+        if all.len() == before {
+            return found;
+        }
+    }
+}
+
+/// Whether a process's name is WebKit's web process (one per page).
+fn is_web_process(comm: &str) -> bool {
+    comm.starts_with("WebKitWebProces")
+}
+
 /// Every process's pid now.
 fn proc_pids() -> Vec<u32> {
     std::fs::read_dir("/proc")
@@ -365,24 +390,7 @@ impl App {
     /// The app's descendants now, with their names (`comm`, cut to 15 bytes by the kernel:
     /// "WebKitWebProces", "WebKitNetworkPr").
     pub fn children(&self) -> Vec<(u32, String)> {
-        let app = self.app_pid();
-        let mut all = vec![app];
-        let mut found = Vec::new();
-        // Parents come before children only by chance in /proc: repeat until nothing new.
-        loop {
-            let before = all.len();
-            for pid in proc_pids() {
-                if !all.contains(&pid) && parent_of(pid).is_some_and(|p| all.contains(&p)) {
-                    all.push(pid);
-                    let comm =
-                        std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-                    found.push((pid, comm.trim().to_owned()));
-                }
-            }
-            if all.len() == before {
-                return found;
-            }
-        }
+        descendants(self.app_pid())
     }
 
     /// The app's process and all its descendants now (not another app on the display
@@ -397,7 +405,7 @@ impl App {
     pub fn web_processes(&self) -> Vec<u32> {
         self.children()
             .into_iter()
-            .filter(|(_, name)| name.starts_with("WebKitWebProces"))
+            .filter(|(_, name)| is_web_process(name))
             .map(|(pid, _)| pid)
             .collect()
     }
@@ -408,18 +416,18 @@ impl App {
         let pid = self.app_pid();
         self.close_window();
         let deadline = Instant::now() + WAIT;
-        while !self.web_processes().is_empty() {
+        loop {
+            assert!(!is_zombie(pid), "the app quit when its window closed");
+            let children = descendants(pid);
+            if !children.iter().any(|(_, name)| is_web_process(name)) {
+                return;
+            }
             assert!(
                 Instant::now() < deadline,
-                "closed to the tray, yet the app keeps a web process: {:?}",
-                self.children()
+                "closed to the tray, yet the app keeps a web process: {children:?}"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert!(
-            Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid),
-            "the app quit when its window closed"
-        );
     }
 
     /// Starts the app again as a user would (a second process, same environment): it hands
