@@ -213,7 +213,19 @@ async fn a_chat_of_2000_messages_draws_only_the_rows_in_view() {
                + window.__rongchat.state.messages.filter((m) => JSON.stringify(m).includes('data:')).length;")
         .await;
     assert_eq!(leaks, 0, "data: URLs in the chat");
+    // A real thumbnail's URL with another tag (a reused id, another account's message).
+    let shown = app
+        .js(&format!(
+            "return document.querySelector({ROWS:?} + '.kind-image img.thumb').src;"
+        ))
+        .await;
+    let shown = shown.as_str().expect("a thumbnail URL");
+    let retagged = format!(
+        "{}/0000000000000000",
+        shown.rsplit_once('/').expect("a tag").0
+    );
     for url in [
+        retagged.as_str(),
         "rongchat-media://localhost/thumb/1/0000000000000000",
         "rongchat-media://localhost/thumb/1/../../../etc/passwd",
         "rongchat-media://localhost/image/%2e%2e/0000000000000000",
