@@ -7,7 +7,8 @@ use crate::models::ConvRef;
 use crate::progress::Progress;
 use crate::status::{Identity, OnStatus};
 use rongchat_client::{Client, ConnectionStatus, Event, SendStatus};
-use tokio::sync::broadcast::{Receiver, error::RecvError};
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 /// What the forwarder needs of its session.
 #[allow(missing_debug_implementations)] // closures and a client handle; nothing to print
@@ -32,19 +33,34 @@ impl Forwarder {
         // Caught up with the offline messages since the last connect.
         let mut synced = false;
         loop {
-            match receiver.recv().await {
-                Ok(event) => {
-                    // A new sender or group is named before the page sees it (bounded).
-                    let (users, groups) = crate::profiles::named_by_event(&event);
-                    if !users.is_empty() || !groups.is_empty() {
-                        crate::profiles::refresh(&self.client, &self.view, users, groups).await;
-                    }
-                    self.handle(event, &mut synced)
+            let (batch, after) = next_batch(&mut receiver).await;
+            if !batch.is_empty() {
+                // New senders and groups are named before the page sees them (bounded),
+                // with one ask for the whole batch: a catch-up of 1,000 conversations used
+                // to wait on 1,000 asks, one per event.
+                let (mut users, mut groups) = (Vec::new(), Vec::new());
+                for event in &batch {
+                    let (u, g) = crate::profiles::named_by_event(event);
+                    users.extend(u);
+                    groups.extend(g);
                 }
+                users.sort_unstable();
+                users.dedup();
+                groups.sort_unstable();
+                groups.dedup();
+                if !users.is_empty() || !groups.is_empty() {
+                    crate::profiles::refresh(&self.client, &self.view, users, groups).await;
+                }
+                for event in coalesce(batch) {
+                    self.handle(event, &mut synced);
+                }
+            }
+            match after {
+                None => {}
                 // Events were lost: the page reloads the list and the open chat instead,
                 // and the status is read afresh (a lost `SyncFinished` would leave the
                 // banner at "receiving" for good).
-                Err(RecvError::Lagged(n)) => {
+                Some(RecvError::Lagged(n)) => {
                     tracing::debug!(lost = n, "event stream lagged; reloading the list");
                     Reset::Lagged.emit(&self.emit);
                     let caught_up = self.client.caught_up();
@@ -55,7 +71,7 @@ impl Forwarder {
                         self.status(self.client.status(), synced);
                     }
                 }
-                Err(RecvError::Closed) => return,
+                Some(RecvError::Closed) => return,
             }
         }
     }
@@ -139,5 +155,109 @@ impl Forwarder {
             ),
             _ => {}
         }
+    }
+}
+
+/// At most this many events are handled as one batch.
+const MAX_BATCH: usize = 512;
+
+/// The next event and whatever else is queued already (up to [`MAX_BATCH`]), plus a lag
+/// or the end of the stream met on the way, to be handled after the batch.
+async fn next_batch(receiver: &mut Receiver<Event>) -> (Vec<Event>, Option<RecvError>) {
+    let mut batch = Vec::new();
+    match receiver.recv().await {
+        Ok(event) => batch.push(event),
+        Err(error) => return (batch, Some(error)),
+    }
+    while batch.len() < MAX_BATCH {
+        match receiver.try_recv() {
+            Ok(event) => batch.push(event),
+            Err(TryRecvError::Empty) => break,
+            Err(TryRecvError::Lagged(n)) => return (batch, Some(RecvError::Lagged(n))),
+            Err(TryRecvError::Closed) => return (batch, Some(RecvError::Closed)),
+        }
+    }
+    (batch, None)
+}
+
+/// `batch` with only the last update of each conversation: each carries the whole row,
+/// so the earlier ones would only make the page redraw the same row again.
+fn coalesce(batch: Vec<Event>) -> impl Iterator<Item = Event> {
+    use std::collections::HashMap;
+    let mut last: HashMap<rongchat_client::ConversationId, usize> = HashMap::new();
+    for (i, event) in batch.iter().enumerate() {
+        if let Event::ConversationUpdated { id, .. } = event {
+            last.insert(id.clone(), i);
+        }
+    }
+    batch
+        .into_iter()
+        .enumerate()
+        .filter_map(move |(i, event)| match &event {
+            Event::ConversationUpdated { id, .. } if last.get(id) != Some(&i) => None,
+            _ => Some(event),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rongchat_client::ConversationId;
+
+    fn updated(target: &str) -> Event {
+        Event::ConversationUpdated {
+            conversation: None,
+            id: ConversationId::private(target),
+        }
+    }
+
+    fn target(event: &Event) -> String {
+        match event {
+            Event::ConversationUpdated { id, .. } => id.target_id.clone(),
+            Event::SyncFinished => "synced".into(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_the_last_update_of_each_conversation_is_kept_in_order() {
+        let batch = vec![
+            updated("a"),
+            updated("b"),
+            updated("a"),
+            Event::SyncFinished,
+            updated("c"),
+            updated("b"),
+        ];
+        let kept: Vec<String> = coalesce(batch).map(|e| target(&e)).collect();
+        assert_eq!(kept, ["a", "synced", "c", "b"]);
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_what_is_queued_and_a_lag_comes_after_it() {
+        let (tx, mut rx) = tokio::sync::broadcast::channel(4);
+        for t in ["a", "b", "c"] {
+            tx.send(updated(t)).expect("send");
+        }
+        let (batch, after) = next_batch(&mut rx).await;
+        assert_eq!(batch.len(), 3);
+        assert!(after.is_none());
+
+        // Six sent into room for four: two lost, reported after the four still held.
+        for t in ["d", "e", "f", "g", "h", "i"] {
+            tx.send(updated(t)).expect("send");
+        }
+        let (batch, after) = next_batch(&mut rx).await;
+        assert!(batch.is_empty(), "the lag is met first: {batch:?}");
+        assert!(matches!(after, Some(RecvError::Lagged(2))));
+        let (batch, after) = next_batch(&mut rx).await;
+        let kept: Vec<String> = batch.iter().map(target).collect();
+        assert_eq!(kept, ["f", "g", "h", "i"]);
+        assert!(after.is_none());
+
+        drop(tx);
+        let (batch, after) = next_batch(&mut rx).await;
+        assert!(batch.is_empty());
+        assert!(matches!(after, Some(RecvError::Closed)));
     }
 }

@@ -1,7 +1,8 @@
 //! The anchor of the app's idle rows: the official RongCloud Web SDK's page, connected to
-//! the local server and idle in headless Chromium (the oracle). Prints the PSS of every
-//! process of that run (node, Chromium and all its helpers, from `/proc/PID/smaps_rollup`)
-//! and their CPU seconds over 60 s with nothing happening.
+//! the local server and idle in headless Chromium (the oracle). Prints the PSS of
+//! Chromium's every process (the browser and all its helpers, from
+//! `/proc/PID/smaps_rollup`; not the node process that drives it) and their CPU seconds
+//! over 60 s with nothing happening.
 //!
 //! Run: `cargo bench -p rongchat-tests --bench sdk_idle` (scripts/bench-table.sh runs it
 //! beside the other benches and puts its figure next to ours).
@@ -45,7 +46,12 @@ fn main() {
         let root = run.pid().expect("the oracle is running");
 
         tokio::time::sleep(SETTLE).await; // a measurement window, not a synchronisation
-        let pids = with_descendants(root);
+        // Chromium and its helpers: node only drives the page (it is not part of what a
+        // user of the SDK's page runs).
+        let pids: Vec<u32> = with_descendants(root)
+            .into_iter()
+            .filter(|&pid| pid != root)
+            .collect();
         let before = sample(&pids);
         tokio::time::sleep(IDLE_WINDOW).await;
         let after = sample(&pids);
@@ -84,7 +90,11 @@ fn main() {
 fn with_descendants(root: u32) -> Vec<u32> {
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
     for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         if let Some(ppid) = parent_of(pid) {
@@ -125,7 +135,9 @@ fn sample(pids: &[u32]) -> Vec<Sample> {
                 .ok()
                 .and_then(|s| s.split_whitespace().next()?.parse().ok())
                 .unwrap_or(0);
-            let name = read("comm").map(|n| n.trim().to_owned()).unwrap_or_default();
+            let name = read("comm")
+                .map(|n| n.trim().to_owned())
+                .unwrap_or_default();
             Sample {
                 name,
                 pss_kib,
