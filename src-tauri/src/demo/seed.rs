@@ -17,13 +17,20 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Opens and connects a client for a demo person (its store under `dir`).
 pub async fn person(embedded: &Embedded, user: DemoUser, dir: &Path) -> Result<Client> {
+    connect(person_config(embedded, user, dir)?).await
+}
+
+fn person_config(embedded: &Embedded, user: DemoUser, dir: &Path) -> Result<ClientConfig> {
     let token = embedded.token_for(user.id, user.name)?;
-    let config = ClientConfig::new(
+    Ok(ClientConfig::new(
         &embedded.info.http_url,
         &embedded.info.app_key,
         token,
         dir.join(user.id),
-    );
+    ))
+}
+
+async fn connect(config: ClientConfig) -> Result<Client> {
     let client = Client::open(config)?;
     client.connect_and_wait(CONNECT_TIMEOUT).await?;
     Ok(client)
@@ -47,16 +54,25 @@ pub async fn ensure(embedded: &Embedded, work: &Path) -> Result<Vec<MusicDto>> {
         .map_err(|e| Error::Server(e.to_string()))?;
 
     let seed_dir = work.join("seeding");
-    let mut people = Vec::new();
+    // The senders connect at once, not one after another: this is part of the first
+    // launch's wait for its list.
+    let mut connecting = tokio::task::JoinSet::new();
+    let mut senders: Vec<&str> = Vec::new();
     for (from, _, _, _) in HISTORY {
-        if !people.iter().any(|(id, _)| *id == from) {
+        if !senders.contains(&from) {
+            senders.push(from);
             let user = USERS
                 .iter()
                 .copied()
                 .find(|u| u.id == from)
                 .ok_or_else(|| Error::Server(format!("unknown demo user {from}")))?;
-            people.push((from, person(embedded, user, &seed_dir).await?));
+            let config = person_config(embedded, user, &seed_dir)?;
+            connecting.spawn(async move { Ok::<_, Error>((from, connect(config).await?)) });
         }
+    }
+    let mut people = Vec::new();
+    while let Some(joined) = connecting.join_next().await {
+        people.push(joined.map_err(|e| Error::Server(format!("seeding: {e}")))??);
     }
     let client_of = |id: &str| {
         people
