@@ -2,8 +2,8 @@
 //! virtualised: the DOM holds only the rows around the view; scrolling up loads older
 //! history without moving the row in view; a new message at the bottom shows; a search
 //! hit deep in the history opens in the middle of the view. Image thumbnails come through
-//! the `rongchat-media:` scheme (not data: URLs, in the DOM or the messages) and load; a
-//! malformed or unknown media URL does not.
+//! the `rongchat-media:` scheme (not data: URLs, in the DOM or the messages) and load, as
+//! does a demo music card's poster; a malformed, unknown or re-tagged media URL does not.
 
 use crate::harness::App;
 use crate::peer::{Embedded, Peer};
@@ -74,8 +74,8 @@ pub fn fill(store_path: &Path, me: &str) {
         .expect("store the history");
 }
 
-/// A first launch makes the account and its store and gives the peer's chat a row; then
-/// the store is filled. Returns the app user's id.
+/// A first launch makes the account and its store, gives the peer's chat a row and
+/// shows a music poster through the scheme; then the store is filled. Returns the app user's id.
 pub async fn prepare(data_dir: &Path) -> String {
     let app = launch(data_dir).await;
     let embedded = Embedded::read(data_dir).await;
@@ -85,6 +85,15 @@ pub async fn prepare(data_dir: &Path) -> String {
     app.wait_for_css(&format!(
         "#conversation-list li.conversation[data-target-id='{PEER}']"
     ))
+    .await;
+    // A demo music card's poster comes through the scheme too (in this first run: the
+    // demo's posters are on the local server of the run that seeded them).
+    app.open_chat("xiaoqiao").await;
+    app.wait_js(
+        "the demo music card's poster loaded through rongchat-media:",
+        "const i = document.querySelector('#message-list li.kind-music img.music-poster');
+         return !!i && i.src.startsWith('rongchat-media://localhost/poster/') && i.complete && i.naturalWidth === 120;",
+    )
     .await;
     app.quit().await;
     fill(&find_store(data_dir, &me), &me);
@@ -301,5 +310,6 @@ async fn a_chat_of_2000_messages_draws_only_the_rows_in_view() {
     .await;
     assert!(rows_in_dom(&app).await <= MAX_ROWS);
     app.screenshot("big-chat-search-hit").await;
+
     app.quit().await;
 }
