@@ -401,15 +401,6 @@ impl App {
         pids
     }
 
-    /// The app's WebKit web processes (one per page) now.
-    pub fn web_processes(&self) -> Vec<u32> {
-        self.children()
-            .into_iter()
-            .filter(|(_, name)| is_web_process(name))
-            .map(|(pid, _)| pid)
-            .collect()
-    }
-
     /// Closes the window to the tray and waits until its webview is gone with it: no WebKit
     /// web process of the app left, the app still running.
     pub async fn close_to_tray(&self) {

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Stops the tray with the test, whatever happens.
-struct Tray(Child);
+pub struct Tray(Child);
 
 impl Drop for Tray {
     fn drop(&mut self) {
@@ -19,7 +19,7 @@ impl Drop for Tray {
     }
 }
 
-fn start_tray() -> Tray {
+pub fn start_tray() -> Tray {
     // Bottom right, sized to its icons: clear of the app's window at the top left.
     let args = "--edge bottom --align right --widthtype request --height 32 \
                 --SetDockType false --transparent false";
@@ -49,20 +49,20 @@ fn tray_click(args: &[&str]) -> String {
 }
 
 /// Right-clicks the icon and returns the open menu's geometry.
-fn open_menu() -> serde_json::Value {
+pub fn open_menu() -> serde_json::Value {
     let wait = WAIT.as_secs().to_string();
     serde_json::from_str(tray_click(&["open", &wait]).trim()).expect("menu geometry")
 }
 
 /// The menu's first or last item.
-enum Item {
+pub enum Item {
     First,
     Last,
 }
 
 /// Clicks an item of the open menu: a GTK menu item is a row about 26 px high inside a few
 /// pixels of padding, so a point 14 px in from the top or bottom edge is on that row.
-fn click_item(menu: &serde_json::Value, item: Item) {
+pub fn click_item(menu: &serde_json::Value, item: Item) {
     let at = |k: &str| menu[k].as_i64().expect("a number");
     let x = at("x") + at("width") / 2;
     let y = match item {
