@@ -12,8 +12,8 @@ use crate::topics;
 use axum::extract::ws::{Message, WebSocket};
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
-use futures_util::StreamExt;
 use futures_util::stream::FuturesOrdered;
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use rongchat_proto::frame::{ConnAck, Disconnect, Publish};
 use rongchat_proto::status::{AckStatus, ConnAckStatus, DisconnectStatus};
 use rongchat_proto::{Body, Flags, Frame, Layout, Side};
@@ -27,6 +27,12 @@ const MAX_FRAME_BYTES: usize = 256 * 1024;
 /// Per-connection read buffer. tungstenite's default (128 KiB) would dominate the memory of
 /// an idle connection; frames are small, and larger ones still arrive in pieces.
 const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// Frames written are gathered up to this many bytes before they go to the socket, so a
+/// burst of PUBACKs or pushes is one write rather than one per frame (the buffer grows
+/// only when used: an idle connection keeps none).
+const WRITE_BUFFER_BYTES: usize = 16 * 1024;
+/// Most frames gathered into one write.
+const FRAMES_PER_WRITE: usize = 64;
 
 pub async fn upgrade(
     State(shared): State<Arc<Shared>>,
@@ -34,7 +40,7 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     ws.read_buffer_size(READ_BUFFER_BYTES)
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| async move {
@@ -45,9 +51,14 @@ pub async fn upgrade(
 /// Sends one frame; false when the socket failed or the peer did not take it within
 /// `timeout` (a peer that stops reading is dropped, so nothing waits on it for longer).
 async fn send_frame(socket: &mut WebSocket, frame: &Frame, timeout: Duration) -> bool {
+    feed_frame(socket, frame, timeout).await && flush(socket, timeout).await
+}
+
+/// Writes one frame into the socket's buffer (sent at [`flush`] or when it fills).
+async fn feed_frame(socket: &mut WebSocket, frame: &Frame, timeout: Duration) -> bool {
     match frame.encode() {
         Ok(bytes) => matches!(
-            tokio::time::timeout(timeout, socket.send(Message::Binary(bytes.into()))).await,
+            tokio::time::timeout(timeout, socket.feed(Message::Binary(bytes.into()))).await,
             Ok(Ok(()))
         ),
         Err(e) => {
@@ -55,6 +66,13 @@ async fn send_frame(socket: &mut WebSocket, frame: &Frame, timeout: Duration) ->
             true
         }
     }
+}
+
+async fn flush(socket: &mut WebSocket, timeout: Duration) -> bool {
+    matches!(
+        tokio::time::timeout(timeout, socket.flush()).await,
+        Ok(Ok(()))
+    )
 }
 
 /// Sends a Close, within `timeout`.
@@ -205,7 +223,15 @@ async fn serve(
                 }
             }
             Some(ack) = acks.next(), if !acks.is_empty() => {
-                if !send_frame(socket, &ack, write_timeout).await {
+                // Every PUBACK whose commit is done goes out in one write.
+                let mut ok = feed_frame(socket, &ack, write_timeout).await;
+                for _ in 1..FRAMES_PER_WRITE {
+                    let Some(Some(ack)) = acks.next().now_or_never() else {
+                        break;
+                    };
+                    ok = ok && feed_frame(socket, &ack, write_timeout).await;
+                }
+                if !(ok && flush(socket, write_timeout).await) {
                     break End::Closed("write timed out or failed");
                 }
             }
@@ -217,9 +243,19 @@ async fn serve(
                         Control::Run | Control::Close => End::Closed("closed by the server"),
                     };
                 };
-                mailbox.taken(&item);
-                let frames = outgoing_frames(conn, item);
-                if !send_all(socket, &frames, write_timeout).await {
+                // What else is queued now goes out in the same write.
+                let mut ok = true;
+                let mut item = Some(item);
+                for _ in 0..FRAMES_PER_WRITE {
+                    let Some(next) = item.take().or_else(|| mailbox.queue.try_recv().ok()) else {
+                        break;
+                    };
+                    mailbox.taken(&next);
+                    for frame in outgoing_frames(conn, next) {
+                        ok = ok && feed_frame(socket, &frame, write_timeout).await;
+                    }
+                }
+                if !(ok && flush(socket, write_timeout).await) {
                     break End::Closed("write timed out or failed");
                 }
             }

@@ -143,7 +143,7 @@ async fn recipients(
             let now = now_ms();
             let (members, gagged) = shared
                 .store
-                .run(move |c| {
+                .read(move |c| {
                     let gagged = moderation::is_gagged(c, &target, &from, now)?;
                     Ok((groups::members(c, &target)?, gagged))
                 })
@@ -164,7 +164,7 @@ async fn recipients(
         ConversationType::Private if !opts.skip_blacklist => {
             let blocked = shared
                 .store
-                .run(move |c| moderation::is_blacklisted(c, &target, &from))
+                .read(move |c| moderation::is_blacklisted(c, &target, &from))
                 .await?;
             if blocked {
                 return Err(Refused::Blacklisted);

@@ -56,11 +56,8 @@ pub fn quit(conn: &mut Connection, group_id: &str, members: &[&str]) -> Result<(
 /// The members of a group, or `None` if there is no such group.
 pub fn members(conn: &Connection, group_id: &str) -> Result<Option<Vec<String>>> {
     let exists = conn
-        .query_row(
-            "SELECT 1 FROM groups WHERE group_id = ?1",
-            [group_id],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM groups WHERE group_id = ?1")?
+        .query_row([group_id], |_| Ok(()))
         .optional()?;
     if exists.is_none() {
         return Ok(None);

@@ -43,12 +43,10 @@ pub fn blacklist(conn: &Connection, user_id: &str) -> Result<Vec<String>> {
 
 /// Whether `recipient` blacklisted `sender`.
 pub fn is_blacklisted(conn: &Connection, recipient: &str, sender: &str) -> Result<bool> {
+    // Cached: routing asks this for every private message.
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM blacklist WHERE user_id = ?1 AND black_user_id = ?2",
-            params![recipient, sender],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM blacklist WHERE user_id = ?1 AND black_user_id = ?2")?
+        .query_row(params![recipient, sender], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -92,12 +90,12 @@ pub fn gagged(conn: &Connection, group_id: &str, now: i64) -> Result<Vec<(String
 
 /// Whether `user_id` is gagged in the group at `now` (a gag ends by itself).
 pub fn is_gagged(conn: &Connection, group_id: &str, user_id: &str, now: i64) -> Result<bool> {
+    // Cached: routing asks this for every group message.
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT 1 FROM group_gags WHERE group_id = ?1 AND user_id = ?2 AND gag_end > ?3",
-            params![group_id, user_id, now],
-            |_| Ok(()),
-        )
+        )?
+        .query_row(params![group_id, user_id, now], |_| Ok(()))
         .optional()?
         .is_some())
 }
