@@ -11,9 +11,9 @@ use crate::events::{Event, Snapshot};
 use crate::ids::{client_unique_id, device_id, now_ms, random_u64};
 use crate::model::{Conversation, ConversationId, Message};
 use crate::navi::{self, Endpoint};
+use crate::send_queue::QueuedSend;
 use crate::session::{ConnectionStatus, SessionConfig};
 use crate::shared::Shared;
-use crate::store::outbox::NewOutgoing;
 use crate::store::receipts::{GroupReceipt, ReceiptState};
 use crate::store::{SearchHit, Store};
 use crate::sync;
@@ -180,23 +180,19 @@ impl Client {
                 limit: MAX_CONTENT_BYTES,
             });
         }
-        let message = self.inner.with_store(|s| {
-            s.enqueue(&NewOutgoing {
-                conversation: to,
-                sender_id: &me,
-                object_name: &object,
-                content: &content,
+        let message = self
+            .inner
+            .enqueue(QueuedSend {
+                conversation: to.clone(),
+                sender_id: me,
+                counted: persistence_of(&object).counted,
+                object_name: object,
+                content,
                 now_ms: now_ms(),
                 client_unique_id: client_unique_id(),
-                counted: persistence_of(&object).counted,
-                upload: prepared.upload.as_ref().map(|(p, k)| (p.as_str(), *k)),
+                upload: prepared.upload,
             })
-        })?;
-        self.inner.emit(Event::MessageUpdated {
-            message: message.clone(),
-        });
-        self.inner.emit_conversation(to)?;
-        self.inner.command(Command::OutboxChanged);
+            .await?;
         Ok(message)
     }
 

@@ -160,11 +160,17 @@ impl Driver {
         input(&mut self.engine, Instant::now(), &mut store);
     }
 
-    /// Carries out everything the engine asked for, in order.
+    /// Carries out everything the engine asked for, in order. Frames are written as they
+    /// come and flushed together (one syscall for a window of PUBLISHes, not one each).
     async fn perform(&mut self) {
+        let mut unflushed = false;
         while let Some(action) = self.engine.poll_action() {
+            if unflushed && matches!(action, Action::Open | Action::Close) {
+                self.flush().await;
+                unflushed = false;
+            }
             match action {
-                Action::Transmit(bytes) => self.transmit(bytes).await,
+                Action::Transmit(bytes) => unflushed |= self.transmit(bytes).await,
                 Action::Open => self.start_opening(),
                 Action::Close => self.close().await,
                 Action::Status(status) => self.shared.set_status(status),
@@ -184,17 +190,38 @@ impl Driver {
                 }
             }
         }
+        if unflushed {
+            self.flush().await;
+        }
     }
 
-    async fn transmit(&mut self, bytes: Vec<u8>) {
+    /// Writes one frame without flushing; `true` if it is waiting for [`Driver::flush`].
+    async fn transmit(&mut self, bytes: Vec<u8>) -> bool {
+        let Some(socket) = self.socket.as_mut() else {
+            return false;
+        };
+        match socket.feed(WsMessage::Binary(bytes.into())).await {
+            Ok(()) => true,
+            Err(error) => {
+                self.socket_failed(&error);
+                false
+            }
+        }
+    }
+
+    async fn flush(&mut self) {
         let Some(socket) = self.socket.as_mut() else {
             return;
         };
-        if let Err(error) = socket.send(WsMessage::Binary(bytes.into())).await {
-            tracing::info!(%error, "socket send failed");
-            self.socket = None;
-            self.feed(|e, now, s| e.transport_closed(now, s));
+        if let Err(error) = socket.flush().await {
+            self.socket_failed(&error);
         }
+    }
+
+    fn socket_failed(&mut self, error: &tokio_tungstenite::tungstenite::Error) {
+        tracing::info!(%error, "socket send failed");
+        self.socket = None;
+        self.feed(|e, now, s| e.transport_closed(now, s));
     }
 
     async fn close(&mut self) {

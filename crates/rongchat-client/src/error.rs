@@ -48,6 +48,9 @@ pub enum Error {
     /// An upload could not be done (no upload server, HTTP status, bad reply).
     #[error("upload failed: {0}")]
     Upload(String),
+    /// A batch of writes was not committed (the store said why).
+    #[error("not stored: {0}")]
+    NotStored(String),
     /// The client's background task has stopped.
     #[error("the client has shut down")]
     Closed,

@@ -40,6 +40,7 @@ pub mod media;
 pub mod model;
 pub mod navi;
 pub mod profiles;
+mod send_queue;
 pub mod session;
 mod shared;
 pub mod store;

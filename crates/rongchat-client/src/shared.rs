@@ -6,11 +6,13 @@ use crate::config::ClientConfig;
 use crate::engine::AppRequest;
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::model::ConversationId;
+use crate::model::{ConversationId, Message};
 use crate::navi::Endpoint;
+use crate::send_queue::{self, Job, QueuedSend, SendQueue};
 use crate::session::{ConnectionStatus, RequestError};
 use crate::store::Store;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -31,6 +33,8 @@ pub(crate) struct Shared {
     caught_up: AtomicBool,
     user_id: Mutex<Option<String>>,
     commands: mpsc::UnboundedSender<Command>,
+    /// Sends waiting for their (group) commit.
+    sends: SendQueue,
 }
 
 /// A panic while holding a lock leaves plain data behind; keep going with it.
@@ -68,6 +72,7 @@ impl Shared {
             caught_up: AtomicBool::new(false),
             user_id: Mutex::new(user_id.filter(|u| !u.is_empty())),
             commands,
+            sends: SendQueue::default(),
         }
     }
 
@@ -77,6 +82,63 @@ impl Shared {
 
     pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         f(&mut self.store())
+    }
+
+    /// Stores `send` as *sending* and queues it in the outbox, in one commit with every
+    /// other send waiting now (see [`send_queue`]); announces it, then wakes the outbox.
+    pub(crate) async fn enqueue(self: &Arc<Self>, send: QueuedSend) -> Result<Message> {
+        let (reply, answer) = oneshot::channel();
+        if self.sends.push(Job { send, reply }) {
+            let shared = self.clone();
+            tokio::task::spawn_blocking(move || shared.write_sends());
+        }
+        answer.await.map_err(|_| Error::Closed)?
+    }
+
+    /// The group commit's writer: batch after batch until nothing waits.
+    fn write_sends(&self) {
+        /// Lets the next send start a writer if this one panics.
+        struct Gone<'a>(&'a SendQueue);
+        impl Drop for Gone<'_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.writer_gone();
+                }
+            }
+        }
+        let _gone = Gone(&self.sends);
+        while let Some(jobs) = self.sends.take() {
+            let mut conversations = Vec::new();
+            let results = {
+                let mut store = self.store();
+                let results = send_queue::store_all(&mut store, &jobs);
+                for job in &jobs {
+                    let id = &job.send.conversation;
+                    if !conversations.iter().any(|(c, _)| c == id) {
+                        conversations.push((id.clone(), store.conversation(id)));
+                    }
+                }
+                results
+            };
+            for message in results.iter().flatten() {
+                self.emit(Event::MessageUpdated {
+                    message: message.clone(),
+                });
+            }
+            for (id, conversation) in conversations {
+                match conversation {
+                    Ok(conversation) => self.emit(Event::ConversationUpdated { conversation, id }),
+                    Err(error) => tracing::warn!(%error, "conversation not read after a send"),
+                }
+            }
+            if results.iter().any(Result::is_ok) {
+                self.command(Command::OutboxChanged);
+            }
+            for (job, result) in jobs.into_iter().zip(results) {
+                // A sender that gave up still has its message queued.
+                let _ = job.reply.send(result);
+            }
+        }
     }
 
     /// Sends a command to the driver; `false` once it has stopped.

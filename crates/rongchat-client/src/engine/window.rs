@@ -8,7 +8,7 @@ use rongchat_proto::status::AckStatus;
 use std::collections::HashSet;
 
 /// Most PUBLISHes in flight at once.
-pub const OUTBOX_WINDOW: usize = 64;
+pub const OUTBOX_WINDOW: usize = 256;
 
 /// What an ack means for its message.
 #[derive(Debug, Clone, PartialEq)]

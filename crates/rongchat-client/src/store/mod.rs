@@ -186,6 +186,15 @@ impl Store {
         Ok(())
     }
 
+    /// Rolls back an open batch (after its commit failed: SQLite may keep it open).
+    pub fn abort_batch(&mut self) {
+        if !self.conn.is_autocommit()
+            && let Err(error) = self.conn.execute_batch("ROLLBACK")
+        {
+            tracing::warn!(%error, "batch not rolled back");
+        }
+    }
+
     /// How many messages are stored (all conversations).
     pub fn message_count(&self) -> Result<i64> {
         Ok(self
