@@ -49,9 +49,26 @@ impl Embedded {
         // Its own secret, not the public development one: no other local process can sign
         // Server API calls to it.
         config.app_secret = rongchat_server::install_secret(&server_dir)?;
-        let server = rongchat_server::Server::start(config)
-            .await
-            .map_err(server_err)?;
+        let server = match previous_port(&paths.data) {
+            // The last run's port first: the file URLs in the stored messages name it, so
+            // the pictures, voices and files of earlier days still download.
+            Some(port) => {
+                let mut again = config.clone();
+                again.listen.set_port(port);
+                match rongchat_server::Server::start(again).await {
+                    Ok(server) => server,
+                    Err(e) => {
+                        tracing::info!(port, "the last port is taken ({e}); starting on another");
+                        rongchat_server::Server::start(config)
+                            .await
+                            .map_err(server_err)?
+                    }
+                }
+            }
+            None => rongchat_server::Server::start(config)
+                .await
+                .map_err(server_err)?,
+        };
         let info = EmbeddedInfo {
             http_url: server.http_url(),
             app_key: server.app_key().to_owned(),
@@ -72,6 +89,15 @@ impl Embedded {
     pub async fn shutdown(self) {
         self.server.shutdown().await;
     }
+}
+
+/// The loopback port the server had in the last run, from `embedded.json`.
+fn previous_port(dir: &Path) -> Option<u16> {
+    let text = std::fs::read_to_string(dir.join(INFO_FILE)).ok()?;
+    let info: EmbeddedInfo = serde_json::from_str(&text).ok()?;
+    let url = url::Url::parse(&info.http_url).ok()?;
+    let loopback = url.host_str() == Some("127.0.0.1");
+    url.port().filter(|&p| loopback && p != 0)
 }
 
 fn write_info(dir: &Path, info: &EmbeddedInfo) -> Result<()> {
@@ -137,5 +163,27 @@ mod tests {
         let base = again.info.http_url.clone();
         assert_eq!(signed_call(&base, &key, &own).await, 200);
         again.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_restart_keeps_the_port_the_stored_file_urls_name_unless_it_is_taken() {
+        let root = tempfile::tempdir().unwrap();
+        let paths = Paths::under(root.path());
+        let first = Embedded::start(&paths, ("daqiao", "大乔")).await.unwrap();
+        let url = first.info.http_url.clone();
+        first.shutdown().await;
+
+        let again = Embedded::start(&paths, ("daqiao", "大乔")).await.unwrap();
+        assert_eq!(again.info.http_url, url, "the same port after a restart");
+        again.shutdown().await;
+
+        // Someone else holds it now: the server starts elsewhere and says where.
+        let port = url::Url::parse(&url).unwrap().port().unwrap();
+        let _holder = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let moved = Embedded::start(&paths, ("daqiao", "大乔")).await.unwrap();
+        assert_ne!(moved.info.http_url, url);
+        let info = std::fs::read_to_string(paths.data.join(INFO_FILE)).unwrap();
+        assert!(info.contains(&moved.info.http_url), "embedded.json: {info}");
+        moved.shutdown().await;
     }
 }
