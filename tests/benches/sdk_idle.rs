@@ -67,7 +67,7 @@ fn main() {
             })
             .into_iter()
             .collect();
-        by_name.sort_by(|a, b| b.1.cmp(&a.1));
+        by_name.sort_by_key(|(_, kib)| std::cmp::Reverse(*kib));
         let parts: Vec<String> = by_name
             .iter()
             .map(|(name, kib)| format!("{name} {:.1}", *kib as f64 / 1024.0))

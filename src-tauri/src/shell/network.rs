@@ -1,39 +1,59 @@
-//! Network changes: the set of the machine's addresses is looked at every few seconds (the
-//! same on every platform, no daemon to ask), and a change tells the client to check its
-//! link at once, so a new Wi-Fi or a cable back reconnects without waiting for the
-//! heartbeat to fail.
+//! Network changes: the system says when an address comes or goes (netlink on Linux,
+//! the platform's own notifications elsewhere, through if-watch), and a change tells the
+//! client to check its link at once, so a new Wi-Fi or a cable back reconnects without
+//! waiting for the heartbeat to fail. Nothing is polled while nothing changes.
 
-use std::collections::BTreeSet;
-use std::time::Duration;
+use futures_util::{FutureExt, StreamExt};
+use if_watch::IfEvent;
+use if_watch::tokio::IfWatcher;
 use tauri::{AppHandle, Runtime};
 
-const EVERY: Duration = Duration::from_secs(3);
-
-/// The non-loopback addresses, by interface.
-fn addresses() -> BTreeSet<(String, std::net::IpAddr)> {
-    if_addrs::get_if_addrs()
-        .map(|all| {
-            all.into_iter()
-                .filter(|i| !i.is_loopback())
-                .map(|i| (i.name.clone(), i.ip()))
-                .collect()
-        })
-        .unwrap_or_default()
+/// Whether `event` can change how the client reaches its server: loopback never does.
+fn matters(event: &IfEvent) -> bool {
+    let (IfEvent::Up(net) | IfEvent::Down(net)) = event;
+    !net.addr().is_loopback()
 }
 
 /// Watches for the app's lifetime.
 pub fn watch<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let mut last = addresses();
-        loop {
-            tokio::time::sleep(EVERY).await;
-            let now = addresses();
-            if now != last {
-                tracing::info!(addresses = now.len(), "network changed");
+        let mut watcher = match IfWatcher::new() {
+            Ok(watcher) => watcher,
+            Err(e) => {
+                tracing::warn!("no network change notifications: {e}");
+                return;
+            }
+        };
+        // The first events list the addresses there already; a hint then only makes the
+        // client look at a link it has just made.
+        while let Some(first) = watcher.next().await {
+            let mut changed = first.as_ref().is_ok_and(matters);
+            // One hint for a burst (a new link brings several addresses at once).
+            while let Some(Some(event)) = watcher.next().now_or_never() {
+                changed |= event.as_ref().is_ok_and(matters);
+            }
+            if let Err(e) = &first {
+                tracing::debug!("network watch: {e}");
+            }
+            if changed {
+                tracing::info!("network changed");
                 super::window::network_hint(&app);
-                last = now;
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_addresses_off_the_machine_matter() {
+        let net = |s: &str| s.parse().expect("a network");
+        assert!(matters(&IfEvent::Up(net("192.168.1.20/24"))));
+        assert!(matters(&IfEvent::Down(net("fe80::1/64"))));
+        assert!(!matters(&IfEvent::Up(net("127.0.0.1/8"))));
+        assert!(!matters(&IfEvent::Down(net("::1/128"))));
+    }
 }
