@@ -13,7 +13,7 @@ import { createBanner } from './banner.js';
 import { createSettings } from './settings.js';
 import { createSearch } from './search.js';
 import { createSpeedToggle } from './voice.js';
-import { formatListTime } from './time.js';
+import { formatListTime, msUntilNextDay } from './time.js';
 import * as api from './api.js';
 
 const state = {
@@ -89,6 +89,7 @@ async function openConversation(conv, messageId = null) {
   composer.leave();
   actions.reset();
   state.currentKey = convKey(conv);
+  rememberOpenChat();
   setPage('chat');
   composer.load(conv);
   refreshList();
@@ -107,11 +108,38 @@ async function openConversation(conv, messageId = null) {
   composer.focus();
 }
 
+/** The chat open in this window, kept where a window built again finds it. */
+const LAST_CHAT = 'rongchat.openChat';
+let reopening = false;
+
+function rememberOpenChat() {
+  try {
+    if (state.currentKey) localStorage.setItem(LAST_CHAT, state.currentKey);
+    else localStorage.removeItem(LAST_CHAT);
+  } catch {
+    // No storage: a reopened window shows the list.
+  }
+}
+
+function reopenLastChat() {
+  reopening = false;
+  let key = null;
+  try { key = localStorage.getItem(LAST_CHAT); } catch { key = null; }
+  const conv = key && state.conversations.get(key);
+  if (conv && !state.currentKey) openConversation(conv).catch((e) => toast(errorText(e)));
+}
+
+function refreshAtMidnight() {
+  // A second past midnight, so the new day has begun by any clock's rounding.
+  setTimeout(() => { refreshList(); refreshAtMidnight(); }, msUntilNextDay(Date.now()) + 1000);
+}
+
 function closeChat() {
   composer.leave();
   actions.reset();
   members.update(null);
   state.currentKey = null;
+  rememberOpenChat();
   chat.close();
   setPage('list');
   refreshList();
@@ -200,6 +228,12 @@ async function start() {
   await api.on(api.EVENTS.messagesRemoved, (event) => actions.onRemoved(event));
   // A clicked notification: its chat.
   await api.on(api.EVENTS.openConversation, (conv) => openConversation(conv));
+  // Built again after a close to the tray: back to the chat that was open (once the list
+  // is here, which this event may come before or after).
+  await api.on(api.EVENTS.windowReopened, () => {
+    if (document.body.dataset.ready === 'true') reopenLastChat();
+    else reopening = true;
+  });
   await api.on(api.EVENTS.voicePlayback, (p) => {
     if (p.state === 'ended') chat.onPlaybackEnded(p.messageId);
     // Also the next unheard clip the backend plays by itself after one ends.
@@ -229,9 +263,11 @@ async function start() {
   banner.update(status);
   showMe(status);
   await reloadConversations().catch((e) => toast(errorText(e)));
-  // Relative times ("昨天") move on with the clock.
-  setInterval(refreshList, 60 * 1000);
+  // The day labels ("昨天", weekdays) move on at midnight; no timer ticks in between.
+  refreshAtMidnight();
+  window.addEventListener('focus', refreshList);
   document.body.dataset.ready = 'true';
+  if (reopening) reopenLastChat();
 }
 
 // Hooks for the end-to-end tests (read-only helpers; no backend access beyond api.js).

@@ -29,3 +29,10 @@ export function formatChatTime(ms, nowMs = Date.now()) {
   if (list.includes(':')) return list;
   return `${list} ${pad(when.getHours())}:${pad(when.getMinutes())}`;
 }
+
+/** Milliseconds from `nowMs` to the next local midnight, when the list's day labels
+ *  ("昨天", weekdays) change. */
+export function msUntilNextDay(nowMs) {
+  const now = new Date(nowMs);
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime() - nowMs;
+}

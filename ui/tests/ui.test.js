@@ -1,7 +1,7 @@
 // Unit tests of the UI's pure functions: `node --test ui/tests` (scripts/test.sh runs it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatListTime, formatChatTime } from '../js/time.js';
+import { formatListTime, formatChatTime, msUntilNextDay } from '../js/time.js';
 import { LABELS, setLanguage, t } from '../js/i18n.js';
 import { createDraftSaver } from '../js/drafts.js';
 import { chatIsSeen } from '../js/reading.js';
@@ -145,4 +145,16 @@ test('errors: every kind and form problem the backend names has words in both la
   setLanguage('en');
   assert.equal(errorText({ kind: 'blocked', message: 'x' }), 'This account is blocked');
   setLanguage('zh');
+});
+
+test('the day labels are redrawn at the next local midnight, not on a ticking timer', () => {
+  const evening = new Date(2026, 10, 25, 23, 59, 30).getTime();
+  assert.equal(msUntilNextDay(evening), 30 * 1000);
+  const morning = new Date(2026, 10, 25, 0, 0, 0).getTime();
+  assert.equal(msUntilNextDay(morning), 24 * 60 * 60 * 1000);
+  // What was "today" at the evening reads "昨天" once that wait is over.
+  setLanguage('zh');
+  const sent = new Date(2026, 10, 25, 9, 5).getTime();
+  assert.equal(formatListTime(sent, evening), '09:05');
+  assert.equal(formatListTime(sent, evening + msUntilNextDay(evening)), '昨天 09:05');
 });

@@ -114,6 +114,8 @@ async fn tray_menu_opens_the_window_and_quits() {
     })
     .await;
 
+    // A chat is open when the window closes to the tray...
+    app.open_chat("xiaoqiao").await;
     // Closed to the tray, then opened again from the tray's menu.
     app.close_to_tray().await;
     let menu = open_menu();
@@ -124,6 +126,13 @@ async fn tray_menu_opens_the_window_and_quits() {
     app.wait_badge("the window shown from the tray", |b| {
         b["windowVisible"] == true
     })
+    .await;
+    // ...and the window built again shows it, as a hidden window would have.
+    app.wait_js(
+        "the chat that was open, open again",
+        "const s = window.__rongchat.state;
+         return s.currentKey === 'private:xiaoqiao' && document.getElementById('app').dataset.page === 'chat';",
+    )
     .await;
 
     // "退出", the menu's last item, ends the app.
