@@ -23,9 +23,6 @@ pub const READ_RECEIPT: &str = "read-receipt";
 pub const GROUP_RECEIPT: &str = "group-receipt";
 /// A clicked notification asks the page to open its chat (payload: `models::ConvRef`).
 pub const OPEN_CONVERSATION: &str = "open-conversation";
-/// The window was built again after a close to the tray: the page goes back to the chat
-/// that was open when it closed (no payload).
-pub const WINDOW_REOPENED: &str = "window-reopened";
 /// Voice or music playback started or ended (payload: `models::PlaybackDto`).
 pub const VOICE_PLAYBACK: &str = "voice-playback";
 

@@ -14,7 +14,6 @@ export const EVENTS = Object.freeze({
   messageUpdated: 'message-updated',
   voicePlayback: 'voice-playback',
   openConversation: 'open-conversation',
-  windowReopened: 'window-reopened',
   typing: 'typing',
   messagesRemoved: 'messages-removed',
   readReceipt: 'read-receipt',

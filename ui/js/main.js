@@ -89,7 +89,6 @@ async function openConversation(conv, messageId = null) {
   composer.leave();
   actions.reset();
   state.currentKey = convKey(conv);
-  rememberOpenChat();
   setPage('chat');
   composer.load(conv);
   refreshList();
@@ -108,27 +107,6 @@ async function openConversation(conv, messageId = null) {
   composer.focus();
 }
 
-/** The chat open in this window, kept where a window built again finds it. */
-const LAST_CHAT = 'rongchat.openChat';
-let reopening = false;
-
-function rememberOpenChat() {
-  try {
-    if (state.currentKey) localStorage.setItem(LAST_CHAT, state.currentKey);
-    else localStorage.removeItem(LAST_CHAT);
-  } catch {
-    // No storage: a reopened window shows the list.
-  }
-}
-
-function reopenLastChat() {
-  reopening = false;
-  let key = null;
-  try { key = localStorage.getItem(LAST_CHAT); } catch { key = null; }
-  const conv = key && state.conversations.get(key);
-  if (conv && !state.currentKey) openConversation(conv).catch((e) => toast(errorText(e)));
-}
-
 function refreshAtMidnight() {
   // A second past midnight, so the new day has begun by any clock's rounding.
   setTimeout(() => { refreshList(); refreshAtMidnight(); }, msUntilNextDay(Date.now()) + 1000);
@@ -139,7 +117,6 @@ function closeChat() {
   actions.reset();
   members.update(null);
   state.currentKey = null;
-  rememberOpenChat();
   chat.close();
   setPage('list');
   refreshList();
@@ -228,12 +205,6 @@ async function start() {
   await api.on(api.EVENTS.messagesRemoved, (event) => actions.onRemoved(event));
   // A clicked notification: its chat.
   await api.on(api.EVENTS.openConversation, (conv) => openConversation(conv));
-  // Built again after a close to the tray: back to the chat that was open (once the list
-  // is here, which this event may come before or after).
-  await api.on(api.EVENTS.windowReopened, () => {
-    if (document.body.dataset.ready === 'true') reopenLastChat();
-    else reopening = true;
-  });
   await api.on(api.EVENTS.voicePlayback, (p) => {
     if (p.state === 'ended') chat.onPlaybackEnded(p.messageId);
     // Also the next unheard clip the backend plays by itself after one ends.
@@ -267,7 +238,6 @@ async function start() {
   refreshAtMidnight();
   window.addEventListener('focus', refreshList);
   document.body.dataset.ready = 'true';
-  if (reopening) reopenLastChat();
 }
 
 // Hooks for the end-to-end tests (read-only helpers; no backend access beyond api.js).

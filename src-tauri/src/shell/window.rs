@@ -21,9 +21,8 @@ pub const KEPT_STATE: tauri_plugin_window_state::StateFlags =
         .union(tauri_plugin_window_state::StateFlags::POSITION)
         .union(tauri_plugin_window_state::StateFlags::MAXIMIZED);
 
-/// Managed state: whether the page in the main window has its listeners in place, the
-/// chat a clicked notification asked for before it had, and whether its window is one
-/// built again.
+/// Managed state: whether the page in the main window has its listeners in place, and the
+/// chat a clicked notification asked for before it had.
 #[derive(Debug, Default)]
 pub struct Page {
     inner: Mutex<PageState>,
@@ -33,8 +32,6 @@ pub struct Page {
 struct PageState {
     ready: bool,
     open: Option<ConvRef>,
-    /// The window was built again (not the launch's first one).
-    rebuilt: bool,
 }
 
 impl Page {
@@ -86,16 +83,12 @@ pub fn page_ready<R: Runtime>(app: &AppHandle<R>) {
     let Some(page) = app.try_state::<Page>() else {
         return;
     };
-    let (open, rebuilt) = page.with(|p| {
+    let open = page.with(|p| {
         p.ready = true;
-        (p.open.take(), std::mem::take(&mut p.rebuilt))
+        p.open.take()
     });
     if let Some(conv) = open {
         let _ = app.emit(events::OPEN_CONVERSATION, conv);
-    } else if rebuilt {
-        // Closing to the tray should feel like hiding the window: the page opens the chat
-        // it had open again.
-        let _ = app.emit(events::WINDOW_REOPENED, ());
     }
 }
 
@@ -112,9 +105,6 @@ fn rebuild<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     let started = std::time::Instant::now();
     let w = tauri::WebviewWindowBuilder::from_config(app, &config)?.build()?;
-    if let Some(page) = app.try_state::<Page>() {
-        page.with(|p| p.rebuilt = true);
-    }
     // The title the unread total gave the window that was closed.
     if let Some(unread) = app.try_state::<super::unread::Unread>() {
         let _ = w.set_title(&super::unread::title(unread.total()));

@@ -447,7 +447,15 @@ impl App {
     /// WebDriver session moves to the new window (the old one's handle died with it), and
     /// waits for its page to be ready.
     pub async fn follow_new_window(&self) {
-        let deadline = Instant::now() + WAIT;
+        assert!(
+            self.try_follow_new_window(WAIT).await,
+            "no ready page in a window built again"
+        );
+    }
+
+    /// [`App::follow_new_window`] within `within`: whether a ready page was found.
+    pub async fn try_follow_new_window(&self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
         loop {
             for handle in self.client.windows().await.unwrap_or_default() {
                 if self.client.switch_to_window(handle).await.is_ok()
@@ -457,13 +465,12 @@ impl App {
                         .await
                         .is_ok_and(|ready| ready == serde_json::Value::Bool(true))
                 {
-                    return;
+                    return true;
                 }
             }
-            assert!(
-                Instant::now() < deadline,
-                "no ready page in a window built again"
-            );
+            if Instant::now() >= deadline {
+                return false;
+            }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
