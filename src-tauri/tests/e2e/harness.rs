@@ -424,23 +424,11 @@ impl App {
     /// Starts the app again as a user would (a second process, same environment): it hands
     /// over to the running one (single instance) and exits.
     pub async fn launch_again(&self) {
-        let mut second = Command::new(app_binary())
+        let mut second = Command::new(app_binary());
+        second
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("second launch");
-        let deadline = Instant::now() + WAIT;
-        let status = loop {
-            if let Some(status) = second.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() >= deadline {
-                let _ = second.kill();
-                panic!("the second launch did not hand over and exit");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
-        assert!(status.success(), "second launch: {status}");
+            .stdout(Stdio::null());
+        hand_over(second).await;
     }
 
     /// After the window was built again (tray, second launch, a clicked notification): the
@@ -536,4 +524,22 @@ impl App {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+/// Runs a second launch of the app and waits until it has handed over to the running one
+/// (single instance) and exited successfully.
+pub async fn hand_over(mut second: Command) {
+    let mut second = second.spawn().expect("second launch");
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = second.kill();
+            panic!("the second launch did not hand over and exit");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "second launch: {status}");
 }

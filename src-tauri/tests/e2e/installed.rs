@@ -6,10 +6,9 @@
 //! embedded server).
 
 use crate::dbus::Bus;
-use crate::harness::{App, WAIT, artifacts_dir};
+use crate::harness::{App, artifacts_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 const OLD_ID: &str = "dev.rongchat.desktop";
 const NEW_ID: &str = "dev.rongchat.client";
@@ -110,22 +109,9 @@ async fn installed_package_starts_from_its_menu_entry() {
 
     // --- Closed to the tray, then launched again from the menu: the first comes back.
     app.close_to_tray().await;
-    let mut second = Command::new(&binary)
-        .envs(env)
-        .spawn()
-        .expect("second launch");
-    let deadline = Instant::now() + WAIT;
-    let status = loop {
-        if let Some(status) = second.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = second.kill();
-            panic!("the second launch did not hand over and exit");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
-    assert!(status.success(), "second launch: {status}");
+    let mut second = Command::new(&binary);
+    second.envs(env);
+    crate::harness::hand_over(second).await;
     app.follow_new_window().await;
     app.wait_badge("the first window back", |b| b["windowVisible"] == true)
         .await;

@@ -254,10 +254,7 @@ impl Peer {
 
     /// Reads the chat with `with`: the client owes them a read receipt and sends it.
     pub async fn mark_read(&self, with: &str) {
-        self.client
-            .mark_read(&ConversationId::private(with))
-            .await
-            .expect("the peer marks the chat read");
+        self.mark_read_in(&ConversationId::private(with)).await;
     }
 
     /// Reads `conversation` (a group, say): the client answers the receipt requests of
