@@ -528,18 +528,14 @@ impl App {
 
 /// Runs a second launch of the app and waits until it has handed over to the running one
 /// (single instance) and exited successfully.
-pub async fn hand_over(mut second: Command) {
-    let mut second = second.spawn().expect("second launch");
-    let deadline = Instant::now() + WAIT;
-    let status = loop {
-        if let Some(status) = second.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = second.kill();
-            panic!("the second launch did not hand over and exit");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+pub async fn hand_over(second: Command) {
+    let mut second = tokio::process::Command::from(second)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("second launch");
+    let status = tokio::time::timeout(WAIT, second.wait())
+        .await
+        .expect("the second launch did not hand over and exit")
+        .expect("wait");
     assert!(status.success(), "second launch: {status}");
 }
