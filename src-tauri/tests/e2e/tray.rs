@@ -117,23 +117,49 @@ async fn tray_menu_opens_the_window_and_quits() {
     // Closed to the tray, then opened again from the tray's menu.
     app.close_to_tray().await;
     // The first item is "打开 RongChat" (the count below it is not selectable). A click
-    // that lands while the menu is still being laid out (seen once under CI load) does
-    // nothing: the menu is opened and clicked again, a bounded number of times.
-    let mut opened = false;
-    for attempt in 0..3 {
+    // that lands while the menu is still being laid out (seen under CI load) does nothing:
+    // the app's log says whether the click built the window, and a lost click is repeated
+    // (a bounded number of times). A window that was built is waited for as long as any.
+    let log = data_dir.join("logs/rongchat.log");
+    let builds = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("window built again")
+            .count()
+    };
+    let builds_before = builds();
+    let mut built = false;
+    for attempt in 0..5 {
         let menu = open_menu();
         if attempt == 0 {
             screenshot_menu("tray-menu", &menu);
         }
         click_item(&menu, Item::First);
-        if app.try_follow_new_window(Duration::from_secs(15)).await {
-            opened = true;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !built && Instant::now() < deadline {
+            built = builds() > builds_before;
+            if !built {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        if built {
             break;
         }
     }
+    let tail = || {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    };
     assert!(
-        opened,
-        "打开 RongChat in the tray menu never built the window again"
+        built,
+        "打开 RongChat in the tray menu never built the window again; the app's log ends:\n{}",
+        tail()
+    );
+    assert!(
+        app.try_follow_new_window(WAIT).await,
+        "the window was built again but its page never got ready; the app's log ends:\n{}",
+        tail()
     );
     app.wait_badge("the window shown from the tray", |b| {
         b["windowVisible"] == true
