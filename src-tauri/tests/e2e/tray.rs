@@ -7,7 +7,7 @@ use crate::dbus::Bus;
 use crate::harness::{App, LOG_FILTER, WAIT, artifacts_dir};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Stops the tray with the test, whatever happens.
 pub struct Tray(Child);
@@ -72,6 +72,47 @@ pub fn click_item(menu: &serde_json::Value, item: Item) {
     tray_click(&["click", &x.to_string(), &y.to_string()]);
 }
 
+/// Opens the tray menu and clicks its first item, "打开 RongChat" (the count below it is not
+/// selectable), until the app's log (`log`) says the window was built again. A click that
+/// lands while the menu is still being laid out (seen under CI load) does nothing, so a
+/// lost click is repeated, a bounded number of times. Returns when the click that built the
+/// window was made. `screenshot` names the artifact of the first menu opened.
+pub async fn open_window_from_menu(log: &Path, screenshot: Option<&str>) -> SystemTime {
+    let builds = || {
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .matches("window built again")
+            .count()
+    };
+    let builds_before = builds();
+    for attempt in 0..5 {
+        let menu = tokio::task::block_in_place(open_menu);
+        if let (0, Some(name)) = (attempt, screenshot) {
+            screenshot_menu(name, &menu);
+        }
+        let clicked = SystemTime::now();
+        tokio::task::block_in_place(|| click_item(&menu, Item::First));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if builds() > builds_before {
+                return clicked;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    panic!(
+        "打开 RongChat in the tray menu never built the window again; the app's log ends:\n{}",
+        log_tail(log)
+    );
+}
+
+/// The last lines of the app's log, for a failure message.
+pub fn log_tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
 /// The whole screen, cropped to `menu` and a margin, as target/artifacts/<name>.png.
 fn screenshot_menu(name: &str, menu: &serde_json::Value) {
     let path = artifacts_dir().join(format!("{name}.png"));
@@ -91,7 +132,8 @@ fn screenshot_menu(name: &str, menu: &serde_json::Value) {
     assert!(status.success(), "screenshot of the screen");
 }
 
-#[tokio::test]
+// Multi-threaded: the menu's clicks block (block_in_place).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tray_menu_opens_the_window_and_quits() {
     let bus = Bus::start();
     let _tray = start_tray();
@@ -116,50 +158,12 @@ async fn tray_menu_opens_the_window_and_quits() {
 
     // Closed to the tray, then opened again from the tray's menu.
     app.close_to_tray().await;
-    // The first item is "打开 RongChat" (the count below it is not selectable). A click
-    // that lands while the menu is still being laid out (seen under CI load) does nothing:
-    // the app's log says whether the click built the window, and a lost click is repeated
-    // (a bounded number of times). A window that was built is waited for as long as any.
     let log = data_dir.join("logs/rongchat.log");
-    let builds = || {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .matches("window built again")
-            .count()
-    };
-    let builds_before = builds();
-    let mut built = false;
-    for attempt in 0..5 {
-        let menu = open_menu();
-        if attempt == 0 {
-            screenshot_menu("tray-menu", &menu);
-        }
-        click_item(&menu, Item::First);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !built && Instant::now() < deadline {
-            built = builds() > builds_before;
-            if !built {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-        if built {
-            break;
-        }
-    }
-    let tail = || {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    };
-    assert!(
-        built,
-        "打开 RongChat in the tray menu never built the window again; the app's log ends:\n{}",
-        tail()
-    );
+    open_window_from_menu(&log, Some("tray-menu")).await;
     assert!(
         app.try_follow_new_window(WAIT).await,
         "the window was built again but its page never got ready; the app's log ends:\n{}",
-        tail()
+        log_tail(&log)
     );
     app.wait_badge("the window shown from the tray", |b| {
         b["windowVisible"] == true
