@@ -24,6 +24,7 @@ timed "ui unit tests" node --test ui/tests
 timed "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 # Under a virtual X display: the app's E2E tests open real windows. One test at a time:
 # the E2E windows share that display, and one that takes the focus from another changes
-# what the other may notify (a window in front gets no notification).
-timed "tests" xvfb-run -a cargo test --workspace --quiet -- --test-threads=1
+# what the other may notify (a window in front gets no notification). A true-colour screen:
+# the screenshots (target/artifacts) are taken from it.
+timed "tests" xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --quiet -- --test-threads=1
 say "all tests passed"

@@ -7,6 +7,7 @@
 pub mod migrate;
 pub mod network;
 pub mod notify;
+pub mod rendering;
 #[cfg(desktop)]
 pub mod tray;
 pub mod unread;
@@ -31,6 +32,7 @@ pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             )
     };
     builder
+        .plugin(rendering::plugin())
         .plugin(tauri_plugin_notification::init())
         .on_window_event(window::on_event)
 }
