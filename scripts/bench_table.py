@@ -73,15 +73,17 @@ def main(folder: Path) -> None:
     floor = find(r"^bench: floor, .*PSS " + NUMBER + r" MiB.*idle CPU " + NUMBER, app)
     shown = find(r"^bench: app, demo world, window shown: PSS " + NUMBER + r" MiB.*idle CPU " + NUMBER, app)
     tray = find(r"^bench: app, demo world, window closed to the tray: PSS " + NUMBER + r" MiB.*idle CPU " + NUMBER, app)
-    cold = find(r"^bench: cold .*list populated " + NUMBER + r" s.*idle PSS " + NUMBER + " MiB", app)
-    warm = find(r"^bench: warm .*list populated " + NUMBER + r" s.*idle PSS " + NUMBER + " MiB", app)
+    cold = find(r"^bench: cold .*list populated " + NUMBER + r" s from the driver's launch, " + NUMBER
+                + r" s from the app's process start.*idle PSS " + NUMBER + " MiB", app)
+    warm = find(r"^bench: warm .*list populated " + NUMBER + r" s from the driver's launch, " + NUMBER
+                + r" s from the app's process start.*idle PSS " + NUMBER + " MiB", app)
 
     seq_sdk, seq_ours = pick(sdk, 0), pick(ours, 0)
     ack_sdk, ack_ours = pick(sdk, 1), pick(ours, 1)
     d50_sdk, d50_ours = pick(sdk, 3), pick(ours, 3)
     d99_sdk, d99_ours = pick(sdk, 4), pick(ours, 4)
     floor_pss = pick(floor, 0)
-    big_pss = pick(warm, 1) or pick(cold, 1)
+    big_pss = pick(warm, 2) or pick(cold, 2)
     tray_pss = pick(tray, 0)
 
     def at_most(value, limit):
@@ -114,9 +116,11 @@ def main(folder: Path) -> None:
         ("the SDK's page idle in Chromium, PSS", fmt(pick(sdk_page, 0), " MiB"),
          fmt(pick(shown, 0), " MiB"), ratio(pick(shown, 0), pick(sdk_page, 0), False)
          + " smaller" if shown and sdk_page else "-", "-", "-"),
-        ("cold start to a populated list (1,000)", "-", fmt(pick(cold, 0), " s"), "-",
-         "<= 0.8 s", goal(at_most(pick(cold, 0), 0.8))),
-        ("warm start to a populated list (1,000)", "-", fmt(pick(warm, 0), " s"), "-", "-", "-"),
+        ("cold start to a populated list (1,000), from the app's process start", "-",
+         fmt(pick(cold, 1), " s") + " (" + fmt(pick(cold, 0), " s") + " from the driver's launch)", "-",
+         "<= 0.8 s", goal(at_most(pick(cold, 1), 0.8))),
+        ("warm start to a populated list (1,000), from the app's process start", "-",
+         fmt(pick(warm, 1), " s") + " (" + fmt(pick(warm, 0), " s") + " from the driver's launch)", "-", "-", "-"),
         ("idle in the tray, all processes, PSS", fmt(floor_pss, " MiB"),
          fmt(tray_pss, " MiB"), "-", "<= 40 MiB", goal(at_most(tray_pss, 40.0))),
         ("idle CPU over 60 s, window shown", fmt(pick(floor, 1), " s"),
