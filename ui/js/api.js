@@ -112,6 +112,10 @@ export const musicPlay = (id) => call('music_play', { id });
 
 // the app outside the page (window title, tray), read back by the E2E
 export const shellBadge = () => call('shell_badge');
+// the chat shown (null: none), which a window built again after a close to the tray opens
+export const shellChatShown = (conv) => call('shell_chat_shown', {
+  conv: conv && { conversationType: conv.conversationType, targetId: conv.targetId },
+});
 
 // settings
 export const settingsGet = () => call('settings_get');

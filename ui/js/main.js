@@ -90,6 +90,7 @@ async function openConversation(conv, messageId = null) {
   actions.reset();
   state.currentKey = convKey(conv);
   setPage('chat');
+  tellChatShown(conv);
   composer.load(conv);
   refreshList();
   try {
@@ -107,6 +108,12 @@ async function openConversation(conv, messageId = null) {
   composer.focus();
 }
 
+/** Tells the backend which chat is shown: a window built again opens it again. */
+function tellChatShown(conv) {
+  // Only a convenience for the next window: a failure is logged, not shown.
+  api.shellChatShown(conv).catch((e) => console.warn('shell_chat_shown', e));
+}
+
 function refreshAtMidnight() {
   // A second past midnight, so the new day has begun by any clock's rounding.
   setTimeout(() => { refreshList(); refreshAtMidnight(); }, msUntilNextDay(Date.now()) + 1000);
@@ -119,6 +126,7 @@ function closeChat() {
   state.currentKey = null;
   chat.close();
   setPage('list');
+  tellChatShown(null);
   refreshList();
 }
 
@@ -203,8 +211,14 @@ async function start() {
   await api.on(api.EVENTS.readReceipt, (event) => receipts.onRead(event));
   await api.on(api.EVENTS.groupReceipt, (event) => receipts.onGroup(event));
   await api.on(api.EVENTS.messagesRemoved, (event) => actions.onRemoved(event));
-  // A clicked notification: its chat.
-  await api.on(api.EVENTS.openConversation, (conv) => openConversation(conv));
+  // A clicked notification, or the chat a window closed to the tray showed: opened once
+  // the first list is in (the event names the chat only; its row has the rest).
+  let firstList;
+  const firstListIn = new Promise((resolve) => { firstList = resolve; });
+  await api.on(api.EVENTS.openConversation, async (conv) => {
+    await firstListIn;
+    await openConversation(state.conversations.get(convKey(conv)) || conv);
+  });
   await api.on(api.EVENTS.voicePlayback, (p) => {
     if (p.state === 'ended') chat.onPlaybackEnded(p.messageId);
     // Also the next unheard clip the backend plays by itself after one ends.
@@ -234,6 +248,7 @@ async function start() {
   banner.update(status);
   showMe(status);
   await reloadConversations().catch((e) => toast(errorText(e)));
+  firstList();
   // The day labels ("昨天", weekdays) move on at midnight; no timer ticks in between.
   refreshAtMidnight();
   window.addEventListener('focus', refreshList);

@@ -1,5 +1,7 @@
-//! The app outside the page (tray, title): read back by the E2E.
+//! The app outside the page (tray, title, window): what the page tells it, and what the
+//! E2E reads back.
 
+use crate::models::ConvRef;
 use crate::shell::{self, Badge};
 use tauri::{AppHandle, Runtime};
 
@@ -7,4 +9,10 @@ use tauri::{AppHandle, Runtime};
 #[tauri::command]
 pub fn shell_badge<R: Runtime>(app: AppHandle<R>) -> Badge {
     shell::badge(&app)
+}
+
+/// The page shows `conv`'s chat, or no chat (`None`): a window built again opens it again.
+#[tauri::command]
+pub fn shell_chat_shown<R: Runtime>(app: AppHandle<R>, conv: Option<ConvRef>) {
+    shell::window::chat_shown(&app, conv);
 }

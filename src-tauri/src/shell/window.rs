@@ -21,8 +21,10 @@ pub const KEPT_STATE: tauri_plugin_window_state::StateFlags =
         .union(tauri_plugin_window_state::StateFlags::POSITION)
         .union(tauri_plugin_window_state::StateFlags::MAXIMIZED);
 
-/// Managed state: whether the page in the main window has its listeners in place, and the
-/// chat a clicked notification asked for before it had.
+/// Managed state: whether the page in the main window has its listeners in place, the chat
+/// a clicked notification asked for before it had, and the chat the page shows (kept here,
+/// in the process, so a window built again after a close to the tray opens it again: to
+/// the user, closing to the tray is hiding the window).
 #[derive(Debug, Default)]
 pub struct Page {
     inner: Mutex<PageState>,
@@ -32,6 +34,7 @@ pub struct Page {
 struct PageState {
     ready: bool,
     open: Option<ConvRef>,
+    shown: Option<ConvRef>,
 }
 
 impl Page {
@@ -83,12 +86,20 @@ pub fn page_ready<R: Runtime>(app: &AppHandle<R>) {
     let Some(page) = app.try_state::<Page>() else {
         return;
     };
+    // A chat asked for (a notification) wins over the one the closed window showed.
     let open = page.with(|p| {
         p.ready = true;
-        p.open.take()
+        p.open.take().or_else(|| p.shown.clone())
     });
     if let Some(conv) = open {
         let _ = app.emit(events::OPEN_CONVERSATION, conv);
+    }
+}
+
+/// The page says which chat it shows (`None`: the list or the settings).
+pub fn chat_shown<R: Runtime>(app: &AppHandle<R>, conv: Option<ConvRef>) {
+    if let Some(page) = app.try_state::<Page>() {
+        page.with(|p| p.shown = conv);
     }
 }
 

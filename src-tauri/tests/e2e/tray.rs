@@ -156,6 +156,13 @@ async fn tray_menu_opens_the_window_and_quits() {
     })
     .await;
 
+    // A chat open when the window is closed to the tray is open again when it comes back.
+    app.open_chat("zhaoyun").await;
+    let zhaoyun_open = "return document.getElementById('app').dataset.page === 'chat'
+        && window.__rongchat.state.currentKey === 'private:zhaoyun'
+        && document.querySelectorAll('#message-list li.message').length > 0;";
+    app.wait_js("zhaoyun's chat open", zhaoyun_open).await;
+
     // Closed to the tray, then opened again from the tray's menu.
     app.close_to_tray().await;
     let log = data_dir.join("logs/rongchat.log");
@@ -168,6 +175,11 @@ async fn tray_menu_opens_the_window_and_quits() {
     app.wait_badge("the window shown from the tray", |b| {
         b["windowVisible"] == true
     })
+    .await;
+    app.wait_js(
+        "zhaoyun's chat open again in the window built again",
+        zhaoyun_open,
+    )
     .await;
 
     // "退出", the menu's last item, ends the app.
