@@ -279,7 +279,7 @@ fn epoch_ms() -> f64 {
 /// painted, counted from the click that built the window (which includes the click
 /// script's start, some tens of ms).
 async fn reopen_from_tray_menu(app: &App, log: &Path) -> String {
-    let clicked = crate::tray::open_window_from_menu(log, None).await;
+    let clicked = crate::tray::open_window_from_menu(app.app_pid(), log, None).await;
     let started = clicked
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0);

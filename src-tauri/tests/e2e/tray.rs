@@ -48,10 +48,13 @@ fn tray_click(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Right-clicks the icon and returns the open menu's geometry.
-pub fn open_menu() -> serde_json::Value {
+/// Right-clicks the icon of process `pid` (another program's icon in the same tray, say one
+/// a previous test left, is never clicked) and returns the open menu's geometry, with the
+/// pids of all docked icons.
+pub fn open_menu(pid: u32) -> serde_json::Value {
     let wait = WAIT.as_secs().to_string();
-    serde_json::from_str(tray_click(&["open", &wait]).trim()).expect("menu geometry")
+    serde_json::from_str(tray_click(&["open", &wait, &pid.to_string()]).trim())
+        .expect("menu geometry")
 }
 
 /// The menu's first or last item.
@@ -77,7 +80,7 @@ pub fn click_item(menu: &serde_json::Value, item: Item) {
 /// lands while the menu is still being laid out (seen under CI load) does nothing, so a
 /// lost click is repeated, a bounded number of times. Returns when the click that built the
 /// window was made. `screenshot` names the artifact of the first menu opened.
-pub async fn open_window_from_menu(log: &Path, screenshot: Option<&str>) -> SystemTime {
+pub async fn open_window_from_menu(pid: u32, log: &Path, screenshot: Option<&str>) -> SystemTime {
     let builds = || {
         std::fs::read_to_string(log)
             .unwrap_or_default()
@@ -85,8 +88,11 @@ pub async fn open_window_from_menu(log: &Path, screenshot: Option<&str>) -> Syst
             .count()
     };
     let builds_before = builds();
+    let mut last_menu = String::new();
     for attempt in 0..5 {
-        let menu = tokio::task::block_in_place(open_menu);
+        let menu = tokio::task::block_in_place(|| open_menu(pid));
+        last_menu = menu.to_string();
+        eprintln!("tray menu opened (attempt {attempt}): {last_menu}");
         if let (0, Some(name)) = (attempt, screenshot) {
             screenshot_menu(name, &menu);
         }
@@ -101,7 +107,7 @@ pub async fn open_window_from_menu(log: &Path, screenshot: Option<&str>) -> Syst
         }
     }
     panic!(
-        "打开 RongChat in the tray menu never built the window again; the app's log ends:\n{}",
+        "打开 RongChat in the tray menu never built the window again (the last menu: {last_menu}); the app's log ends:\n{}",
         log_tail(log)
     );
 }
@@ -166,7 +172,7 @@ async fn tray_menu_opens_the_window_and_quits() {
     // Closed to the tray, then opened again from the tray's menu.
     app.close_to_tray().await;
     let log = data_dir.join("logs/rongchat.log");
-    open_window_from_menu(&log, Some("tray-menu")).await;
+    open_window_from_menu(app.app_pid(), &log, Some("tray-menu")).await;
     assert!(
         app.try_follow_new_window(WAIT).await,
         "the window was built again but its page never got ready; the app's log ends:\n{}",
@@ -184,7 +190,7 @@ async fn tray_menu_opens_the_window_and_quits() {
 
     // "退出", the menu's last item, ends the app.
     let pid = app.app_pid();
-    let menu = open_menu();
+    let menu = open_menu(pid);
     click_item(&menu, Item::Last);
     let deadline = Instant::now() + WAIT;
     while Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid) {

@@ -4,7 +4,8 @@ XEmbed tray, runs on the Xvfb display; the app's indicator falls back to an XEmb
 no StatusNotifier host is on the bus) and waits for the icon's menu to open.
 
 Usage:
-  tray_click.py open TIMEOUT_SECONDS   right-clicks the icon (the indicator's menu button),
+  tray_click.py open TIMEOUT_SECONDS [PID]   right-clicks the icon (the indicator's menu
+      button; of process PID when given),
       prints the menu's geometry as JSON {"x","y","width","height"}; exits 1 when no icon
       docked or no menu opened in time.
   tray_click.py click X Y              clicks the open menu's item at X,Y until the menu
@@ -34,8 +35,24 @@ def viewable(w):
         return False
 
 
-def tray_icon():
-    """The first docked icon: a viewable child window inside trayer's panel."""
+NET_WM_PID = d.intern_atom("_NET_WM_PID")
+
+
+def owner(w):
+    """The pid a docked icon's window (or one inside it) says it belongs to, if any."""
+    for x in windows(w):
+        try:
+            prop = x.get_full_property(NET_WM_PID, X.AnyPropertyType)
+        except Exception:
+            continue
+        if prop:
+            return int(prop.value[0])
+    return None
+
+
+def docked_icons():
+    """The docked icons: viewable child windows inside trayer's panel, icon-sized."""
+    found = []
     for w in root.query_tree().children:
         try:
             wm_class = w.get_wm_class() or ()
@@ -44,10 +61,26 @@ def tray_icon():
         if "trayer" not in wm_class or not viewable(w):
             continue
         for child in list(windows(w))[1:]:
-            g = child.get_geometry()
+            try:
+                g = child.get_geometry()
+            except Exception:
+                continue
             if viewable(child) and 8 <= g.width <= 64 and 8 <= g.height <= 64:
-                return child
-    return None
+                found.append(child)
+    return found
+
+
+def tray_icon():
+    """The app's docked icon (by its pid when one is given and the icon names one; another
+    program's icon in the same tray is never clicked), else the first docked icon."""
+    icons = docked_icons()
+    if want_pid is not None:
+        for icon in icons:
+            if owner(icon) == want_pid:
+                return icon
+        if any(owner(icon) is not None for icon in icons):
+            return None
+    return icons[0] if icons else None
 
 
 def popups():
@@ -105,9 +138,11 @@ if sys.argv[1] == "click":
     sys.exit(0)
 
 deadline = time.monotonic() + float(sys.argv[2])
+want_pid = int(sys.argv[3]) if len(sys.argv) > 3 else None
 icon = wait(tray_icon)
 if icon is None:
-    print("no icon docked in the tray", file=sys.stderr)
+    owners = [owner(i) for i in docked_icons()]
+    print(f"no icon of pid {want_pid} docked in the tray (docked icons' pids: {owners})", file=sys.stderr)
     sys.exit(1)
 before = set(popups())
 g = icon.get_geometry()
@@ -125,4 +160,5 @@ if not menu:
 w = menu[0]
 mg = w.get_geometry()
 pos = root.translate_coords(w, 0, 0)
-print(json.dumps({"x": pos.x, "y": pos.y, "width": mg.width, "height": mg.height}))
+print(json.dumps({"x": pos.x, "y": pos.y, "width": mg.width, "height": mg.height,
+                  "icons": [owner(i) for i in docked_icons()]}))
