@@ -165,11 +165,18 @@ impl App {
         .await;
     }
 
-    /// Closes the window and stops the driver (and with it the app).
+    /// Closes the window and stops the driver, and with it the app. An app the driver leaves
+    /// behind (one closed to the tray, or a session close that timed out under load) is
+    /// killed: it would stay on the shared display, its tray icon and single instance in
+    /// the next tests' way.
     pub async fn quit(mut self) {
+        let app = self.find_app_pid();
         let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
         if let Some(mut driver) = self.driver.take() {
             terminate(&mut driver);
+        }
+        if let Some(pid) = app {
+            kill_if_left(pid).await;
         }
     }
 
@@ -265,6 +272,22 @@ impl App {
             eprintln!("no screenshot {name}: import -window {id} failed");
         }
         path
+    }
+}
+
+/// Gives an app whose driver ended a moment to exit with it, then kills it if it did not.
+async fn kill_if_left(pid: u32) {
+    let alive = || Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while alive() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if alive() {
+        eprintln!("the app (pid {pid}) outlived its driver: killed");
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg(pid.to_string())
+            .status();
     }
 }
 
