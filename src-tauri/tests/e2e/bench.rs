@@ -227,7 +227,7 @@ async fn bench_idle_memory_and_cpu() {
         }
         let warmth = if run == 0 { "cold" } else { "warm" };
         if run < REOPENS - 2 {
-            let reopen = reopen_from_tray_menu(&app, &data_dir.join("logs/rongchat.log")).await;
+            let reopen = reopen_from_tray_menu(&app, &crate::harness::app_log(&data_dir)).await;
             eprintln!("bench: reopen by the tray's 打开 RongChat ({warmth}, run {run}): {reopen}");
         } else {
             let reopen = reopen_by_second_launch(&app).await;
@@ -269,8 +269,12 @@ fn process_start_epoch_ms(pid: u32) -> Option<f64> {
 
 /// Milliseconds since the Unix epoch, as the page's `performance.timeOrigin` counts.
 fn epoch_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    epoch_ms_at(std::time::SystemTime::now())
+}
+
+/// `at` in milliseconds since the Unix epoch.
+fn epoch_ms_at(at: std::time::SystemTime) -> f64 {
+    at.duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
@@ -280,10 +284,7 @@ fn epoch_ms() -> f64 {
 /// script's start, some tens of ms).
 async fn reopen_from_tray_menu(app: &App, log: &Path) -> String {
     let clicked = crate::tray::open_window_from_menu(app.app_pid(), log, None).await;
-    let started = clicked
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-    painted(app, started, "from the click that built it").await
+    painted(app, epoch_ms_at(clicked), "from the click that built it").await
 }
 
 /// Opens the window closed to the tray by launching the app again (single instance hands

@@ -277,18 +277,22 @@ impl App {
 
 /// Gives an app whose driver ended a moment to exit with it, then kills it if it did not.
 async fn kill_if_left(pid: u32) {
-    let alive = || Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid);
     let deadline = Instant::now() + Duration::from_secs(5);
-    while alive() && Instant::now() < deadline {
+    while running(pid) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    if alive() {
+    if running(pid) {
         eprintln!("the app (pid {pid}) outlived its driver: killed");
-        let _ = Command::new("kill")
-            .arg("-KILL")
-            .arg(pid.to_string())
-            .status();
+        kill_now(pid);
     }
+}
+
+/// SIGKILL; a process already gone is no error.
+fn kill_now(pid: u32) {
+    let _ = Command::new("kill")
+        .arg("-KILL")
+        .arg(pid.to_string())
+        .status();
 }
 
 impl Drop for App {
@@ -300,11 +304,8 @@ impl Drop for App {
         if let Some(mut driver) = self.driver.take() {
             terminate(&mut driver);
         }
-        if let Some(pid) = app.filter(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
-            let _ = Command::new("kill")
-                .arg("-KILL")
-                .arg(pid.to_string())
-                .status();
+        if let Some(pid) = app.filter(|&pid| running(pid)) {
+            kill_now(pid);
         }
     }
 }
@@ -342,8 +343,13 @@ fn proc_pids() -> Vec<u32> {
         .collect()
 }
 
+/// Whether a process still runs: neither gone nor ended and waiting to be reaped.
+pub fn running(pid: u32) -> bool {
+    !is_zombie(pid)
+}
+
 /// An ended process its parent has not reaped yet (or one gone altogether).
-pub fn is_zombie(pid: u32) -> bool {
+fn is_zombie(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|s| Some(s.rsplit_once(')')?.1.split_whitespace().next()? == "Z"))
@@ -372,12 +378,17 @@ impl Drop for DriverGuard {
     }
 }
 
+/// The app's log file when its data lives in `data_dir` (RONGCHAT_DATA_DIR).
+pub fn app_log(data_dir: &Path) -> PathBuf {
+    data_dir.join("logs/rongchat.log")
+}
+
 /// Asserts that the app's log of a run (in `data_dir`) exists, has lines, and holds none of
 /// `tokens` nor anything shaped like a login token of `users` (`<base64 user>.<expiry>.`,
 /// which catches tokens the app was issued itself).
 pub fn assert_log_has_no_token(data_dir: &Path, tokens: &[&str], users: &[&str]) {
     use base64::Engine;
-    let path = data_dir.join("logs/rongchat.log");
+    let path = app_log(data_dir);
     let log = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the app's log {}: {e}", path.display()));
     assert!(log.lines().count() > 3, "the log has lines: {log}");

@@ -244,7 +244,7 @@ async fn messages_lost_in_an_event_lag_show_in_the_open_chat() {
     // Bob's burst, beside messages from strangers: each stranger's name is looked up
     // before its message reaches the page, and meanwhile the one-event buffer overflows.
     let api = server.server_api();
-    let log = data_dir.join("logs/rongchat.log");
+    let log = crate::harness::app_log(&data_dir);
     let lags = || {
         std::fs::read_to_string(&log)
             .unwrap_or_default()

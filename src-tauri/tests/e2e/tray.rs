@@ -4,7 +4,7 @@
 //! builds the closed window again, and "退出" ends the app.
 
 use crate::dbus::Bus;
-use crate::harness::{App, LOG_FILTER, WAIT, artifacts_dir};
+use crate::harness::{App, LOG_FILTER, WAIT, app_log, artifacts_dir, running};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -171,7 +171,7 @@ async fn tray_menu_opens_the_window_and_quits() {
 
     // Closed to the tray, then opened again from the tray's menu.
     app.close_to_tray().await;
-    let log = data_dir.join("logs/rongchat.log");
+    let log = app_log(&data_dir);
     open_window_from_menu(app.app_pid(), &log, Some("tray-menu")).await;
     assert!(
         app.try_follow_new_window(WAIT).await,
@@ -193,17 +193,9 @@ async fn tray_menu_opens_the_window_and_quits() {
     let menu = open_menu(pid);
     click_item(&menu, Item::Last);
     let deadline = Instant::now() + WAIT;
-    while Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid) {
+    while running(pid) {
         assert!(Instant::now() < deadline, "the app still runs after 退出");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.quit().await;
-}
-
-/// An ended process its parent has not reaped yet.
-fn is_zombie(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| Some(s.rsplit_once(')')?.1.split_whitespace().next()? == "Z"))
-        .unwrap_or(true)
 }

@@ -18,14 +18,10 @@ import time
 from Xlib import X, display
 from Xlib.ext import xtest
 
+from xwin import pid_of, windows
+
 d = display.Display()
 root = d.screen().root
-
-
-def windows(w):
-    yield w
-    for child in w.query_tree().children:
-        yield from windows(child)
 
 
 def viewable(w):
@@ -35,19 +31,9 @@ def viewable(w):
         return False
 
 
-NET_WM_PID = d.intern_atom("_NET_WM_PID")
-
-
 def owner(w):
     """The pid a docked icon's window (or one inside it) says it belongs to, if any."""
-    for x in windows(w):
-        try:
-            prop = x.get_full_property(NET_WM_PID, X.AnyPropertyType)
-        except Exception:
-            continue
-        if prop:
-            return int(prop.value[0])
-    return None
+    return next((p for p in (pid_of(d, x) for x in windows(w)) if p is not None), None)
 
 
 def docked_icons():

@@ -6,14 +6,14 @@ compositing, as the app draws it. Usage: window_id.py PID; exit 1 if none is sho
 import sys
 from Xlib import X, display
 
+from xwin import pid_of
+
 pid = int(sys.argv[1])
 d = display.Display()
-NET_WM_PID = d.intern_atom("_NET_WM_PID")
 
 for w in d.screen().root.query_tree().children:
     try:
-        prop = w.get_full_property(NET_WM_PID, X.AnyPropertyType)
-        if not prop or prop.value[0] != pid:
+        if pid_of(d, w) != pid:
             continue
         if w.get_attributes().map_state != X.IsViewable:
             continue

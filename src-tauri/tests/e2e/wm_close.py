@@ -5,28 +5,18 @@ window manager, so the E2E does this part. Usage: wm_close.py PID; exit 1 if non
 import sys
 from Xlib import X, display, protocol
 
+from xwin import pid_of, windows
+
 pid = int(sys.argv[1])
 d = display.Display()
-NET_WM_PID = d.intern_atom("_NET_WM_PID")
 PROTOCOLS = d.intern_atom("WM_PROTOCOLS")
 DELETE = d.intern_atom("WM_DELETE_WINDOW")
-
-
-def windows(w):
-    yield w
-    try:
-        children = w.query_tree().children
-    except Exception:  # gone meanwhile (a window closing as we look)
-        return
-    for child in children:
-        yield from windows(child)
 
 
 sent = 0
 for w in windows(d.screen().root):
     try:
-        prop = w.get_full_property(NET_WM_PID, X.AnyPropertyType)
-        if not prop or prop.value[0] != pid:
+        if pid_of(d, w) != pid:
             continue
         if w.get_attributes().map_state != X.IsViewable or DELETE not in (w.get_wm_protocols() or []):
             continue
