@@ -19,6 +19,7 @@ pub use search::SearchHit;
 
 use crate::error::{Error, Result};
 use crate::model::{ConversationId, ConversationType, Direction, Message, SendFailure, SendStatus};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
 
@@ -97,6 +98,9 @@ impl Store {
         // WAL + NORMAL survives a process crash (not a power cut) and keeps sends fast.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Keep each prepared plan: otherwise a `LIMIT ?` parameter (the outbox scan, history
+        // pages) re-prepares its statement on every new binding.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         search::register(&conn)?;
         let me = mentions::Me::default();

@@ -19,6 +19,25 @@ fn received(uid: &str, from: &str, time: i64, cuid: Option<i64>) -> Incoming {
 }
 
 #[test]
+fn a_limit_parameter_keeps_the_prepared_plan() {
+    let store = Store::open_in_memory().unwrap();
+    let mut stmt = store
+        .conn
+        .prepare_cached("SELECT local_id FROM outbox ORDER BY local_id LIMIT ?1")
+        .unwrap();
+    for limit in 1..=5 {
+        stmt.query_map([limit], |r| r.get::<_, i64>(0))
+            .unwrap()
+            .for_each(drop);
+    }
+    assert_eq!(
+        stmt.get_status(rusqlite::StatementStatus::RePrepare),
+        0,
+        "each new LIMIT re-prepared the statement"
+    );
+}
+
+#[test]
 fn migrations_run_once_and_reopen_keeps_data() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db.sqlite");
