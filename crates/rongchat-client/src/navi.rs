@@ -14,8 +14,6 @@ pub const SDK_VERSION: &str = "5.38.0";
 pub const NAVI_TIMEOUT: Duration = Duration::from_secs(10);
 /// Socket + handshake time limit (the SDK waits 5 s for socket plus CONNACK).
 pub const SOCKET_TIMEOUT: Duration = Duration::from_secs(5);
-/// Socket read buffer: a burst of small frames fits; a large page arrives in pieces.
-const READ_BUFFER_BYTES: usize = 16 * 1024;
 
 /// RongCloud's own navigators (the SDK's default area, Beijing), tried in turn when the
 /// account names none.
@@ -273,10 +271,7 @@ pub async fn open(
     // Small frames, request/ack traffic: Nagle would add ~40 ms per round trip.
     // A frame over the wire's limit is refused while it is read, so a hostile server
     // cannot make us buffer more than that.
-    // The read buffer is zeroed up to its size before every read: tungstenite's 128 KiB
-    // default cost a memset of 128 KiB per read; larger frames still arrive in pieces.
     let limits = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
-        .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(Some(rongchat_proto::frame::MAX_FRAME_BYTES))
         .max_frame_size(Some(rongchat_proto::frame::MAX_FRAME_BYTES));
     let connect = tokio_tungstenite::connect_async_with_config(url, Some(limits), true);
