@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_status_outbox.sql"),
     include_str!("../../migrations/0007_search_grams.sql"),
     include_str!("../../migrations/0008_notification_level.sql"),
+    include_str!("../../migrations/0009_search_pending.sql"),
 ];
 
 /// Prepared statements kept by the connection (rusqlite's default is 16; the store has
@@ -185,6 +186,16 @@ impl Store {
     /// it back after a failure).
     pub fn end_batch(&mut self) -> Result<()> {
         if !self.conn.is_autocommit() {
+            // A burst indexes its messages in this commit; a lone message waits for more
+            // (or for a search) instead of writing index segments of its own.
+            // An index that fails is logged, never a reason to lose the batch: its list
+            // stays, and the next search tries again.
+            if let Err(error) = self.index_due().and_then(|due| match due {
+                true => self.index_pending(),
+                false => Ok(()),
+            }) {
+                tracing::warn!(%error, "search index not updated");
+            }
             self.conn.prepare_cached("COMMIT")?.execute([])?;
         }
         Ok(())

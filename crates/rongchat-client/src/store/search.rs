@@ -166,7 +166,63 @@ pub fn snippet(body: &str, query: &str) -> String {
     out
 }
 
+/// Messages waiting to be indexed before a commit indexes them anyway: enough that a
+/// burst shares one segment, few enough that the batch that indexes them stays short.
+pub(crate) const INDEX_BATCH: i64 = 256;
+
 impl Store {
+    /// Indexes every message the triggers listed in `search_pending` (both indexes, one
+    /// statement each) and empties the list, all or nothing. Searches call it first, so a
+    /// hit is never missed for being recent.
+    pub fn index_pending(&self) -> Result<()> {
+        // A savepoint on the shared connection: its own transaction outside a batch, a
+        // nested one inside.
+        self.conn.execute_batch("SAVEPOINT index_pending")?;
+        let indexed = (|| -> rusqlite::Result<()> {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO message_search (rowid, body)
+                     SELECT local_id, body FROM (
+                         SELECT m.local_id, rc_search_text(m.object_name, m.content) AS body
+                         FROM search_pending p JOIN messages m USING (local_id))
+                     WHERE body IS NOT NULL",
+                )?
+                .execute([])?;
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO message_grams (rowid, grams)
+                     SELECT rowid, rc_search_grams(body) FROM message_search
+                     WHERE rowid IN (SELECT local_id FROM search_pending)",
+                )?
+                .execute([])?;
+            self.conn
+                .prepare_cached("DELETE FROM search_pending")?
+                .execute([])?;
+            Ok(())
+        })();
+        match indexed {
+            Ok(()) => self.conn.execute_batch("RELEASE index_pending")?,
+            Err(error) => {
+                // Undo the part done; the list stays for the next try.
+                let _ = self
+                    .conn
+                    .execute_batch("ROLLBACK TO index_pending; RELEASE index_pending");
+                return Err(error.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether at least [`INDEX_BATCH`] messages wait to be indexed.
+    pub(crate) fn index_due(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM search_pending LIMIT 1 OFFSET ?1")?
+            .query_row(params![INDEX_BATCH - 1], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     /// Messages of every conversation whose searchable text contains `query` (trimmed;
     /// case-insensitive), newest first, `limit` from `offset`. An empty query finds nothing;
     /// no query is an error, whatever characters it holds.
@@ -175,6 +231,7 @@ impl Store {
         if query.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        self.index_pending()?;
         // Only the ids are sorted (a common word matches thousands); bodies are read for
         // the page alone.
         let (index, matching) = match short_token(query) {
@@ -280,6 +337,7 @@ impl Store {
 
     /// Whether `local_id` is in the search index (for tests and diagnostics).
     pub fn is_indexed(&self, local_id: i64) -> Result<bool> {
+        self.index_pending()?;
         Ok(self
             .conn
             .query_row(
@@ -331,6 +389,42 @@ mod tests {
             .iter()
             .map(|hit| hit.sent_time)
             .collect()
+    }
+
+    fn rows(store: &Store, table: &str) -> i64 {
+        store
+            .conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_lone_message_waits_for_the_index_and_a_search_still_finds_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.begin_batch().unwrap();
+        store
+            .apply_incoming(&[text("u1", "bob", 1, "刚到的一条")], None)
+            .unwrap();
+        store.end_batch().unwrap();
+        assert_eq!(rows(&store, "search_pending"), 1);
+        assert_eq!(rows(&store, "message_search"), 0, "indexed on its own");
+        assert_eq!(found(&store, "到的"), vec![1]);
+        assert_eq!(found(&store, "刚"), vec![1]);
+        assert_eq!(rows(&store, "search_pending"), 0);
+    }
+
+    #[test]
+    fn a_burst_is_indexed_in_its_own_commit() {
+        let mut store = Store::open_in_memory().unwrap();
+        let burst: Vec<Incoming> = (0..INDEX_BATCH)
+            .map(|n| text(&format!("u{n}"), "bob", n, &format!("burst message {n}")))
+            .collect();
+        store.begin_batch().unwrap();
+        store.apply_incoming(&burst, None).unwrap();
+        store.end_batch().unwrap();
+        assert_eq!(rows(&store, "search_pending"), 0);
+        assert_eq!(rows(&store, "message_search"), INDEX_BATCH);
+        assert_eq!(rows(&store, "message_grams"), INDEX_BATCH);
     }
 
     #[test]
