@@ -513,7 +513,8 @@ impl Engine {
             SessionEvent::Status(status) => {
                 if status != ConnectionStatus::Connected {
                     self.pull.link_lost();
-                    self.window.link_lost();
+                    let unanswered = self.window.link_lost();
+                    self.note_unanswered(&unanswered, store);
                     self.reads.link_lost();
                     self.receipts.link_lost();
                     self.statuses.link_lost();
@@ -748,6 +749,8 @@ impl Engine {
     // --- the outbox ---
 
     /// Publishes ready outbox messages, oldest first, keeping at most a window in flight.
+    /// Nothing is written for a publish itself (a row per publish was a commit of its own
+    /// when sends come one at a time): only unanswered ones are counted.
     fn pump_outbox(&mut self, now: Instant, force: bool, store: &mut Store) {
         if self.session.status() != ConnectionStatus::Connected {
             return;
@@ -760,7 +763,6 @@ impl Engine {
             Ok(ids) => ids,
             Err(error) => return self.store_failed("reading the outbox", &error),
         };
-        let mut published = Vec::new();
         for local_id in ids {
             if self.window.is_in_flight(local_id) {
                 continue;
@@ -790,15 +792,19 @@ impl Engine {
                 Ok(id) => {
                     self.waiters.insert(id, Waiter::Publish(local_id));
                     self.window.sent(local_id);
-                    published.push(local_id);
                 }
                 Err(_) => break,
             }
         }
-        if !published.is_empty()
-            && let Err(error) = store.note_attempts(&published)
+    }
+
+    /// Counts a publish that went unanswered (lost PUBACK, timeout, lost link) for each of
+    /// `local_ids`; they go again with their clientUniqueId.
+    fn note_unanswered(&mut self, local_ids: &[i64], store: &mut Store) {
+        if !local_ids.is_empty()
+            && let Err(error) = store.note_attempts(local_ids)
         {
-            self.store_failed("counting send attempts", &error);
+            self.store_failed("counting unanswered publishes", &error);
         }
     }
 
@@ -819,7 +825,7 @@ impl Engine {
                 self.fail(local_id, SendFailure::refused(status), store);
             }
             // Lost or timed out: it stays queued and goes again (same clientUniqueId).
-            AckOutcome::Resend => {}
+            AckOutcome::Resend => self.note_unanswered(&[local_id], store),
         }
         match &mut self.batch {
             Some(batch) => {

@@ -473,11 +473,14 @@ fn an_unacked_publish_goes_again_with_the_same_client_id() {
     h.engine.outbox_changed(h.now, &mut h.store);
     h.collect();
     let first = h.publishes().remove(0);
+    let attempts = |h: &Harness| h.store.outbox_entry(id).unwrap().unwrap().attempts;
+    assert_eq!(attempts(&h), 0, "a publish itself writes nothing");
     h.advance(10 * S);
     h.server(Body::PingResp);
     h.advance(20 * S);
     let again = h.publishes();
     assert_eq!(again.len(), 1, "timed out: published again");
+    assert_eq!(attempts(&h), 1, "the unanswered publish is counted");
     let cuid = |p: &Publish| {
         pb::decode_checked::<pb::UpStreamMessage>(&p.payload)
             .unwrap()
@@ -503,6 +506,10 @@ fn a_lost_link_resends_on_reconnect_and_a_refusal_keeps_its_code() {
     h.reconnect(None);
     let out = h.publishes();
     assert_eq!(out.len(), 2, "both go again after the reconnect");
+    for id in [ok, refused] {
+        let entry = h.store.outbox_entry(id).unwrap().unwrap();
+        assert_eq!(entry.attempts, 1, "lost with the link: counted once");
+    }
     h.puback(out[0].msg_id, AckStatus::Success);
     h.puback(out[1].msg_id, AckStatus::NotInGroup);
     assert_eq!(

@@ -88,9 +88,10 @@ impl OutboxWindow {
         }
     }
 
-    /// The link went down: nothing is in flight any more.
-    pub fn link_lost(&mut self) {
-        self.in_flight.clear();
+    /// The link went down: nothing is in flight any more. Returns what was, whose
+    /// publishes went unanswered.
+    pub fn link_lost(&mut self) -> Vec<i64> {
+        self.in_flight.drain().collect()
     }
 }
 

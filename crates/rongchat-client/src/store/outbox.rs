@@ -68,7 +68,7 @@ pub struct OutboxEntry {
     pub upload: Option<(String, FileType)>,
     /// The clientUniqueId to publish with.
     pub client_unique_id: i64,
-    /// Publish attempts so far.
+    /// Publishes that went unanswered so far (a lost PUBACK or link).
     pub attempts: i64,
 }
 
@@ -182,7 +182,7 @@ impl Store {
         Ok(entry)
     }
 
-    /// Counts a publish attempt for each of `local_ids` (one transaction).
+    /// Counts an unanswered publish for each of `local_ids` (one transaction).
     pub fn note_attempts(&mut self, local_ids: &[i64]) -> Result<()> {
         let tx = self.conn.savepoint()?;
         {
