@@ -78,6 +78,12 @@ def main(folder: Path) -> None:
     warm = find(r"^bench: warm .*list populated " + NUMBER + r" s from the driver's launch, " + NUMBER
                 + r" s from the app's process start.*idle PSS " + NUMBER + " MiB", app)
 
+    # Warm reopens from the tray menu, counted from the app's menu event; the worst counts.
+    reopens = [number(m) for m in re.findall(
+        r"^bench: reopen by the tray's .*\(warm, run \d+\):.*from the app's menu event: list painted at "
+        + NUMBER + " ms", app, re.MULTILINE)]
+    reopen = max(reopens) if reopens else None
+
     seq_sdk, seq_ours = pick(sdk, 0), pick(ours, 0)
     ack_sdk, ack_ours = pick(sdk, 1), pick(ours, 1)
     d50_sdk, d50_ours = pick(sdk, 3), pick(ours, 3)
@@ -121,6 +127,9 @@ def main(folder: Path) -> None:
          "<= 0.8 s", goal(at_most(pick(cold, 1), 0.8))),
         ("warm start to a populated list (1,000), from the app's process start", "-",
          fmt(pick(warm, 1), " s") + " (" + fmt(pick(warm, 0), " s") + " from the driver's launch)", "-", "-", "-"),
+        ("reopen from the tray, warm, list painted, from the app's menu event (worst of "
+         + str(len(reopens)) + ")", "-", fmt(reopen, " ms"), "-", "<= 300 ms",
+         goal(at_most(reopen, 300.0))),
         ("idle in the tray, all processes, PSS", fmt(floor_pss, " MiB"),
          fmt(tray_pss, " MiB"), "-", "<= 40 MiB", goal(at_most(tray_pss, 40.0))),
         ("idle CPU over 60 s, window shown", fmt(pick(floor, 1), " s"),
