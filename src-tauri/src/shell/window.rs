@@ -117,9 +117,7 @@ fn rebuild<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
     let started = std::time::Instant::now();
     // Wall-clock ms of the start, so a benchmark can count the reopen from the app's own
     // start of it rather than from its click script.
-    let started_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
+    let started_ms = crate::clock::now_ms();
     let w = tauri::WebviewWindowBuilder::from_config(app, &config)?.build()?;
     // The title the unread total gave the window that was closed.
     if let Some(unread) = app.try_state::<super::unread::Unread>() {

@@ -187,13 +187,10 @@ impl Store {
     pub fn end_batch(&mut self) -> Result<()> {
         if !self.conn.is_autocommit() {
             // A burst indexes its messages in this commit; a lone message waits for more
-            // (or for a search) instead of writing index segments of its own.
-            // An index that fails is logged, never a reason to lose the batch: its list
-            // stays, and the next search tries again.
-            if let Err(error) = self.index_due().and_then(|due| match due {
-                true => self.index_pending(),
-                false => Ok(()),
-            }) {
+            // (or for a search) instead of writing index segments of its own. A failed
+            // indexing is logged, never a reason to lose the batch: its list stays, and
+            // the next search tries again.
+            if let Err(error) = self.index_if_due() {
                 tracing::warn!(%error, "search index not updated");
             }
             self.conn.prepare_cached("COMMIT")?.execute([])?;

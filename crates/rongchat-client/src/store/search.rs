@@ -174,47 +174,40 @@ impl Store {
     /// Indexes every message the triggers listed in `search_pending` (both indexes, one
     /// statement each) and empties the list, all or nothing. Searches call it first, so a
     /// hit is never missed for being recent.
-    pub fn index_pending(&self) -> Result<()> {
-        // A savepoint on the shared connection: its own transaction outside a batch, a
-        // nested one inside.
-        self.conn.execute_batch("SAVEPOINT index_pending")?;
-        let indexed = (|| -> rusqlite::Result<()> {
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO message_search (rowid, body)
-                     SELECT local_id, body FROM (
-                         SELECT m.local_id, rc_search_text(m.object_name, m.content) AS body
-                         FROM search_pending p JOIN messages m USING (local_id))
-                     WHERE body IS NOT NULL",
-                )?
-                .execute([])?;
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO message_grams (rowid, grams)
-                     SELECT rowid, rc_search_grams(body) FROM message_search
-                     WHERE rowid IN (SELECT local_id FROM search_pending)",
-                )?
-                .execute([])?;
-            self.conn
-                .prepare_cached("DELETE FROM search_pending")?
-                .execute([])?;
-            Ok(())
-        })();
-        match indexed {
-            Ok(()) => self.conn.execute_batch("RELEASE index_pending")?,
-            Err(error) => {
-                // Undo the part done; the list stays for the next try.
-                let _ = self
-                    .conn
-                    .execute_batch("ROLLBACK TO index_pending; RELEASE index_pending");
-                return Err(error.into());
-            }
+    pub fn index_pending(&mut self) -> Result<()> {
+        // A savepoint: its own transaction outside a batch, nested inside one; dropped
+        // uncommitted on an error, which leaves the list for the next try.
+        let tx = self.conn.savepoint()?;
+        tx.prepare_cached(
+            "INSERT INTO message_search (rowid, body)
+             SELECT local_id, body FROM (
+                 SELECT m.local_id, rc_search_text(m.object_name, m.content) AS body
+                 FROM search_pending p JOIN messages m USING (local_id))
+             WHERE body IS NOT NULL",
+        )?
+        .execute([])?;
+        tx.prepare_cached(
+            "INSERT INTO message_grams (rowid, grams)
+             SELECT rowid, rc_search_grams(body) FROM message_search
+             WHERE rowid IN (SELECT local_id FROM search_pending)",
+        )?
+        .execute([])?;
+        tx.prepare_cached("DELETE FROM search_pending")?
+            .execute([])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Indexes the list when at least [`INDEX_BATCH`] wait (a batch's commit).
+    pub(crate) fn index_if_due(&mut self) -> Result<()> {
+        if self.index_due()? {
+            self.index_pending()?;
         }
         Ok(())
     }
 
     /// Whether at least [`INDEX_BATCH`] messages wait to be indexed.
-    pub(crate) fn index_due(&self) -> Result<bool> {
+    fn index_due(&self) -> Result<bool> {
         Ok(self
             .conn
             .prepare_cached("SELECT 1 FROM search_pending LIMIT 1 OFFSET ?1")?
@@ -226,7 +219,7 @@ impl Store {
     /// Messages of every conversation whose searchable text contains `query` (trimmed;
     /// case-insensitive), newest first, `limit` from `offset`. An empty query finds nothing;
     /// no query is an error, whatever characters it holds.
-    pub fn search(&self, query: &str, limit: usize, offset: usize) -> Result<Vec<SearchHit>> {
+    pub fn search(&mut self, query: &str, limit: usize, offset: usize) -> Result<Vec<SearchHit>> {
         let query = query.trim();
         if query.is_empty() || limit == 0 {
             return Ok(Vec::new());
@@ -336,7 +329,7 @@ impl Store {
     }
 
     /// Whether `local_id` is in the search index (for tests and diagnostics).
-    pub fn is_indexed(&self, local_id: i64) -> Result<bool> {
+    pub fn is_indexed(&mut self, local_id: i64) -> Result<bool> {
         self.index_pending()?;
         Ok(self
             .conn
@@ -382,7 +375,7 @@ mod tests {
         store
     }
 
-    fn found(store: &Store, query: &str) -> Vec<i64> {
+    fn found(store: &mut Store, query: &str) -> Vec<i64> {
         store
             .search(query, 50, 0)
             .unwrap()
@@ -408,8 +401,8 @@ mod tests {
         store.end_batch().unwrap();
         assert_eq!(rows(&store, "search_pending"), 1);
         assert_eq!(rows(&store, "message_search"), 0, "indexed on its own");
-        assert_eq!(found(&store, "到的"), vec![1]);
-        assert_eq!(found(&store, "刚"), vec![1]);
+        assert_eq!(found(&mut store, "到的"), vec![1]);
+        assert_eq!(found(&mut store, "刚"), vec![1]);
         assert_eq!(rows(&store, "search_pending"), 0);
     }
 
@@ -429,17 +422,17 @@ mod tests {
 
     #[test]
     fn finds_a_chinese_word_and_a_substring_newest_first() {
-        let store = store_with(&[
+        let mut store = store_with(&[
             text("u1", "bob", 1, "明天我们去北京天安门看升旗"),
             text("u2", "carol", 2, "The quick brown fox"),
             text("u3", "bob", 3, "北京天气不错"),
             text("u4", "dave", 4, "上海见"),
         ]);
-        assert_eq!(found(&store, "北京天"), vec![3, 1]);
-        assert_eq!(found(&store, "天安门"), vec![1]);
+        assert_eq!(found(&mut store, "北京天"), vec![3, 1]);
+        assert_eq!(found(&mut store, "天安门"), vec![1]);
         // A substring inside a word, any case.
-        assert_eq!(found(&store, "UICK BR"), vec![2]);
-        assert!(found(&store, "广州市").is_empty());
+        assert_eq!(found(&mut store, "UICK BR"), vec![2]);
+        assert!(found(&mut store, "广州市").is_empty());
         let hit = &store.search("天安门", 10, 0).unwrap()[0];
         assert_eq!(hit.conversation, ConversationId::private("bob"));
         assert_eq!(hit.sender_id, "bob");
@@ -447,7 +440,7 @@ mod tests {
     }
 
     /// The send times of a page of hits.
-    fn hit_times(store: &Store, query: &str, limit: usize, offset: usize) -> Vec<i64> {
+    fn hit_times(store: &mut Store, query: &str, limit: usize, offset: usize) -> Vec<i64> {
         let hits = store.search(query, limit, offset).unwrap();
         hits.iter().map(|h| h.sent_time).collect()
     }
@@ -457,8 +450,8 @@ mod tests {
         let batch: Vec<_> = (1..=7)
             .map(|i| text(&format!("u{i}"), "bob", i, &format!("第{i}条 会议纪要")))
             .collect();
-        let store = store_with(&batch);
-        let page = |offset| hit_times(&store, "会议纪要", 3, offset);
+        let mut store = store_with(&batch);
+        let mut page = |offset| hit_times(&mut store, "会议纪要", 3, offset);
         assert_eq!(page(0), vec![7, 6, 5]);
         assert_eq!(page(3), vec![4, 3, 2]);
         assert_eq!(page(6), vec![1]);
@@ -475,8 +468,8 @@ mod tests {
                 text(&format!("u{i}"), "bob", time, &format!("常见的词 {time}"))
             })
             .collect();
-        let store = store_with(&batch);
-        let page = |offset| hit_times(&store, "常见的词", 5, offset);
+        let mut store = store_with(&batch);
+        let mut page = |offset| hit_times(&mut store, "常见的词", 5, offset);
         let top = n - 1;
         assert_eq!(page(0), (top - 4..=top).rev().collect::<Vec<_>>());
         assert_eq!(page(5), (top - 9..=top - 5).rev().collect::<Vec<_>>());
@@ -485,7 +478,7 @@ mod tests {
 
     #[test]
     fn file_names_and_music_titles_are_searchable_other_kinds_not() {
-        let store = store_with(&[
+        let mut store = store_with(&[
             incoming(
                 "f1",
                 "bob",
@@ -510,17 +503,17 @@ mod tests {
                 r#"{"content":"QUJDREVGR0g=","imageUri":"http://x/季度报告.png"}"#.into(),
             ),
         ]);
-        assert_eq!(found(&store, "季度报告"), vec![1]);
-        assert_eq!(found(&store, "月亮代表"), vec![2]);
-        assert_eq!(found(&store, "邓丽君"), vec![2]);
-        assert!(found(&store, "QUJDREVG").is_empty());
-        assert!(found(&store, "http").is_empty());
+        assert_eq!(found(&mut store, "季度报告"), vec![1]);
+        assert_eq!(found(&mut store, "月亮代表"), vec![2]);
+        assert_eq!(found(&mut store, "邓丽君"), vec![2]);
+        assert!(found(&mut store, "QUJDREVG").is_empty());
+        assert!(found(&mut store, "http").is_empty());
     }
 
     #[test]
     fn a_recall_removes_the_text_from_the_index() {
         let mut store = store_with(&[text("u1", "bob", 1, "这条消息说错了要撤回")]);
-        assert_eq!(found(&store, "说错了"), vec![1]);
+        assert_eq!(found(&mut store, "说错了"), vec![1]);
         let recall = serde_json::json!({
             "messageUId": "u1", "conversationType": 1, "targetId": "me", "sentTime": 1
         })
@@ -531,22 +524,22 @@ mod tests {
         let Stored::Recalled(message) = &applied.stored[0] else {
             panic!("{applied:?}");
         };
-        assert!(found(&store, "说错了").is_empty());
-        assert!(found(&store, "说错").is_empty());
+        assert!(found(&mut store, "说错了").is_empty());
+        assert!(found(&mut store, "说错").is_empty());
         assert!(!store.is_indexed(message.local_id).unwrap());
     }
 
     #[test]
     fn a_deleted_message_leaves_the_index() {
-        let store = store_with(&[text("u1", "bob", 1, "delete me please")]);
-        assert_eq!(found(&store, "me please"), vec![1]);
+        let mut store = store_with(&[text("u1", "bob", 1, "delete me please")]);
+        assert_eq!(found(&mut store, "me please"), vec![1]);
         store.conn.execute("DELETE FROM messages", []).unwrap();
-        assert!(found(&store, "me please").is_empty());
+        assert!(found(&mut store, "me please").is_empty());
     }
 
     #[test]
     fn hostile_queries_never_error() {
-        let store = store_with(&[
+        let mut store = store_with(&[
             text(
                 "u1",
                 "bob",
@@ -585,28 +578,28 @@ mod tests {
                 .search(query, 10, 0)
                 .unwrap_or_else(|e| panic!("{query:?}: {e}"));
         }
-        assert_eq!(found(&store, "\"hi\""), vec![1]);
-        assert_eq!(found(&store, "NEAR(a b)"), vec![2]);
-        assert_eq!(found(&store, "100%"), vec![1]);
-        assert_eq!(found(&store, "%"), vec![1]);
-        assert_eq!(found(&store, "_"), vec![1]);
-        assert_eq!(found(&store, "c*"), vec![2]);
-        assert!(found(&store, "a*").is_empty());
-        assert!(found(&store, "").is_empty());
+        assert_eq!(found(&mut store, "\"hi\""), vec![1]);
+        assert_eq!(found(&mut store, "NEAR(a b)"), vec![2]);
+        assert_eq!(found(&mut store, "100%"), vec![1]);
+        assert_eq!(found(&mut store, "%"), vec![1]);
+        assert_eq!(found(&mut store, "_"), vec![1]);
+        assert_eq!(found(&mut store, "c*"), vec![2]);
+        assert!(found(&mut store, "a*").is_empty());
+        assert!(found(&mut store, "").is_empty());
         assert_eq!(store.message_count().unwrap(), 2);
     }
 
     #[test]
     fn short_queries_scan() {
-        let store = store_with(&[
+        let mut store = store_with(&[
             text("u1", "bob", 1, "我们开会吧"),
             text("u2", "bob", 2, "开车去"),
             text("u3", "bob", 3, "Ok then"),
         ]);
-        assert_eq!(found(&store, "开会"), vec![1]);
-        assert_eq!(found(&store, "开"), vec![2, 1]);
-        assert_eq!(found(&store, "OK"), vec![3]);
-        assert_eq!(found(&store, " ok "), vec![3]);
+        assert_eq!(found(&mut store, "开会"), vec![1]);
+        assert_eq!(found(&mut store, "开"), vec![2, 1]);
+        assert_eq!(found(&mut store, "OK"), vec![3]);
+        assert_eq!(found(&mut store, " ok "), vec![3]);
     }
 
     #[test]
@@ -623,11 +616,14 @@ mod tests {
                 text(&format!("u{i}"), "bob", i, &body)
             })
             .collect();
-        let store = store_with(&batch);
-        assert_eq!(found(&store, "稀有"), vec![2, 1, 0]);
-        assert_eq!(hit_times(&store, "常见", 3, 0), vec![n - 1, n - 2, n - 3]);
-        assert_eq!(hit_times(&store, "常见", 3, n as usize - 4), vec![3]);
-        assert_eq!(hit_times(&store, "见", 2, 0), vec![n - 1, n - 2]);
+        let mut store = store_with(&batch);
+        assert_eq!(found(&mut store, "稀有"), vec![2, 1, 0]);
+        assert_eq!(
+            hit_times(&mut store, "常见", 3, 0),
+            vec![n - 1, n - 2, n - 3]
+        );
+        assert_eq!(hit_times(&mut store, "常见", 3, n as usize - 4), vec![3]);
+        assert_eq!(hit_times(&mut store, "见", 2, 0), vec![n - 1, n - 2]);
     }
 
     /// What a search finds, by brute force: ASCII letters in any case, other characters
@@ -660,7 +656,7 @@ mod tests {
             .iter()
             .map(|(time, body)| text(&format!("u{time}"), "bob", *time, body))
             .collect();
-        let store = store_with(&batch);
+        let mut store = store_with(&batch);
         // Every one- and two-character substring of every body, in its case and folded,
         // and some that are in none.
         let mut queries: Vec<String> = vec![
@@ -692,7 +688,11 @@ mod tests {
             }
         }
         for query in &queries {
-            assert_eq!(found(&store, query), reference(&bodies, query), "{query:?}");
+            assert_eq!(
+                found(&mut store, query),
+                reference(&bodies, query),
+                "{query:?}"
+            );
         }
     }
 
@@ -702,7 +702,7 @@ mod tests {
             text("u1", "bob", 1, "撤回这句"),
             text("u2", "bob", 2, "留下这句"),
         ]);
-        assert_eq!(found(&store, "这句"), vec![2, 1]);
+        assert_eq!(found(&mut store, "这句"), vec![2, 1]);
         let recall = serde_json::json!({
             "messageUId": "u1", "conversationType": 1, "targetId": "me", "sentTime": 1
         })
@@ -710,8 +710,8 @@ mod tests {
         store
             .apply_incoming(&[incoming("r1", "bob", 3, "RC:RcCmd", recall)], None)
             .unwrap();
-        assert_eq!(found(&store, "这句"), vec![2]);
-        assert!(found(&store, "撤").is_empty());
+        assert_eq!(found(&mut store, "这句"), vec![2]);
+        assert!(found(&mut store, "撤").is_empty());
         store
             .conn
             .execute(
@@ -719,11 +719,11 @@ mod tests {
                 [],
             )
             .unwrap();
-        assert!(found(&store, "这句").is_empty());
-        assert_eq!(found(&store, "改过"), vec![2]);
+        assert!(found(&mut store, "这句").is_empty());
+        assert_eq!(found(&mut store, "改过"), vec![2]);
         store.conn.execute("DELETE FROM messages", []).unwrap();
-        assert!(found(&store, "改过").is_empty());
-        assert!(found(&store, "改").is_empty());
+        assert!(found(&mut store, "改过").is_empty());
+        assert!(found(&mut store, "改").is_empty());
     }
 
     #[test]
@@ -746,15 +746,15 @@ mod tests {
             .unwrap();
             tx.commit().unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let mut store = Store::open(&path).unwrap();
         assert_eq!(
             store.schema_version().unwrap(),
             super::super::MIGRATIONS.len()
         );
-        assert_eq!(found(&store, "也能搜"), vec![5]);
+        assert_eq!(found(&mut store, "也能搜"), vec![5]);
         // message_grams (0007) is filled from the bodies indexed before it.
-        assert_eq!(found(&store, "旧消"), vec![5]);
-        assert_eq!(found(&store, "到"), vec![5]);
+        assert_eq!(found(&mut store, "旧消"), vec![5]);
+        assert_eq!(found(&mut store, "到"), vec![5]);
     }
 
     #[test]
@@ -763,7 +763,7 @@ mod tests {
             .map(|i| text(&format!("u{i}"), "bob", i * 10, &format!("message {i}")))
             .collect();
         batch.push(text("x1", "carol", 55, "elsewhere"));
-        let store = store_with(&batch);
+        let mut store = store_with(&batch);
         let anchor = store.search("message 9", 1, 0).unwrap()[0].local_id;
         let page = store.around(anchor, 3, 2).unwrap().unwrap();
         let times: Vec<_> = page.iter().map(|m| m.sent_time).collect();
