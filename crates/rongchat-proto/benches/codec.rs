@@ -33,7 +33,7 @@ fn publish_frame() -> Frame {
         topic: "ppMsgP".into(),
         target_id: "user2".into(),
         msg_id: 9,
-        payload: up.encode_to_vec(),
+        payload: up.encode_to_vec().into(),
     }))
 }
 
@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
                 ..
             }) = frame
             {
-                black_box(UpStreamMessage::decode(p.payload.as_slice()).ok());
+                black_box(UpStreamMessage::decode(&p.payload[..]).ok());
             }
         })
     });
@@ -91,7 +91,7 @@ fn bench(c: &mut Criterion) {
                 ..
             }) = frame
             {
-                black_box(DownStreamMessages::decode(q.payload.as_slice()).ok());
+                black_box(DownStreamMessages::decode(&q.payload[..]).ok());
             }
         })
     });

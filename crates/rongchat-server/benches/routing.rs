@@ -131,7 +131,7 @@ async fn user_loop(me: String, peer: String, mut ws: Ws, count: usize) {
                     topic: "ppMsgP".into(),
                     target_id: peer.clone(),
                     msg_id: next_id,
-                    payload,
+                    payload: payload.into(),
                 }),
             );
             ws.send(encode(frame)).await.expect("send");
@@ -167,7 +167,7 @@ async fn user_loop(me: String, peer: String, mut ws: Ws, count: usize) {
             Body::PubAck(_) => acked += 1,
             Body::Publish(p) if p.topic == "s_ntf" => pull_wanted = true,
             Body::QueryAck(ack) => {
-                let page = pb::DownStreamMessages::decode(ack.payload.as_slice()).expect("page");
+                let page = pb::DownStreamMessages::decode(&ack.payload[..]).expect("page");
                 received += page.list.len();
                 inbox = page.sync_time;
                 pull_in_flight = false;

@@ -35,7 +35,8 @@ pub fn announce(shared: &Shared, user: &str, except: Option<u64>, version: i64) 
             time: Some(version),
             ..Default::default()
         }
-        .encode_to_vec(),
+        .encode_to_vec()
+        .into(),
         qos: 0,
     };
     shared.hub.send_to_user(user, except, &command);

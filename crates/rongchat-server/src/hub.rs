@@ -6,6 +6,7 @@
 //! (it will pull what it missed when it reconnects). A user holds at most
 //! `max_per_user` connections: a new one beyond that kicks the oldest.
 
+use bytes::Bytes;
 use rongchat_proto::Topic;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -27,8 +28,8 @@ pub enum Outgoing {
         topic: Topic,
         /// Peer or group.
         target_id: String,
-        /// The encoded UpStreamMessage.
-        payload: Vec<u8>,
+        /// The encoded UpStreamMessage, shared by every device it goes to.
+        payload: Bytes,
         /// Send time in ms.
         data_time: i64,
         /// The message's uid.
@@ -40,8 +41,8 @@ pub enum Outgoing {
         topic: Topic,
         /// The receiving user.
         target_id: String,
-        /// Protobuf payload.
-        payload: Vec<u8>,
+        /// Protobuf payload, shared by every connection it goes to.
+        payload: Bytes,
         /// 0 for notifications, 1 for pushes the client acknowledges.
         qos: u8,
     },
@@ -262,7 +263,7 @@ mod tests {
         Outgoing::Publish {
             topic: Topic::Notify,
             target_id: "u".into(),
-            payload: Vec::new(),
+            payload: Bytes::new(),
             qos: 0,
         }
     }
@@ -293,13 +294,36 @@ mod tests {
     }
 
     #[test]
+    fn every_device_gets_the_same_payload_buffer() {
+        let hub = Hub::new();
+        let (_, mut phone) = hub.register("u", "android");
+        let (_, mut desktop) = hub.register("u", "pc");
+        let payload = Bytes::from(vec![7; 64 * 1024]);
+        let echo = Outgoing::Echo {
+            topic: Topic::PrivateMessage,
+            target_id: "peer".into(),
+            payload: payload.clone(),
+            data_time: 1,
+            uid: "uid".into(),
+        };
+        hub.send_to_user("u", None, &echo);
+        for mailbox in [&mut phone, &mut desktop] {
+            let Ok(Outgoing::Echo { payload: got, .. }) = mailbox.queue.try_recv() else {
+                panic!("no echo queued");
+            };
+            // One buffer for all: a fan-out copies no payload bytes.
+            assert_eq!(got.as_ptr(), payload.as_ptr());
+        }
+    }
+
+    #[test]
     fn queues_are_bounded_by_bytes() {
         let hub = Hub::with_limits(8, 10_000);
         let (_, mut slow) = hub.register("slow", "p");
         let big = Outgoing::Publish {
             topic: Topic::Notify,
             target_id: "slow".into(),
-            payload: vec![0; 4_000],
+            payload: Bytes::from(vec![0; 4_000]),
             qos: 0,
         };
         hub.send_to_user("slow", None, &big);

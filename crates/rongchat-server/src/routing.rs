@@ -318,7 +318,7 @@ async fn finish(
         let echo = Outgoing::Echo {
             topic: out.conversation.publish_topic(),
             target_id: out.target.clone(),
-            payload: out.message.encode_to_vec(),
+            payload: out.message.encode_to_vec().into(),
             data_time,
             uid: uid.clone(),
         };
@@ -375,7 +375,7 @@ pub async fn relay_status(
             &Outgoing::Publish {
                 topic: Topic::PushMessage,
                 target_id: user.clone(),
-                payload: down.encode_to_vec(),
+                payload: down.encode_to_vec().into(),
                 qos: 1,
             },
         );
@@ -396,7 +396,8 @@ pub fn notify(user: &str, time: i64) -> Outgoing {
             time: Some(time),
             ..Default::default()
         }
-        .encode_to_vec(),
+        .encode_to_vec()
+        .into(),
         qos: 0,
     }
 }

@@ -200,7 +200,7 @@ impl Harness {
             topic: Topic::Notify.as_str().into(),
             target_id: "alice".into(),
             msg_id: 900,
-            payload: Vec::new(),
+            payload: Default::default(),
         }));
     }
 
@@ -748,7 +748,7 @@ fn typing_is_pushed_not_pulled_expires_and_is_sent_throttled() {
             topic: Topic::PushMessage.as_str().into(),
             target_id: "alice".into(),
             msg_id: 901,
-            payload: m.encode_to_vec(),
+            payload: m.encode_to_vec().into(),
         })
     };
     let bob = ConversationId::private("bob");
@@ -824,7 +824,8 @@ fn status_command(h: &mut Harness) {
             time: Some(9),
             ..Default::default()
         }
-        .encode_to_vec(),
+        .encode_to_vec()
+        .into(),
     }));
 }
 
@@ -953,7 +954,8 @@ fn a_status_command_pulls_once_more_at_a_time_from_the_stored_version() {
             r#type: 2,
             ..Default::default()
         }
-        .encode_to_vec(),
+        .encode_to_vec()
+        .into(),
     }));
     assert!(h.queries(Topic::ConversationStates).is_empty());
 }

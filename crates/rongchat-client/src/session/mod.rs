@@ -309,7 +309,7 @@ impl Session {
                 topic,
                 target_id,
                 msg_id,
-                payload,
+                payload: payload.into(),
             }),
         })
     }

@@ -479,7 +479,7 @@ fn pushes_are_acked_and_echoes_wait_for_their_puback() {
         topic: "s_msg".into(),
         target_id: "alice".into(),
         msg_id: 9,
-        payload: vec![1, 2],
+        payload: vec![1, 2].into(),
     };
     h.session.handle_frame(
         h.at(S),
@@ -503,7 +503,7 @@ fn pushes_are_acked_and_echoes_wait_for_their_puback() {
         topic: "ppMsgP".into(),
         target_id: "bob".into(),
         msg_id: 3,
-        payload: vec![7],
+        payload: vec![7].into(),
     };
     let dup = Flags {
         dup: true,

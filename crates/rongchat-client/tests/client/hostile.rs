@@ -145,7 +145,7 @@ where
             topic: Topic::Notify.as_str().into(),
             target_id: "alice".into(),
             msg_id: 0,
-            payload: Vec::new(),
+            payload: Default::default(),
         }),
     )
     .encode()

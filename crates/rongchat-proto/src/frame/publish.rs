@@ -6,6 +6,7 @@
 use super::Side;
 use super::wire::{AddressNames, Addressed, Reader, put_addressed, put_u32};
 use crate::error::{DecodeResult, EncodeError};
+use bytes::Bytes;
 
 /// A PUBLISH in either direction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +19,9 @@ pub struct Publish {
     pub target_id: String,
     /// Correlates the PUBACK.
     pub msg_id: u16,
-    /// The protobuf payload.
-    pub payload: Vec<u8>,
+    /// The protobuf payload, shared by every copy of the frame (a server sends one
+    /// message to several connections without copying it).
+    pub payload: Bytes,
 }
 
 const NAMES: AddressNames = ["publish topic", "publish targetId", "publish msgId"];
@@ -36,7 +38,7 @@ impl Publish {
             topic: a.topic,
             target_id: a.target_id,
             msg_id: a.msg_id,
-            payload: a.payload,
+            payload: Bytes::from(a.payload),
         })
     }
 
@@ -87,7 +89,7 @@ mod tests {
             panic!("not a publish")
         };
         assert_eq!(
-            (p.date, p.msg_id, p.payload.as_slice()),
+            (p.date, p.msg_id, &p.payload[..]),
             (None, 7, &[0xaa, 0xbb][..])
         );
         assert_eq!(frame.encode().unwrap(), bytes);

@@ -125,9 +125,9 @@ fn captured_payloads_decode_and_re_encode() {
     for f in captured_frames() {
         let frame = Frame::decode(&f.bytes, f.from, f.layout).unwrap();
         let payload = match &frame.body {
-            Body::Publish(p) => p.payload.as_slice(),
-            Body::Query(q) => q.payload.as_slice(),
-            Body::QueryAck(q) => q.payload.as_slice(),
+            Body::Publish(p) => &p.payload[..],
+            Body::Query(q) => &q.payload[..],
+            Body::QueryAck(q) => &q.payload[..],
             _ => continue,
         };
         let at = format!("{}:{}", f.file, f.line);

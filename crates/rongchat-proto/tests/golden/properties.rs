@@ -87,7 +87,7 @@ fn body() -> impl Strategy<Value = (Body, Side, Layout)> {
                     topic,
                     target_id,
                     msg_id,
-                    payload,
+                    payload: payload.into(),
                 }),
                 side,
                 Layout::V3,

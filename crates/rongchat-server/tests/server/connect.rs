@@ -116,7 +116,7 @@ async fn connect_queries_are_answered_like_the_sdk_needs() {
     };
     let ack = c.query("user1", "pullModifyMsg", req).await;
     assert!(ack.status.is_success());
-    let resp = pb::PullModifyMsgResp::decode(ack.payload.as_slice()).unwrap();
+    let resp = pb::PullModifyMsgResp::decode(&ack.payload[..]).unwrap();
     assert!(resp.next_version.unwrap() >= 1_795_628_855_457);
 }
 

@@ -146,7 +146,7 @@ async fn one_connections_pipelined_messages_share_a_commit_in_order() {
                     topic: "ppMsgP".into(),
                     target_id: "bob".into(),
                     msg_id,
-                    payload: text_message(&format!("p{i}")).encode_to_vec(),
+                    payload: text_message(&format!("p{i}")).encode_to_vec().into(),
                 }),
             ))
             .await;

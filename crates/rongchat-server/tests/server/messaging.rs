@@ -187,7 +187,7 @@ async fn status_messages_are_relayed_not_stored() {
     assert!(ack.status.is_success());
     let (flags, push) = bob.expect_publish("s_msg").await;
     assert_eq!(flags.qos, 1);
-    let m = pb::DownStreamMessage::decode(push.payload.as_slice()).unwrap();
+    let m = pb::DownStreamMessage::decode(&push.payload[..]).unwrap();
     assert_eq!(
         (m.from_user_id.as_str(), m.classname.as_str()),
         ("alice", "RC:TypSts")

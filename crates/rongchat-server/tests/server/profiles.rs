@@ -92,7 +92,7 @@ async fn names_and_members_come_from_the_store_and_members_only_read_members() {
         .query_raw("qChannelInfo", "g1", info.encode_to_vec())
         .await;
     assert!(ack.status.is_success(), "{:?}", ack.status);
-    let result = pb::ChannelsListResult::decode(ack.payload.as_slice()).unwrap();
+    let result = pb::ChannelsListResult::decode(&ack.payload[..]).unwrap();
     let infos = pb::ChannelsJoinedInfos::decode(result.result.as_deref().unwrap()).unwrap();
     assert_eq!(
         infos.list[0].setting_profile[0].value.as_deref(),
@@ -120,7 +120,7 @@ async fn names_and_members_come_from_the_store_and_members_only_read_members() {
             members_query("g1", &[], Some((2, ""))).encode_to_vec(),
         )
         .await;
-    let first = pb::ChannelsListResult::decode(ack.payload.as_slice()).unwrap();
+    let first = pb::ChannelsListResult::decode(&ack.payload[..]).unwrap();
     let page = first.page.clone().unwrap();
     assert_eq!((page.has_next, page.total), (Some(true), Some(3)));
     let token = page.page_token.unwrap();
@@ -131,7 +131,7 @@ async fn names_and_members_come_from_the_store_and_members_only_read_members() {
             members_query("g1", &[], Some((2, &token))).encode_to_vec(),
         )
         .await;
-    let rest = pb::ChannelsListResult::decode(ack.payload.as_slice()).unwrap();
+    let rest = pb::ChannelsListResult::decode(&ack.payload[..]).unwrap();
     assert_eq!(rest.page.as_ref().unwrap().has_next, Some(false));
     let mut all = users_in(&first);
     all.extend(users_in(&rest));
@@ -177,7 +177,7 @@ async fn names_and_members_come_from_the_store_and_members_only_read_members() {
             members_query("g1", &["bob", "dave"], None).encode_to_vec(),
         )
         .await;
-    let named = pb::ChannelsListResult::decode(ack.payload.as_slice()).unwrap();
+    let named = pb::ChannelsListResult::decode(&ack.payload[..]).unwrap();
     assert_eq!(users_in(&named), [("bob".to_string(), "鲍勃".to_string())]);
 
     // Joined groups: only the asker's.
@@ -185,11 +185,11 @@ async fn names_and_members_come_from_the_store_and_members_only_read_members() {
     let ack = alice
         .query("alice", "qChannelMemSpeJoin", joined.clone())
         .await;
-    let result = pb::ChannelsListResult::decode(ack.payload.as_slice()).unwrap();
+    let result = pb::ChannelsListResult::decode(&ack.payload[..]).unwrap();
     let list = pb::ChannelsJoinedInfos::decode(result.result.as_deref().unwrap()).unwrap();
     assert_eq!(list.list.len(), 1);
     let ack = dave.query("dave", "qChannelMemSpeJoin", joined).await;
-    let result = pb::ChannelsListResult::decode(ack.payload.as_slice()).unwrap();
+    let result = pb::ChannelsListResult::decode(&ack.payload[..]).unwrap();
     let list = pb::ChannelsJoinedInfos::decode(result.result.as_deref().unwrap()).unwrap();
     assert!(list.list.is_empty());
 }

@@ -306,7 +306,7 @@ async fn a_status_message_reaches_an_online_device_and_is_not_stored() {
     .await;
     let (_, p) = on.expect_publish("s_msg").await;
     let down: rongchat_proto::pb::DownStreamMessage =
-        prost::Message::decode(p.payload.as_slice()).unwrap();
+        prost::Message::decode(&p.payload[..]).unwrap();
     assert_eq!(down.classname, "RC:TypSts");
     assert!(
         private_history(&mut on, "on", "st", 0, 10)

@@ -37,7 +37,7 @@ async fn group_name(c: &mut Client, id: &str) -> Option<String> {
     };
     let ack = c.query_raw("qChannelInfo", id, info.encode_to_vec()).await;
     assert!(ack.status.is_success(), "{:?}", ack.status);
-    let result = pb::ChannelsListResult::decode(ack.payload.as_slice()).unwrap();
+    let result = pb::ChannelsListResult::decode(&ack.payload[..]).unwrap();
     let infos = pb::ChannelsJoinedInfos::decode(result.result.as_deref().unwrap()).unwrap();
     infos.list.first()?.setting_profile.first()?.value.clone()
 }
@@ -45,7 +45,7 @@ async fn group_name(c: &mut Client, id: &str) -> Option<String> {
 /// The content of the next `s_msg` (a status message) `c` receives.
 async fn next_status(c: &mut Client) -> String {
     let (_, p) = c.expect_publish("s_msg").await;
-    pb::DownStreamMessage::decode(p.payload.as_slice())
+    pb::DownStreamMessage::decode(&p.payload[..])
         .unwrap()
         .content
 }

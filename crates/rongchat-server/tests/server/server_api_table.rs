@@ -598,7 +598,7 @@ async fn every_endpoint_refuses_bad_parameters_exactly_and_changes_nothing() {
     .await;
     let (_, p) = v.expect_publish("s_msg").await;
     let down: rongchat_proto::pb::DownStreamMessage =
-        prost::Message::decode(p.payload.as_slice()).unwrap();
+        prost::Message::decode(&p.payload[..]).unwrap();
     assert_eq!(down.content, "marker");
     assert!(
         !v.buffered()

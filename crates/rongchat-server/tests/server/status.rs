@@ -69,7 +69,7 @@ async fn a_pin_and_a_mute_reach_the_users_other_device() {
         "phone had seen every change"
     );
     let (_, cmd) = desk.expect_publish("s_cmd").await;
-    let cmd = pb::NotifyMsg::decode(cmd.payload.as_slice()).unwrap();
+    let cmd = pb::NotifyMsg::decode(&cmd.payload[..]).unwrap();
     assert_eq!(
         (cmd.r#type, cmd.time),
         (STATUS_CHANGED_COMMAND, Some(reply.version))
@@ -143,7 +143,7 @@ async fn a_server_api_mute_reaches_every_connected_device() {
     .await;
     for c in [&mut one, &mut two] {
         let (_, cmd) = c.expect_publish("s_cmd").await;
-        let cmd = pb::NotifyMsg::decode(cmd.payload.as_slice()).unwrap();
+        let cmd = pb::NotifyMsg::decode(&cmd.payload[..]).unwrap();
         assert_eq!(cmd.r#type, STATUS_CHANGED_COMMAND);
         let (_, got) = pull(c, "cat", 0).await;
         assert_eq!(got.len(), 1);

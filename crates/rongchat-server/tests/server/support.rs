@@ -245,7 +245,7 @@ impl Client {
                 topic: topic.into(),
                 target_id: target.into(),
                 msg_id,
-                payload,
+                payload: payload.into(),
             }),
         );
         let is_ack = move |f: &Frame| matches!(&f.body, Body::PubAck(a) if a.msg_id == msg_id && !f.flags.dup);
