@@ -172,58 +172,69 @@ function showMe(status) {
   $('me-name').textContent = status && status.userName ? status.userName : '';
 }
 
+// Resolved once the first list is in: a chat asked for before then waits for its row.
+let firstList;
+const firstListIn = new Promise((resolve) => { firstList = resolve; });
+
+/** Registers every backend event's listener, all at once (each is an IPC round trip). */
+function listenToBackend() {
+  return Promise.all([
+    api.on(api.EVENTS.status, (status) => {
+      state.status = status;
+      banner.update(status);
+      showMe(status);
+      if (status.state && status.state.kind === 'connected') chat.onOnline();
+    }),
+    api.on(api.EVENTS.conversationUpdated, (conv) => {
+      // An open chat the user can see reads what arrives; otherwise when they come back.
+      state.conversations.set(convKey(conv), conv);
+      noteConversationChange(convKey(conv), conv);
+      readIfSeen();
+      refreshList();
+    }),
+    api.on(api.EVENTS.conversationRemoved, (conv) => {
+      state.conversations.delete(convKey(conv));
+      noteConversationChange(convKey(conv), null);
+      if (convKey(conv) === state.currentKey) closeChat();
+      refreshList();
+    }),
+    api.on(api.EVENTS.conversationsReset, (reset) => {
+      reloadConversations().catch((e) => toast(errorText(e)));
+      // Lost events may include the open chat's messages.
+      if (reset && reset.reason === 'lagged') chat.resync();
+      // Another account: its receipts are read afresh.
+      if (reset && reset.reason === 'session') receipts.clear();
+    }),
+    api.on(api.EVENTS.messageReceived, (msg) => chat.onMessage(msg)),
+    api.on(api.EVENTS.messageUpdated, (msg) => chat.onMessage(msg)),
+    api.on(api.EVENTS.typing, (event) => chat.onTyping(event)),
+    api.on(api.EVENTS.readReceipt, (event) => receipts.onRead(event)),
+    api.on(api.EVENTS.groupReceipt, (event) => receipts.onGroup(event)),
+    api.on(api.EVENTS.messagesRemoved, (event) => actions.onRemoved(event)),
+    // A clicked notification, or the chat a window closed to the tray showed: opened once
+    // the first list is in (the event names the chat only; its row has the rest).
+    api.on(api.EVENTS.openConversation, async (conv) => {
+      await firstListIn;
+      await openConversation(state.conversations.get(convKey(conv)) || conv);
+    }),
+    api.on(api.EVENTS.voicePlayback, (p) => {
+      if (p.state === 'ended') chat.onPlaybackEnded(p.messageId);
+      // Also the next unheard clip the backend plays by itself after one ends.
+      if (p.state === 'playing') chat.onPlaybackStarted(p.messageId);
+    }),
+  ]);
+}
+
 async function start() {
-  const s = await api.settingsGet().catch(() => ({ language: 'zh' }));
+  // Nothing here waits for anything it does not need: a window built again (a reopen
+  // from the tray) shows its list only after all of it.
+  const settingsIn = api.settingsGet().catch(() => ({ language: 'zh' }));
+  const listening = listenToBackend();
+  const s = await settingsIn;
   setLanguage(s.language);
   applyStaticLabels();
-
-  await api.on(api.EVENTS.status, (status) => {
-    state.status = status;
-    banner.update(status);
-    showMe(status);
-    if (status.state && status.state.kind === 'connected') chat.onOnline();
-  });
   window.addEventListener('focus', readIfSeen);
   document.addEventListener('visibilitychange', readIfSeen);
-  await api.on(api.EVENTS.conversationUpdated, (conv) => {
-    // An open chat the user can see reads what arrives; otherwise when they come back.
-    state.conversations.set(convKey(conv), conv);
-    noteConversationChange(convKey(conv), conv);
-    readIfSeen();
-    refreshList();
-  });
-  await api.on(api.EVENTS.conversationRemoved, (conv) => {
-    state.conversations.delete(convKey(conv));
-    noteConversationChange(convKey(conv), null);
-    if (convKey(conv) === state.currentKey) closeChat();
-    refreshList();
-  });
-  await api.on(api.EVENTS.conversationsReset, (reset) => {
-    reloadConversations().catch((e) => toast(errorText(e)));
-    // Lost events may include the open chat's messages.
-    if (reset && reset.reason === 'lagged') chat.resync();
-    // Another account: its receipts are read afresh.
-    if (reset && reset.reason === 'session') receipts.clear();
-  });
-  await api.on(api.EVENTS.messageReceived, (msg) => chat.onMessage(msg));
-  await api.on(api.EVENTS.messageUpdated, (msg) => chat.onMessage(msg));
-  await api.on(api.EVENTS.typing, (event) => chat.onTyping(event));
-  await api.on(api.EVENTS.readReceipt, (event) => receipts.onRead(event));
-  await api.on(api.EVENTS.groupReceipt, (event) => receipts.onGroup(event));
-  await api.on(api.EVENTS.messagesRemoved, (event) => actions.onRemoved(event));
-  // A clicked notification, or the chat a window closed to the tray showed: opened once
-  // the first list is in (the event names the chat only; its row has the rest).
-  let firstList;
-  const firstListIn = new Promise((resolve) => { firstList = resolve; });
-  await api.on(api.EVENTS.openConversation, async (conv) => {
-    await firstListIn;
-    await openConversation(state.conversations.get(convKey(conv)) || conv);
-  });
-  await api.on(api.EVENTS.voicePlayback, (p) => {
-    if (p.state === 'ended') chat.onPlaybackEnded(p.messageId);
-    // Also the next unheard clip the backend plays by itself after one ends.
-    if (p.state === 'playing') chat.onPlaybackStarted(p.messageId);
-  });
   createSpeedToggle({ button: $('voice-speed') });
 
   $('chat-back').addEventListener('click', closeChat);
@@ -243,6 +254,8 @@ async function start() {
   $('open-settings').addEventListener('click', openSettings);
   $('settings-back').addEventListener('click', closeSettings);
 
+  // session_get tells the backend the page listens: only once every listener is in place.
+  await listening;
   const status = await api.sessionGet();
   state.status = status;
   banner.update(status);

@@ -148,6 +148,34 @@ fn memory_line(procs: &[Proc], figure: impl Fn(&Proc) -> u64) -> String {
     )
 }
 
+/// Where one process's PSS goes: the `top` biggest mappings by name (a library's file
+/// name, `[heap]`, `anon` for unnamed memory), as "name MiB, ...".
+fn pss_by_mapping(pid: u32, top: usize) -> String {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut by_name: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut current = String::new();
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        let first = fields.next().unwrap_or_default();
+        if first.contains('-') && !first.ends_with(':') {
+            // A mapping's header: range perms offset dev inode [path].
+            let path = fields.nth(4).unwrap_or("anon");
+            current = path.rsplit('/').next().unwrap_or(path).to_owned();
+        } else if first == "Pss:" {
+            let kb: u64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            *by_name.entry(current.clone()).or_default() += kb;
+        }
+    }
+    let mut parts: Vec<(String, u64)> = by_name.into_iter().collect();
+    parts.sort_by(|a, b| b.1.cmp(&a.1));
+    parts
+        .iter()
+        .take(top)
+        .map(|(name, kb)| format!("{name} {}", mib(*kb)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// CPU seconds all of `pids` used over `window` while nothing happens.
 async fn idle_cpu_seconds(pids: &[u32], window: Duration) -> f64 {
     let total = |procs: Vec<Proc>| procs.iter().map(|p| p.cpu_ns).sum::<u64>();
@@ -215,6 +243,10 @@ async fn bench_idle_memory_and_cpu() {
             memory_line(&procs, |p| p.pss_kb),
             memory_line(&procs, |p| p.rss_kb),
             IDLE_WINDOW.as_secs()
+        );
+        eprintln!(
+            "bench: app, demo world, {state}: the app process's biggest mappings by PSS: {}",
+            pss_by_mapping(app.app_pid(), 10)
         );
     }
     // Opened from the tray's menu again and again, then by launching it again: the first
