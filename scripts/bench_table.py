@@ -73,9 +73,9 @@ def main(folder: Path) -> None:
     floor = find(r"^bench: floor, .*PSS " + NUMBER + r" MiB.*idle CPU " + NUMBER, app)
     shown = find(r"^bench: app, demo world, window shown: PSS " + NUMBER + r" MiB.*idle CPU " + NUMBER, app)
     tray = find(r"^bench: app, demo world, window closed to the tray: PSS " + NUMBER + r" MiB.*idle CPU " + NUMBER, app)
-    cold = find(r"^bench: cold .*list populated " + NUMBER + r" s from the driver's launch, " + NUMBER
+    cold = find(r"^bench: cold .*list populated " + NUMBER + r" s from the driver's launch[^,]*, " + NUMBER
                 + r" s from the app's process start.*idle PSS " + NUMBER + " MiB", app)
-    warm = find(r"^bench: warm .*list populated " + NUMBER + r" s from the driver's launch, " + NUMBER
+    warm = find(r"^bench: warm .*list populated " + NUMBER + r" s from the driver's launch[^,]*, " + NUMBER
                 + r" s from the app's process start.*idle PSS " + NUMBER + " MiB", app)
 
     # Warm reopens from the tray menu, counted from the app's menu event; the worst counts.

@@ -26,6 +26,9 @@ const state = {
   progress: new Map(),
   musics: [],
   listSynced: false, // a list read after the catch-up sync (the E2E waits on it)
+  // When a list of this many conversations was first on the screen (performance.now() at
+  // the next frame): the page's own clock for the start and reopen benchmarks.
+  listDrawn: null,
 };
 
 const app = $('app');
@@ -59,8 +62,17 @@ const refreshList = () => {
   listFrame = requestAnimationFrame(() => {
     listFrame = 0;
     renderList(state, listHandlers);
+    noteListDrawn(state.conversations.size);
   });
 };
+
+let listDrawnSize = 0;
+function noteListDrawn(conversations) {
+  if (!conversations || conversations === listDrawnSize) return;
+  listDrawnSize = conversations;
+  // The frame after this one starts once this one, with the rows, is painted.
+  requestAnimationFrame(() => { state.listDrawn = { conversations, at: performance.now() }; });
+}
 
 const chat = createChat(state, refreshList);
 const composer = createComposer(state, chat);
