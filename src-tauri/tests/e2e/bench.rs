@@ -167,7 +167,7 @@ fn pss_by_mapping(pid: u32, top: usize) -> String {
         }
     }
     let mut parts: Vec<(String, u64)> = by_name.into_iter().collect();
-    parts.sort_by(|a, b| b.1.cmp(&a.1));
+    parts.sort_by_key(|part| std::cmp::Reverse(part.1));
     parts
         .iter()
         .take(top)
