@@ -23,6 +23,8 @@ const TEXT_SIZE: usize = 100;
 const CONNECT: Duration = Duration::from_secs(30);
 /// Bound on one whole side of the benchmark.
 const SIDE_LIMIT: Duration = Duration::from_secs(85);
+/// Syncs timed for the disk's own floor.
+const FSYNC_SAMPLES: usize = 300;
 
 /// One side's figures.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +36,9 @@ struct Figures {
     ack_p99_ms: f64,
     delivery_p50_ms: f64,
     delivery_p99_ms: f64,
+    /// Ours only: from `send` called to `send` answered (stored in the sender's SQLite,
+    /// before it goes on the wire), p50.
+    stored_p50_ms: Option<f64>,
 }
 
 /// Who is at one end.
@@ -75,7 +80,8 @@ fn main() {
             }
         }
         let pipelined = our_pipelined(&server, count).await;
-        print_report(count, &rows, pipelined);
+        let fsync_ms = fsync_p50_ms(server.data_dir(), FSYNC_SAMPLES);
+        print_report(count, &rows, pipelined, fsync_ms);
         server.shutdown().await;
     });
 }
@@ -119,7 +125,7 @@ async fn run_pair(
             Receiver::Ours(task, client)
         }
     };
-    let (sent, per_second, ack_p50_ms, ack_p99_ms) = match sender {
+    let (sent, per_second, ack_p50_ms, ack_p99_ms, stored_p50_ms) = match sender {
         Side::Sdk => {
             let run = server.oracle(
                 &tx,
@@ -134,17 +140,19 @@ async fn run_pair(
                 num(send, "perSecond"),
                 num(send, "ackMsP50"),
                 num(send, "ackMsP99"),
+                None,
             )
         }
         Side::Ours => {
             let client = connect_client(server, &tx, &dir.path().join("tx"), CONNECT).await;
             let registry = sent_at.clone().unwrap_or_default();
-            let (mut acks, seconds) = send_one_by_one(&client, &rx, count, &registry).await;
+            let mut sent = send_one_by_one(&client, &rx, count, &registry).await;
             (
-                acks.len(),
-                acks.len() as f64 / seconds,
-                percentile_ms(&mut acks, 0.5),
-                percentile_ms(&mut acks, 0.99),
+                sent.acks.len(),
+                sent.acks.len() as f64 / sent.seconds,
+                percentile_ms(&mut sent.acks, 0.5),
+                percentile_ms(&mut sent.acks, 0.99),
+                Some(percentile_ms(&mut sent.stored, 0.5)),
             )
         }
     };
@@ -186,6 +194,7 @@ async fn run_pair(
         ack_p99_ms,
         delivery_p50_ms,
         delivery_p99_ms,
+        stored_p50_ms,
     }
 }
 
@@ -216,17 +225,27 @@ fn parse_bench(text: &str) -> Option<(u128, usize)> {
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
+/// What [`send_one_by_one`] measured.
+struct OneByOne {
+    /// From `send` called to the ack (the message's Sent event), each.
+    acks: Vec<Duration>,
+    /// From `send` called to `send` answered (stored, not yet on the wire), each.
+    stored: Vec<Duration>,
+    seconds: f64,
+}
+
 /// Sends `count` bench texts to `to`, one at a time, each awaiting its ack, as the
-/// oracle's `benchSend` does. Returns the ack latencies and the seconds taken.
+/// oracle's `benchSend` does.
 async fn send_one_by_one(
     sender: &Client,
     to: &str,
     count: usize,
     sent_at: &Mutex<Vec<Option<Instant>>>,
-) -> (Vec<Duration>, f64) {
+) -> OneByOne {
     let (_, mut events) = sender.subscribe().expect("subscribe");
     let to = ConversationId::private(to);
     let mut acks = Vec::with_capacity(count);
+    let mut stored = Vec::with_capacity(count);
     let start = Instant::now();
     for seq in 0..count {
         let text = bench_text(seq);
@@ -235,6 +254,7 @@ async fn send_one_by_one(
             *slot = Some(t);
         }
         let queued = sender.send(&to, Outgoing::Text(text)).await.expect("send");
+        stored.push(t.elapsed());
         wait_event(&mut events, "send ack", SIDE_LIMIT, |e| match e {
             Event::MessageUpdated { message } if message.local_id == queued.local_id => {
                 assert_ne!(message.status, SendStatus::Failed, "{:?}", message.failure);
@@ -245,7 +265,30 @@ async fn send_one_by_one(
         .await;
         acks.push(t.elapsed());
     }
-    (acks, start.elapsed().as_secs_f64())
+    OneByOne {
+        acks,
+        stored,
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+/// The p50 of one `fdatasync` of a 4 KiB append in `dir`: what any durable ack on this
+/// disk costs at least (the server syncs its WAL before each PUBACK). The file goes with
+/// the temp dir.
+fn fsync_p50_ms(dir: &std::path::Path, syncs: usize) -> f64 {
+    use std::io::Write;
+    let path = dir.join("fsync-probe");
+    let mut file = std::fs::File::create(&path).expect("fsync probe file");
+    let page = [0u8; 4096];
+    let mut samples: Vec<Duration> = (0..syncs)
+        .map(|_| {
+            file.write_all(&page).expect("fsync probe write");
+            let t = Instant::now();
+            file.sync_data().expect("fsync probe sync");
+            t.elapsed()
+        })
+        .collect();
+    percentile_ms(&mut samples, 0.5)
 }
 
 /// Receives `count` distinct bench texts. Latency is from the send instant when our
@@ -325,7 +368,7 @@ fn percentile_ms(samples: &mut [Duration], p: f64) -> f64 {
     samples[i].as_secs_f64() * 1000.0
 }
 
-fn print_report(count: usize, rows: &[(&str, Figures)], pipelined: f64) {
+fn print_report(count: usize, rows: &[(&str, Figures)], pipelined: f64, fsync_ms: f64) {
     println!(
         "interop_bench: {count} texts of {TEXT_SIZE} bytes, private chat, one local server on \
          127.0.0.1; the sender sends one at a time, each awaiting its ack"
@@ -370,6 +413,16 @@ fn print_report(count: usize, rows: &[(&str, Figures)], pipelined: f64) {
          lower is better. Latency is send -> receiver event; measured in whole ms from the \
          text when the SDK sends or receives, from Instant when ours do both. Our receive \
          event comes after the message is stored in SQLite.)"
+    );
+    if let Some(stored) = row("rongchat -> rongchat").and_then(|f| f.stored_p50_ms) {
+        println!(
+            "rongchat -> rongchat send answered (stored in the sender's SQLite, before the \
+             wire): {stored:.2} ms p50"
+        );
+    }
+    println!(
+        "the server's disk: one fdatasync of a 4 KiB append, p50 {fsync_ms:.3} ms \
+         ({FSYNC_SAMPLES} syncs; a durable ack waits for at least one)"
     );
     println!(
         "rongchat pipelined (all {count} queued at once, until all received): {pipelined:.1} msgs/s"

@@ -43,6 +43,11 @@ impl TestServer {
         self.server.as_ref().expect("the server is running")
     }
 
+    /// Where the server keeps its store (a fresh temp dir).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
+    }
+
     /// The navigation base URL the SDK is given.
     pub fn navi_url(&self) -> String {
         self.server().http_url()
