@@ -155,7 +155,8 @@ def main(folder: Path) -> None:
     print(line(tuple("-" * w for w in widths)))
     for row in rows:
         print(line(row))
-    engine = [l for l in interop.splitlines() if "->" in l or l.startswith("ratio")]
+    engine = [l for l in interop.splitlines()
+              if "->" in l or l.startswith(("ratio", "the server's disk:", "rongchat pipelined"))]
     engine += [l for l in routing.splitlines() if l.startswith(("routing:", "idle memory:"))]
     if engine:
         print()
