@@ -116,6 +116,8 @@ impl Forwarder {
                 *synced = true;
                 self.status(self.client.status(), true);
                 Reset::Synced.emit(&self.emit);
+                // What the catch-up allocated and freed is given back, not kept resident.
+                crate::heap::give_back_free_memory_soon();
             }
             Event::Typing {
                 conversation,

@@ -25,6 +25,7 @@ pub mod events;
 pub mod file_safety;
 pub mod flags;
 pub mod forwarder;
+pub mod heap;
 pub mod logging;
 pub mod media;
 pub mod media_scheme;

@@ -175,6 +175,8 @@ pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
             if let Some(page) = window.try_state::<Page>() {
                 page.with(|p| p.ready = false);
             }
+            // The webview's memory is free now: give it back for the time in the tray.
+            crate::heap::give_back_free_memory_soon();
         }
         WindowEvent::Focused(true) => network_hint(window.app_handle()),
         _ => {}
