@@ -33,15 +33,16 @@ pub fn give_back_free_memory() -> bool {
 mod tests {
     use super::*;
 
-    /// Resident bytes of this process (`/proc/self/statm`, in pages of 4 KiB).
+    /// Resident bytes of this process (`VmRSS` in `/proc/self/status`, whatever the page
+    /// size).
     fn resident_bytes() -> u64 {
-        let statm = std::fs::read_to_string("/proc/self/statm").expect("statm");
-        let pages: u64 = statm
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.parse().ok())
-            .expect("resident pages");
-        pages * 4096
+        let status = std::fs::read_to_string("/proc/self/status").expect("proc status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS");
+        kib << 10
     }
 
     #[test]
