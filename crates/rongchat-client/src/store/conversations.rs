@@ -1,6 +1,7 @@
 //! The conversation list: last message, unread count, read time, draft, pin, mute.
 
 use super::Store;
+use super::atomic::Atomic;
 use super::mentions::MENTIONED_COLUMN;
 use crate::error::Result;
 use crate::model::{Conversation, ConversationId, ConversationType, Direction, Message};
@@ -67,7 +68,7 @@ impl Store {
     /// Marks everything up to `up_to` (ms) read and recounts the unread messages.
     /// The read time never moves back. Returns the updated row, if the conversation exists.
     pub fn mark_read(&mut self, id: &ConversationId, up_to: i64) -> Result<Option<Conversation>> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         let changed = tx
             .prepare_cached(
                 "UPDATE conversations SET read_time = MAX(read_time, ?3)

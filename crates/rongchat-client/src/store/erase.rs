@@ -3,6 +3,7 @@
 //! send goes with its message; the conversation row keeps its place in the list.
 
 use super::Store;
+use super::atomic::Atomic;
 use super::conversations::recount_unread;
 use crate::error::Result;
 use crate::model::{ConversationId, Message};
@@ -24,7 +25,7 @@ impl Store {
                 removed.push(message);
             }
         }
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         for message in &removed {
             tx.prepare_cached("DELETE FROM outbox WHERE local_id = ?1")?
                 .execute([message.local_id])?;
@@ -42,7 +43,7 @@ impl Store {
     /// all), as the SDK's `clearHistoryMessages` counts. Returns the local ids removed.
     pub fn clear_history(&mut self, conversation: &ConversationId, up_to: i64) -> Result<Vec<i64>> {
         let up_to = if up_to <= 0 { i64::MAX } else { up_to };
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         let ids = {
             let mut stmt = tx.prepare_cached(
                 "SELECT local_id FROM messages

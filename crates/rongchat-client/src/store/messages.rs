@@ -1,6 +1,7 @@
 //! Storing messages: received ones deduplicated, pulls committed with their cursors,
 //! history pages read newest-first.
 
+use super::atomic::Atomic;
 use super::{Cursors, MESSAGE_COLUMNS, Store, message_from_row, write_cursors};
 use crate::error::Result;
 use crate::model::{ConversationId, Direction, Incoming, Message, SendStatus};
@@ -70,7 +71,7 @@ impl Store {
         batch: &[Incoming],
         cursors: Option<Cursors>,
     ) -> Result<Applied> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         let mut applied = Applied::default();
         for incoming in batch {
             let stored = insert_incoming(&tx, incoming, true)?;
@@ -88,7 +89,7 @@ impl Store {
 
     /// Stores messages fetched by remote history: deduplicated, no unread changes.
     pub fn insert_history(&mut self, batch: &[Incoming]) -> Result<usize> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         let mut added = 0;
         for incoming in batch {
             if let Stored::New(_) = insert_incoming(&tx, incoming, false)? {

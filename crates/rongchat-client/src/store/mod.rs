@@ -4,6 +4,7 @@
 //! `migrations/`; `PRAGMA user_version` records how far a database got. Opening or
 //! migrating fails with [`Error::StoreOpen`]; later query failures are [`Error::Store`].
 
+mod atomic;
 mod conversations;
 mod erase;
 mod mentions;
@@ -99,6 +100,9 @@ impl Store {
         // WAL + NORMAL survives a process crash (not a power cut) and keeps sends fast.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Savepoint journals in memory: a batch keeps each message in its own savepoint, and
+        // on disk every page it touched was written to a temporary file first.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Keep each prepared plan: otherwise a `LIMIT ?` parameter (the outbox scan, history
         // pages) re-prepares its statement on every new binding.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;

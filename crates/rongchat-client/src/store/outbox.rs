@@ -2,6 +2,7 @@
 //! stores its local echo, and leaves it in the same transaction that records its PUBACK,
 //! so a crash at any point neither loses nor doubles a send.
 
+use super::atomic::Atomic;
 use super::{MESSAGE_COLUMN_COUNT, MESSAGE_COLUMNS, Store, message_from_row};
 use crate::error::Result;
 use crate::model::{ConversationId, Direction, FileType, Message, SendFailure, SendStatus};
@@ -75,7 +76,7 @@ pub struct OutboxEntry {
 impl Store {
     /// Stores a local echo as *sending* and queues it, in one transaction.
     pub fn enqueue(&mut self, new: &NewOutgoing<'_>) -> Result<Message> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         tx.prepare_cached(
             "INSERT INTO messages (conv_type, target_id, sender_id, direction, object_name,
                  content, sent_time, status, counted, client_unique_id, local_path)
@@ -184,7 +185,7 @@ impl Store {
 
     /// Counts an unanswered publish for each of `local_ids` (one transaction).
     pub fn note_attempts(&mut self, local_ids: &[i64]) -> Result<()> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         {
             let mut stmt =
                 tx.prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE local_id = ?1")?;
@@ -198,7 +199,7 @@ impl Store {
 
     /// The upload finished: store the content with its URL; the message is ready to send.
     pub fn upload_done(&mut self, local_id: i64, content: &str) -> Result<Option<Message>> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         tx.prepare_cached("UPDATE messages SET content = ?2 WHERE local_id = ?1")?
             .execute(params![local_id, content])?;
         tx.prepare_cached("UPDATE outbox SET stage = ?2, upload_path = NULL WHERE local_id = ?1")?
@@ -214,7 +215,7 @@ impl Store {
         uid: &str,
         sent_time: i64,
     ) -> Result<Option<Message>> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         // A pull may already have delivered this uid (our echo from the server); then the
         // local row keeps its id and takes the uid only if it is still free.
         let taken: Option<i64> = tx
@@ -247,7 +248,7 @@ impl Store {
 
     /// The message failed for good (refused by the server, upload failed).
     pub fn mark_failed(&mut self, local_id: i64, failure: &SendFailure) -> Result<Option<Message>> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         tx.prepare_cached("UPDATE messages SET status = ?2, fail_reason = ?3 WHERE local_id = ?1")?
             .execute(params![
                 local_id,
@@ -262,7 +263,7 @@ impl Store {
 
     /// Puts a failed message back in the queue (upload first if its file never went up).
     pub fn retry(&mut self, local_id: i64) -> Result<Option<OutboxEntry>> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         tx.prepare_cached(
             "UPDATE outbox SET stage = CASE WHEN upload_path IS NULL THEN ?2 ELSE ?3 END
              WHERE local_id = ?1 AND stage = ?4",

@@ -4,6 +4,7 @@
 //! own messages that asked, who read them.
 
 use super::Store;
+use super::atomic::Atomic;
 use crate::error::Result;
 use crate::model::{ConversationId, ConversationType, Direction};
 use rusqlite::{OptionalExtension, params};
@@ -220,7 +221,7 @@ impl Store {
         asker: &str,
         request_time: i64,
     ) -> Result<bool> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         let held: Option<i64> = tx
             .prepare_cached("SELECT sent_time FROM messages WHERE uid = ?1 AND conv_type = ?2 AND target_id = ?3")?.query_row(params![uid, ConversationType::Group.code(), group],
                 |r| r.get(0),
@@ -253,7 +254,7 @@ impl Store {
 
     /// Answers sent (by this device or another one of this user's): not sent again.
     pub fn answered(&mut self, group: &str, answers: &BTreeMap<String, Vec<String>>) -> Result<()> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         for (asker, uids) in answers {
             for uid in uids {
                 tx.prepare_cached("INSERT INTO receipt_requests (group_id, message_uid, asker_id, message_time, state)
@@ -286,7 +287,7 @@ impl Store {
         reader: &str,
         at: i64,
     ) -> Result<Vec<GroupReceipt>> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         let mut changed = Vec::new();
         for uid in uids {
             let ours: Option<i64> = tx

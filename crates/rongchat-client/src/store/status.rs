@@ -5,6 +5,7 @@
 //! and a server status does not overwrite one still waiting (ours goes out after it).
 
 use super::Store;
+use super::atomic::Atomic;
 use crate::error::Result;
 use crate::model::ConversationId;
 use rongchat_proto::conversation_status::{StatusUpdate, is_muted};
@@ -32,7 +33,7 @@ impl Store {
         updates: &[StatusUpdate],
         version: i64,
     ) -> Result<Vec<ConversationId>> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         let mut changed = Vec::new();
         for u in updates {
             let id = ConversationId {
@@ -121,7 +122,7 @@ impl Store {
 
     /// The server answered these changes: each is forgotten unless changed again since.
     pub fn statuses_sent(&mut self, sent: &[(ConversationId, i64)]) -> Result<()> {
-        let tx = self.conn.savepoint()?;
+        let tx = Atomic::begin(&self.conn)?;
         for (id, seq) in sent {
             tx.prepare_cached(
                 "DELETE FROM status_outbox WHERE conv_type = ?1 AND target_id = ?2 AND seq = ?3",

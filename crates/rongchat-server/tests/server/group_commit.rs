@@ -121,6 +121,8 @@ async fn concurrent_senders_share_one_commit() {
     assert_eq!(stored, SENDERS as u64);
     // The first batch (taken before the burst) and one more for all the rest.
     assert!(commits <= 2, "{commits} commits for {stored} messages");
+    // Nothing was refused: each batch was written once, as one transaction.
+    assert_eq!(after.rewritten, before.rewritten);
     assert_eq!(bob_texts(&fx).await.len(), SENDERS);
 }
 
@@ -216,6 +218,8 @@ async fn a_refused_message_fails_alone_in_its_batch() {
         }
     }
     assert_eq!(bob_texts(&fx).await, ["even"; SENDERS / 2]);
+    // The refusal sent the batch back to be written message by message.
+    assert!(fx.server.writer_stats().rewritten >= 1);
 }
 
 #[tokio::test]
