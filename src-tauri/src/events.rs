@@ -3,14 +3,16 @@
 
 /// The connection state changed (payload: `models::StatusDto`).
 pub const SESSION_STATUS: &str = "session-status";
-/// A conversation was created or changed (payload: `models::ConversationDto`).
-pub const CONVERSATION_UPDATED: &str = "conversation-updated";
+/// Conversations were created or changed (payload: `[models::ConversationDto]`, in order).
+/// One event per burst: each event is a script the webview evaluates, and a first sync
+/// of 1,000 conversations sent one each.
+pub const CONVERSATIONS_UPDATED: &str = "conversations-updated";
 /// A conversation was removed (payload: `models::ConvRef`).
 pub const CONVERSATION_REMOVED: &str = "conversation-removed";
 /// The whole list may have changed; reload it (payload: [`Reset`]).
 pub const CONVERSATIONS_RESET: &str = "conversations-reset";
-/// A message arrived (payload: `models::MessageDto`).
-pub const MESSAGE_RECEIVED: &str = "message-received";
+/// Messages arrived (payload: `[models::MessageDto]`, in order; one event per burst).
+pub const MESSAGES_RECEIVED: &str = "messages-received";
 /// A message changed: sent, failed, heard (payload: `models::MessageDto`).
 pub const MESSAGE_UPDATED: &str = "message-updated";
 /// Someone started or stopped typing (payload: `models::TypingDto`).

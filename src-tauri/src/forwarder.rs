@@ -51,9 +51,24 @@ impl Forwarder {
                 if !users.is_empty() || !groups.is_empty() {
                     crate::profiles::refresh(&self.client, &self.view, users, groups).await;
                 }
+                let mut bursts = Bursts::default();
                 for event in coalesce(batch) {
-                    self.handle(event, &mut synced);
+                    match event {
+                        Event::MessageReceived { message } => {
+                            bursts.received.push(json(self.view.message(&message)));
+                        }
+                        Event::ConversationUpdated {
+                            conversation: Some(c),
+                            ..
+                        } => bursts.updated.push(json(self.view.conversation(&c))),
+                        // Anything else goes out after what came before it.
+                        other => {
+                            bursts.emit(&self.emit);
+                            self.handle(other, &mut synced);
+                        }
+                    }
                 }
+                bursts.emit(&self.emit);
             }
             match after {
                 None => {}
@@ -87,9 +102,10 @@ impl Forwarder {
                 *synced &= status == ConnectionStatus::Connected;
                 self.status(status, *synced);
             }
-            Event::MessageReceived { message } => {
-                (self.emit)(events::MESSAGE_RECEIVED, json(self.view.message(&message)));
-            }
+            Event::MessageReceived { message } => (self.emit)(
+                events::MESSAGES_RECEIVED,
+                serde_json::Value::Array(vec![json(self.view.message(&message))]),
+            ),
             Event::MessageUpdated { message } => {
                 if message.status != SendStatus::Sending {
                     self.progress.finish(message.local_id);
@@ -106,8 +122,8 @@ impl Forwarder {
             } => self.progress.report(local_id, done, total),
             Event::ConversationUpdated { conversation, id } => match conversation {
                 Some(c) => (self.emit)(
-                    events::CONVERSATION_UPDATED,
-                    json(self.view.conversation(&c)),
+                    events::CONVERSATIONS_UPDATED,
+                    serde_json::Value::Array(vec![json(self.view.conversation(&c))]),
                 ),
                 None => (self.emit)(events::CONVERSATION_REMOVED, json(ConvRef::from(id))),
             },
@@ -156,6 +172,34 @@ impl Forwarder {
                 json(crate::receipts::group(&self.view, &receipt)),
             ),
             _ => {}
+        }
+    }
+}
+
+/// The arrivals and conversation rows of one batch, sent as one event each: the page and
+/// the shell's listeners take the array in order. Messages go first, as the engine tells
+/// a message before the row it changed.
+#[derive(Default)]
+struct Bursts {
+    received: Vec<serde_json::Value>,
+    updated: Vec<serde_json::Value>,
+}
+
+impl Bursts {
+    fn emit(&mut self, emit: &Emit) {
+        if !self.received.is_empty() {
+            let received = std::mem::take(&mut self.received);
+            emit(
+                events::MESSAGES_RECEIVED,
+                serde_json::Value::Array(received),
+            );
+        }
+        if !self.updated.is_empty() {
+            let updated = std::mem::take(&mut self.updated);
+            emit(
+                events::CONVERSATIONS_UPDATED,
+                serde_json::Value::Array(updated),
+            );
         }
     }
 }

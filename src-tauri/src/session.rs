@@ -235,4 +235,108 @@ mod tests {
         session.shutdown().await;
         server.shutdown().await;
     }
+
+    /// A client catching up with messages from many senders tells the page in arrays
+    /// (`messages-received`, `conversations-updated`): every message and every
+    /// conversation arrives, each once, before the list is reset as synced.
+    #[tokio::test]
+    async fn a_catch_up_reaches_the_page_as_arrays_of_every_message_and_row() {
+        const SENDERS: usize = 12;
+        let within = Duration::from_secs(30);
+        let dir = tempfile::tempdir().unwrap();
+        let server =
+            rongchat_server::Server::start(rongchat_server::Config::local(dir.path().join("s")))
+                .await
+                .unwrap();
+        let client_for = |user: &str| {
+            let token = server.issue_token(user, user).unwrap();
+            let work = dir.path().join(user);
+            let config =
+                ClientConfig::new(server.http_url(), server.app_key().to_owned(), token, &work);
+            (Client::open(config).unwrap(), work)
+        };
+        // The messages wait on the server while the receiver is away.
+        for i in 0..SENDERS {
+            let (sender, _) = client_for(&format!("sender{i}"));
+            sender.connect_and_wait(within).await.unwrap();
+            let to = rongchat_client::ConversationId::private("bob");
+            let text = rongchat_client::Outgoing::Text(format!("hello {i}"));
+            let (_, mut updates) = sender.subscribe().unwrap();
+            sender.send(&to, text).await.unwrap();
+            tokio::time::timeout(within, async {
+                loop {
+                    match updates.recv().await {
+                        Ok(rongchat_client::Event::MessageUpdated { message })
+                            if message.status == rongchat_client::SendStatus::Sent =>
+                        {
+                            return;
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                            panic!("the sender's events ended")
+                        }
+                        _ => {}
+                    }
+                }
+            })
+            .await
+            .expect("the send acknowledged");
+        }
+        let (client, work) = client_for("bob");
+        let (tx, mut emitted) = tokio::sync::mpsc::unbounded_channel();
+        let emit: Emit = Arc::new(move |name, payload| {
+            let _ = tx.send((name, payload));
+        });
+        let parts = Parts {
+            client,
+            view: View::open(Directory::empty(), &work),
+            identity: Identity {
+                user_id: "bob".into(),
+                user_name: "bob".into(),
+                mode: SessionMode::Account,
+            },
+            work_dir: work,
+            music: Vec::new(),
+            embedded: None,
+            helpers: Vec::new(),
+            tasks: Vec::new(),
+        };
+        let session = Session::start(parts, emit, Arc::new(|_| {})).unwrap();
+        session.go();
+        let (mut texts, mut rows) = (Vec::new(), Vec::new());
+        tokio::time::timeout(within, async {
+            loop {
+                let (name, payload) = emitted.recv().await.unwrap();
+                match name {
+                    events::MESSAGES_RECEIVED => texts.extend(
+                        payload
+                            .as_array()
+                            .expect("an array of messages")
+                            .iter()
+                            .map(|m| m["text"].as_str().unwrap().to_owned()),
+                    ),
+                    events::CONVERSATIONS_UPDATED => rows.extend(
+                        payload
+                            .as_array()
+                            .expect("an array of rows")
+                            .iter()
+                            .map(|c| c["targetId"].as_str().unwrap().to_owned()),
+                    ),
+                    events::CONVERSATIONS_RESET if payload["reason"] == "synced" => return,
+                    _ => {}
+                }
+            }
+        })
+        .await
+        .expect("the catch-up reached the page");
+        texts.sort();
+        rows.sort();
+        let mut want_texts: Vec<String> = (0..SENDERS).map(|i| format!("hello {i}")).collect();
+        let mut want_rows: Vec<String> = (0..SENDERS).map(|i| format!("sender{i}")).collect();
+        want_texts.sort();
+        want_rows.sort();
+        assert_eq!(texts, want_texts);
+        assert_eq!(rows, want_rows);
+        session.shutdown().await;
+        server.shutdown().await;
+    }
 }

@@ -7,10 +7,10 @@ const { listen } = tauri.event;
 /** Event names, the same constants as src-tauri/src/events.rs. */
 export const EVENTS = Object.freeze({
   status: 'session-status',
-  conversationUpdated: 'conversation-updated',
+  conversationsUpdated: 'conversations-updated',
   conversationRemoved: 'conversation-removed',
   conversationsReset: 'conversations-reset',
-  messageReceived: 'message-received',
+  messagesReceived: 'messages-received',
   messageUpdated: 'message-updated',
   voicePlayback: 'voice-playback',
   openConversation: 'open-conversation',

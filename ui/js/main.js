@@ -197,10 +197,13 @@ function listenToBackend() {
       showMe(status);
       if (status.state && status.state.kind === 'connected') chat.onOnline();
     }),
-    api.on(api.EVENTS.conversationUpdated, (conv) => {
+    // A burst of rows in one event (a first sync brings 1,000).
+    api.on(api.EVENTS.conversationsUpdated, (convs) => {
+      for (const conv of convs) {
+        state.conversations.set(convKey(conv), conv);
+        noteConversationChange(convKey(conv), conv);
+      }
       // An open chat the user can see reads what arrives; otherwise when they come back.
-      state.conversations.set(convKey(conv), conv);
-      noteConversationChange(convKey(conv), conv);
       readIfSeen();
       refreshList();
     }),
@@ -217,7 +220,7 @@ function listenToBackend() {
       // Another account: its receipts are read afresh.
       if (reset && reset.reason === 'session') receipts.clear();
     }),
-    api.on(api.EVENTS.messageReceived, (msg) => chat.onMessage(msg)),
+    api.on(api.EVENTS.messagesReceived, (msgs) => { for (const msg of msgs) chat.onMessage(msg); }),
     api.on(api.EVENTS.messageUpdated, (msg) => chat.onMessage(msg)),
     api.on(api.EVENTS.typing, (event) => chat.onTyping(event)),
     api.on(api.EVENTS.readReceipt, (event) => receipts.onRead(event)),

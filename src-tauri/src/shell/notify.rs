@@ -181,10 +181,14 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
         }
     });
     let handle = app.clone();
-    app.listen_any(events::MESSAGE_RECEIVED, move |event| {
-        if let Ok(msg) = serde_json::from_str::<Value>(event.payload()) {
+    app.listen_any(events::MESSAGES_RECEIVED, move |event| {
+        if let Ok(messages) = serde_json::from_str::<Vec<Value>>(event.payload()) {
             let app = handle.clone();
-            tauri::async_runtime::spawn(async move { received(&app, msg).await });
+            tauri::async_runtime::spawn(async move {
+                for msg in messages {
+                    received(&app, msg).await;
+                }
+            });
         }
     });
 }

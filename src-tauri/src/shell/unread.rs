@@ -93,8 +93,11 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>, shown: fn(&AppHandle<R>, u32)) {
             }
         });
     };
-    on(events::CONVERSATION_UPDATED, |app, conv| {
-        app.state::<Unread>().update(conv)
+    on(events::CONVERSATIONS_UPDATED, |app, convs| {
+        let unread = app.state::<Unread>();
+        for conv in convs.as_array().into_iter().flatten() {
+            unread.update(conv);
+        }
     });
     on(events::CONVERSATION_REMOVED, |app, conv| {
         app.state::<Unread>().remove(conv)
