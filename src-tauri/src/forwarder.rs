@@ -53,20 +53,7 @@ impl Forwarder {
                 }
                 let mut bursts = Bursts::default();
                 for event in coalesce(batch) {
-                    match event {
-                        Event::MessageReceived { message } => {
-                            bursts.received.push(json(self.view.message(&message)));
-                        }
-                        Event::ConversationUpdated {
-                            conversation: Some(c),
-                            ..
-                        } => bursts.updated.push(json(self.view.conversation(&c))),
-                        // Anything else goes out after what came before it.
-                        other => {
-                            bursts.emit(&self.emit);
-                            self.handle(other, &mut synced);
-                        }
-                    }
+                    self.take(event, &mut bursts, &mut synced);
                 }
                 bursts.emit(&self.emit);
             }
@@ -95,6 +82,25 @@ impl Forwarder {
         (self.on_status)(self.identity.status(&self.client, state, synced));
     }
 
+    /// Gathers arrivals and rows into `bursts`; anything else goes out (through
+    /// [`Self::handle`]) after what was gathered before it.
+    fn take(&self, event: Event, bursts: &mut Bursts, synced: &mut bool) {
+        match event {
+            Event::MessageReceived { message } => {
+                bursts.received.push(json(self.view.message(&message)));
+            }
+            Event::ConversationUpdated {
+                conversation: Some(c),
+                ..
+            } => bursts.updated.push(json(self.view.conversation(&c))),
+            other => {
+                bursts.emit(&self.emit);
+                self.handle(other, synced);
+            }
+        }
+    }
+
+    /// Every event but the ones [`Self::take`] gathers into bursts.
     fn handle(&self, event: Event, synced: &mut bool) {
         match event {
             Event::Connection { status } => {
@@ -102,10 +108,6 @@ impl Forwarder {
                 *synced &= status == ConnectionStatus::Connected;
                 self.status(status, *synced);
             }
-            Event::MessageReceived { message } => (self.emit)(
-                events::MESSAGES_RECEIVED,
-                serde_json::Value::Array(vec![json(self.view.message(&message))]),
-            ),
             Event::MessageUpdated { message } => {
                 if message.status != SendStatus::Sending {
                     self.progress.finish(message.local_id);
@@ -120,13 +122,10 @@ impl Forwarder {
                 done,
                 total,
             } => self.progress.report(local_id, done, total),
-            Event::ConversationUpdated { conversation, id } => match conversation {
-                Some(c) => (self.emit)(
-                    events::CONVERSATIONS_UPDATED,
-                    serde_json::Value::Array(vec![json(self.view.conversation(&c))]),
-                ),
-                None => (self.emit)(events::CONVERSATION_REMOVED, json(ConvRef::from(id))),
-            },
+            Event::ConversationUpdated {
+                conversation: None,
+                id,
+            } => (self.emit)(events::CONVERSATION_REMOVED, json(ConvRef::from(id))),
             // The status first: a list read after it shows the caught-up state.
             Event::SyncFinished => {
                 *synced = true;

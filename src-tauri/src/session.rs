@@ -181,6 +181,25 @@ mod tests {
     use rongchat_client::{ClientConfig, ConnectionStatus};
     use std::time::Duration;
 
+    /// The parts of an account session for `user` (also its name): no embedded server,
+    /// no helpers, an empty directory.
+    fn account_parts(client: Client, work: PathBuf, user: &str) -> Parts {
+        Parts {
+            client,
+            view: View::open(Directory::empty(), &work),
+            identity: Identity {
+                user_id: user.to_owned(),
+                user_name: user.to_owned(),
+                mode: SessionMode::Account,
+            },
+            work_dir: work,
+            music: Vec::new(),
+            embedded: None,
+            helpers: Vec::new(),
+            tasks: Vec::new(),
+        }
+    }
+
     /// A wrong token on the real local server ends in the token-invalid state, and the
     /// status says so by its error kind (what the banner branches on), not by text.
     #[tokio::test]
@@ -199,20 +218,7 @@ mod tests {
         );
         let client = Client::open(config).unwrap();
         let (tx, mut statuses) = tokio::sync::mpsc::unbounded_channel();
-        let parts = Parts {
-            client,
-            view: View::open(Directory::empty(), &work),
-            identity: Identity {
-                user_id: String::new(),
-                user_name: String::new(),
-                mode: SessionMode::Account,
-            },
-            work_dir: work,
-            music: Vec::new(),
-            embedded: None,
-            helpers: Vec::new(),
-            tasks: Vec::new(),
-        };
+        let parts = account_parts(client, work, "");
         let on_status: OnStatus = Arc::new(move |s| {
             let _ = tx.send(s);
         });
@@ -286,20 +292,7 @@ mod tests {
         let emit: Emit = Arc::new(move |name, payload| {
             let _ = tx.send((name, payload));
         });
-        let parts = Parts {
-            client,
-            view: View::open(Directory::empty(), &work),
-            identity: Identity {
-                user_id: "bob".into(),
-                user_name: "bob".into(),
-                mode: SessionMode::Account,
-            },
-            work_dir: work,
-            music: Vec::new(),
-            embedded: None,
-            helpers: Vec::new(),
-            tasks: Vec::new(),
-        };
+        let parts = account_parts(client, work, "bob");
         let session = Session::start(parts, emit, Arc::new(|_| {})).unwrap();
         session.go();
         let (mut texts, mut rows) = (Vec::new(), Vec::new());

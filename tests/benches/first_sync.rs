@@ -10,47 +10,40 @@
 use std::time::{Duration, Instant};
 
 use rongchat_client::{Client, ClientConfig, Event};
-use rongchat_tests::TestServer;
 use rongchat_tests::ours::wait_event;
 use rongchat_tests::server_api;
+use rongchat_tests::{TestServer, bench};
 
 const WITHIN: Duration = Duration::from_secs(60);
 const RECEIVER: &str = "first-sync-rx";
 /// As the app asks (`src-tauri/src/profiles.rs`).
 const USERS_PER_ASK: usize = 100;
 
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
-    // `cargo test --benches` runs this without `--bench`: only `cargo bench` measures.
-    if !std::env::args().any(|a| a == "--bench") {
+    if !bench::measuring() {
         return;
     }
-    let count = env_or("RONGCHAT_BENCH_COUNT", 1000);
-    let runs = env_or("RONGCHAT_BENCH_RUNS", 3);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let count = bench::env_or("RONGCHAT_BENCH_COUNT", 1000);
+    let runs = bench::env_or("RONGCHAT_BENCH_RUNS", 3);
+    let runtime = bench::runtime();
     runtime.block_on(async move {
         let server = TestServer::start().await;
         for i in 0..count {
             // A registered sender with a name, as in a real contact list.
-            let form = format!("userId=sync{i:04}&name=sender{i}&portraitUri=");
+            let sender = format!("sync{i:04}");
+            let name = format!("sender{i}");
+            let form = server_api::form(&[("userId", &sender), ("name", &name), ("portraitUri", "")]);
             let (status, reply) = server_api::call(&server, "/user/getToken.json", &form, WITHIN)
                 .await
                 .expect("register");
             assert_eq!(status, 200, "{reply}");
-            let form = format!(
-                "fromUserId=sync{i:04}&toUserId={RECEIVER}&objectName=RC%3ATxtMsg&content={}",
-                urlencoding(&format!("{{\"content\":\"message {i}\"}}"))
-            );
+            let content = format!("{{\"content\":\"message {i}\"}}");
+            let form = server_api::form(&[
+                ("fromUserId", &sender),
+                ("toUserId", RECEIVER),
+                ("objectName", "RC:TxtMsg"),
+                ("content", &content),
+            ]);
             let (status, reply) =
                 server_api::call(&server, "/message/private/publish.json", &form, WITHIN)
                     .await
@@ -101,16 +94,4 @@ fn main() {
         }
         server.shutdown().await;
     });
-}
-
-/// Form encoding of `text` (every byte outside unreserved ASCII as %XX).
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rongchat_client::{Client, ConversationId, Event, Outgoing, SendStatus};
-use rongchat_tests::TestServer;
 use rongchat_tests::ours::{connect_client, next_received, wait_event};
+use rongchat_tests::{TestServer, bench};
 use serde_json::{Value, json};
 
 /// Text size in bytes, as the oracle's `benchSend` default (`size` = 100).
@@ -55,17 +55,10 @@ enum Side {
 type SentAt = Option<Arc<Mutex<Vec<Option<Instant>>>>>;
 
 fn main() {
-    let count: usize = std::env::var("RONGCHAT_BENCH_COUNT")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1000);
+    let count = bench::env_or("RONGCHAT_BENCH_COUNT", 1000);
     let pairs = std::env::var("RONGCHAT_BENCH_PAIRS").unwrap_or_else(|_| "ss,oo,so,os".into());
     let wanted: Vec<&str> = pairs.split(',').map(str::trim).collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime = bench::runtime();
     runtime.block_on(async move {
         let server = TestServer::start().await;
         let mut rows = Vec::new();

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use rongchat_tests::TestServer;
+use rongchat_tests::{TestServer, bench};
 use serde_json::json;
 
 const CONNECT: Duration = Duration::from_secs(30);
@@ -27,11 +27,7 @@ struct Sample {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime = bench::runtime();
     runtime.block_on(async {
         let server = TestServer::start().await;
         // The page stays connected and does nothing for longer than the measurement.

@@ -28,11 +28,7 @@ const GROUP_NAME: &str = "三国 群聊";
 
 /// A signed Server API call that must answer code 200; returns the reply.
 async fn api(server: &TestServer, path: &str, form: &[(&str, &str)]) -> Value {
-    let body = form
-        .iter()
-        .map(|(k, v)| format!("{k}={}", urlencoding(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let body = server_api::form(form);
     let (status, reply) = server_api::call(server, path, &body, API_LIMIT)
         .await
         .unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -42,17 +38,6 @@ async fn api(server: &TestServer, path: &str, form: &[(&str, &str)]) -> Value {
         "{path}: {reply}"
     );
     reply
-}
-
-fn urlencoding(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The world both sides read: names from getToken and refresh, a group created, renamed,

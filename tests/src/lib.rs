@@ -2,6 +2,7 @@
 //! official-SDK oracle as a child process with bounded waits on its JSON lines, our own
 //! client engine driven with bounded waits, and a tiny HTTP GET.
 
+pub mod bench;
 pub mod http;
 pub mod oracle;
 pub mod ours;

@@ -8,7 +8,14 @@ use serde_json::Value;
 
 use crate::TestServer;
 
-/// POSTs `form` (already URL-encoded) to `path` (e.g. `/conversation/notification/get.json`)
+/// The form body of `pairs`, each key and value form-encoded.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// POSTs `form` (already URL-encoded, see [`form`]) to `path` (e.g. `/conversation/notification/get.json`)
 /// within `within`; returns the HTTP status and the JSON reply.
 pub async fn call(
     server: &TestServer,
