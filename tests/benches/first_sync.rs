@@ -3,6 +3,7 @@
 //! through the Server API as the app bench does). Prints the time from `Client::open` to
 //! connected and to `SyncFinished` with every conversation in the local store, then the
 //! time to read (and cache) the 1,000 senders' profiles, as the app does before showing them.
+//! Last, the memory of the whole process (server and client, no UI) once caught up.
 //!
 //! Run: `cargo bench -p rongchat-tests --bench first_sync` (`RONGCHAT_BENCH_COUNT=N`
 //! changes the 1,000; `RONGCHAT_BENCH_RUNS=N` the 3 fresh clients timed in turn).
@@ -90,8 +91,29 @@ fn main() {
                 synced.as_secs_f64() * 1000.0,
                 asked.as_secs_f64() * 1000.0
             );
+            if run + 1 == runs {
+                println!(
+                    "first sync, the engine's memory: this process (the local server and the client, {count} conversations caught up and their senders' profiles cached, no UI): {}",
+                    memory_of_this_process()
+                );
+            }
             client.disconnect();
         }
         server.shutdown().await;
     });
+}
+
+/// `PSS x MiB, RSS y MiB` of this process, from `/proc/self/smaps_rollup`.
+fn memory_of_this_process() -> String {
+    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap_or_default();
+    let mib = |field: &str| {
+        rollup
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or("unknown".to_owned(), |kib| {
+                format!("{:.1} MiB", kib / 1024.0)
+            })
+    };
+    format!("PSS {}, RSS {}", mib("Pss:"), mib("Rss:"))
 }
