@@ -105,15 +105,10 @@ fn main() {
 
 /// `PSS x MiB, RSS y MiB` of this process, from `/proc/self/smaps_rollup`.
 fn memory_of_this_process() -> String {
-    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap_or_default();
     let mib = |field: &str| {
-        rollup
-            .lines()
-            .find_map(|l| l.strip_prefix(field))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or("unknown".to_owned(), |kib| {
-                format!("{:.1} MiB", kib / 1024.0)
-            })
+        bench::rollup_kib("self", field).map_or("unknown".to_owned(), |kib| {
+            format!("{:.1} MiB", kib as f64 / 1024.0)
+        })
     };
     format!("PSS {}, RSS {}", mib("Pss:"), mib("Rss:"))
 }

@@ -119,13 +119,7 @@ fn sample(pids: &[u32]) -> Vec<Sample> {
     pids.iter()
         .map(|pid| {
             let read = |file: &str| std::fs::read_to_string(format!("/proc/{pid}/{file}"));
-            let pss_kib = read("smaps_rollup")
-                .ok()
-                .and_then(|text| {
-                    let line = text.lines().find(|l| l.starts_with("Pss:"))?;
-                    line.split_whitespace().nth(1)?.parse().ok()
-                })
-                .unwrap_or(0);
+            let pss_kib = bench::rollup_kib(pid, "Pss:").unwrap_or(0);
             // schedstat's first field is exact nanoseconds on a CPU.
             let cpu_ns = read("schedstat")
                 .ok()
