@@ -106,6 +106,8 @@ fn logged<R: Runtime>(
 /// Starts the app (desktop `main`, and the mobile entry point).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    // Before any thread: it sets an environment variable.
+    shell::rendering::use_shared_memory_frames();
     let app = match build(tauri::Builder::default()).build(tauri::generate_context!()) {
         Ok(app) => app,
         Err(e) => {

@@ -1,6 +1,8 @@
 //! Dark mode follows the system: with GTK's dark theme (as a desktop in dark mode sets
 //! it), the page's `prefers-color-scheme` is dark and the list and chat are drawn dark.
-//! Screenshots of both, light and dark (theme-*.png), for a person to look at.
+//! Screenshots of both, light and dark (theme-*.png), for a person to look at. The page is
+//! drawn on the CPU and handed over in shared memory (shell/rendering.rs): the web process
+//! got `WEBKIT_DISABLE_DMABUF_RENDERER` from the app, and the shots show it drew.
 
 use crate::harness::App;
 
@@ -23,6 +25,22 @@ fn brightness(css: &serde_json::Value) -> u32 {
     channels.iter().sum::<u32>() / 3
 }
 
+/// `name`'s value in the environment the app gave its web process (read from /proc: the
+/// environment it was started with).
+fn web_process_var(app: &App, name: &str) -> Option<String> {
+    let (pid, _) = app
+        .children()
+        .into_iter()
+        .find(|(_, comm)| comm.starts_with("WebKitWebProces"))
+        .expect("the page's web process");
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).expect("its environment");
+    let prefix = format!("{name}=");
+    environ
+        .split(|&b| b == 0)
+        .filter_map(|entry| std::str::from_utf8(entry).ok())
+        .find_map(|entry| entry.strip_prefix(&prefix).map(str::to_owned))
+}
+
 async fn shots(theme: Option<&str>, name: &str) -> u32 {
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().join("app-data");
@@ -36,6 +54,11 @@ async fn shots(theme: Option<&str>, name: &str) -> u32 {
         dark,
         serde_json::Value::Bool(theme.is_some()),
         "prefers-color-scheme"
+    );
+    assert_eq!(
+        web_process_var(&app, "WEBKIT_DISABLE_DMABUF_RENDERER").as_deref(),
+        Some("1"),
+        "frames in shared memory"
     );
     let background = brightness(&app.js(BACKGROUND).await);
     app.screenshot(&format!("theme-{name}-list")).await;
