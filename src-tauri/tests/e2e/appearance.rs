@@ -4,7 +4,8 @@
 //! drawn on the CPU and handed over in shared memory (shell/rendering.rs): the web process
 //! got `WEBKIT_DISABLE_DMABUF_RENDERER` from the app, and the shots show it drew.
 
-use crate::harness::App;
+use crate::harness::{App, is_web_process};
+use rongchat_app::shell::rendering::DMABUF_VAR;
 
 /// The page's background colour, as drawn.
 const BACKGROUND: &str =
@@ -31,7 +32,7 @@ fn web_process_var(app: &App, name: &str) -> Option<String> {
     let (pid, _) = app
         .children()
         .into_iter()
-        .find(|(_, comm)| comm.starts_with("WebKitWebProces"))
+        .find(|(_, comm)| is_web_process(comm))
         .expect("the page's web process");
     let environ = std::fs::read(format!("/proc/{pid}/environ")).expect("its environment");
     let prefix = format!("{name}=");
@@ -56,7 +57,7 @@ async fn shots(theme: Option<&str>, name: &str) -> u32 {
         "prefers-color-scheme"
     );
     assert_eq!(
-        web_process_var(&app, "WEBKIT_DISABLE_DMABUF_RENDERER").as_deref(),
+        web_process_var(&app, DMABUF_VAR).as_deref(),
         Some("1"),
         "frames in shared memory"
     );

@@ -331,7 +331,7 @@ fn descendants(pid: u32) -> Vec<(u32, String)> {
 }
 
 /// Whether a process's name is WebKit's web process (one per page).
-fn is_web_process(comm: &str) -> bool {
+pub fn is_web_process(comm: &str) -> bool {
     comm.starts_with("WebKitWebProces")
 }
 
