@@ -9,46 +9,22 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod account;
-pub mod audio;
 pub mod avatar_scheme;
-pub mod avatars;
-pub mod clock;
 pub mod commands;
-pub mod convert;
-pub mod dataurl;
-pub mod demo;
-pub mod directory;
-pub mod embedded;
-pub mod error;
-pub mod events;
-pub mod file_safety;
-pub mod flags;
-pub mod forwarder;
-pub mod heap;
-pub mod logging;
-pub mod media;
 pub mod media_scheme;
-pub mod media_urls;
-pub mod models;
-pub mod orphans;
-pub mod paths;
-pub mod profiles;
-pub mod progress;
-pub mod receipts;
-pub mod secret;
-pub mod session;
-pub mod settings;
 pub mod shell;
-pub mod staging;
-pub mod state;
-pub mod status;
-pub mod token_vault;
+
+// The backend, under the names the commands and the shell have always used.
+pub use rongchat_host::{
+    account, audio, avatars, clock, convert, dataurl, demo, directory, embedded, error, events,
+    file_safety, flags, forwarder, heap, logging, media, media_urls, models, orphans, paths,
+    profiles, progress, receipts, secret, session, settings, staging, state, status, token_vault,
+};
 
 #[cfg(test)]
 mod checks;
 
-use tauri::{Manager, Runtime};
+use tauri::{Emitter, Manager, Runtime};
 
 /// Adds the app's plugins, state and commands to a builder.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
@@ -76,12 +52,27 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 Ok(n) => tracing::info!(entries = n, "moved the old identifier's data"),
                 Err(e) => tracing::error!("cannot move the old identifier's data: {e}"),
             }
-            app.manage(state::AppState::new(paths));
+            app.manage(state::AppState::new(paths, page_events(app.handle())));
             shell::start(app.handle())?;
-            state::start(app.handle().clone());
+            start_session(app.handle().clone());
             Ok(())
         })
         .invoke_handler(logged(commands::handler!()))
+}
+
+/// Page events go out as Tauri events to every webview.
+fn page_events<R: Runtime>(app: &tauri::AppHandle<R>) -> events::Emit {
+    let app = app.clone();
+    std::sync::Arc::new(move |name: &'static str, payload: serde_json::Value| {
+        let _ = app.emit(name, payload); // no webview (in the tray) is not an error
+    })
+}
+
+/// Signs in for the first time (from `setup`); a failure is on the banner already.
+fn start_session<R: Runtime>(app: tauri::AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let _ = app.state::<state::AppState>().restart().await;
+    });
 }
 
 /// The command the page calls once its event listeners are in place (ui/js/main.js).
@@ -120,7 +111,11 @@ pub fn run() {
         tauri::RunEvent::ExitRequested { code, api, .. } => {
             shell::window::keeps_running(code, &api)
         }
-        tauri::RunEvent::Exit => state::shutdown(handle),
+        tauri::RunEvent::Exit => {
+            if let Some(state) = handle.try_state::<state::AppState>() {
+                tauri::async_runtime::block_on(state.shutdown());
+            }
+        }
         _ => {}
     });
 }

@@ -17,7 +17,7 @@ use rongchat_tests::{TestServer, bench};
 
 const WITHIN: Duration = Duration::from_secs(60);
 const RECEIVER: &str = "first-sync-rx";
-/// As the app asks (`src-tauri/src/profiles.rs`).
+/// As the app asks (`crates/rongchat-host/src/profiles.rs`).
 const USERS_PER_ASK: usize = 100;
 
 fn main() {

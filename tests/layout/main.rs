@@ -16,6 +16,7 @@ const CRATES: &[&str] = &[
     "crates/rongchat-client/src",
     "crates/rongchat-server/src",
     "crates/rongchat-voice/src",
+    "crates/rongchat-host/src",
     "src-tauri/src",
     "tests/src",
 ];

@@ -4,7 +4,7 @@ const tauri = window.__TAURI__;
 const { invoke, Channel } = tauri.core;
 const { listen } = tauri.event;
 
-/** Event names, the same constants as src-tauri/src/events.rs. */
+/** Event names, the same constants as crates/rongchat-host/src/events.rs. */
 export const EVENTS = Object.freeze({
   status: 'session-status',
   conversationsUpdated: 'conversations-updated',

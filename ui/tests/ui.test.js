@@ -130,7 +130,7 @@ test('typing: a start shows the label, a stop by every typer restores the title'
 test('errors: every kind and form problem the backend names has words in both languages', async () => {
   const { readFileSync } = await import('node:fs');
   const { ERROR_LABELS, REASON_LABELS, errorText } = await import('../js/i18n.js');
-  const rust = readFileSync(new URL('../../src-tauri/src/error.rs', import.meta.url), 'utf8');
+  const rust = readFileSync(new URL('../../crates/rongchat-host/src/error.rs', import.meta.url), 'utf8');
   const named = [...rust.matchAll(/=>\s*\{?\s*(?:Some\()?"(\w+)"/g)].map((m) => m[1]);
   assert.ok(named.includes('invalid') && named.includes('naviUrlScheme') && named.includes('runs'),
     'read the kinds');

@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::models::StatusDto;
 use crate::state::AppState;
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 /// The current connection state and user.
 #[tauri::command]
@@ -21,13 +21,9 @@ pub async fn session_reconnect(state: State<'_, AppState>) -> Result<()> {
 /// Logs out: forgets the account and its token, deletes this account's local data when
 /// `delete_data`, and goes back to the embedded demo.
 #[tauri::command]
-pub async fn session_logout<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    delete_data: bool,
-) -> Result<()> {
-    crate::state::sign_out(&app, delete_data).await?;
+pub async fn session_logout(state: State<'_, AppState>, delete_data: bool) -> Result<()> {
+    state.sign_out(delete_data).await?;
     let language = state.settings().load()?.language;
     state.settings().apply(language, None)?;
-    crate::state::restart(app).await
+    state.restart().await
 }

@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::settings::{AccountAddress, Language, Secret};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 /// The settings as the page sees them (no token, only whether one is stored).
 #[derive(Debug, Serialize)]
@@ -58,11 +58,7 @@ pub fn settings_get(state: State<'_, AppState>) -> Result<SettingsView> {
 
 /// Saves the settings; a changed account signs in again.
 #[tauri::command]
-pub async fn settings_save<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    settings: SettingsForm,
-) -> Result<()> {
+pub async fn settings_save(state: State<'_, AppState>, settings: SettingsForm) -> Result<()> {
     let account = settings.account.map(|form| {
         (
             AccountAddress {
@@ -74,20 +70,17 @@ pub async fn settings_save<R: Runtime>(
     });
     let account_changed = state.settings().apply(settings.language, account)?;
     if account_changed {
-        crate::state::restart(app).await?;
+        state.restart().await?;
     }
     Ok(())
 }
 
 /// Forgets the account and goes back to the embedded demo.
 #[tauri::command]
-pub async fn settings_use_demo<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<()> {
+pub async fn settings_use_demo(state: State<'_, AppState>) -> Result<()> {
     let language = state.settings().load()?.language;
     state.settings().apply(language, None)?;
-    crate::state::restart(app).await
+    state.restart().await
 }
 
 #[cfg(test)]

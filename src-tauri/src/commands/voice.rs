@@ -64,7 +64,7 @@ fn play_voice<R: Runtime>(
         let ended = m.clone();
         state
             .voice()
-            .play(app.clone(), id, clip, move |generation| {
+            .play(state.emit().clone(), id, clip, move |generation| {
                 tauri::async_runtime::spawn(play_next(next_app, ended, generation));
             })
             .await?;
@@ -119,15 +119,12 @@ pub async fn music_list(state: State<'_, AppState>) -> Result<Vec<MusicDto>> {
 /// Plays a music message's audio (MP3, AAC or AMR, told by its bytes) through the same
 /// player, at the same speed; nothing follows it.
 #[tauri::command]
-pub async fn music_play<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: String,
-) -> Result<()> {
+pub async fn music_play(state: State<'_, AppState>, id: String) -> Result<()> {
     let session = state.session().await?;
     let path = session.media().file(&session.message(&id)?).await?;
     let bytes = tokio::fs::read(&path).await?;
-    state.voice().play(app, id, bytes, |_| {}).await
+    let emit = state.emit().clone();
+    state.voice().play(emit, id, bytes, |_| {}).await
 }
 
 /// The playback speed: 1, 1.5 or 2.

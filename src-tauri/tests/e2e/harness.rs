@@ -413,7 +413,7 @@ pub fn assert_log_has_no_token(data_dir: &Path, tokens: &[&str], users: &[&str])
 /// Debug lines of our own crates, so a leak anywhere in them would show.
 pub const LOG_FILTER: (&str, &str) = (
     "RONGCHAT_LOG",
-    "info,rongchat_app=debug,rongchat_client=debug,rongchat_server=debug",
+    "info,rongchat_app=debug,rongchat_host=debug,rongchat_client=debug,rongchat_server=debug",
 );
 
 impl App {

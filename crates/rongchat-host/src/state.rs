@@ -16,12 +16,13 @@ use crate::settings::{Account, Mode, SettingsStore};
 use crate::status::{self, Identity, OnStatus};
 use rongchat_client::{Client, ClientConfig};
 use std::sync::{Arc, Mutex, PoisonError};
-use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-/// Managed by Tauri; commands get it as `State<'_, AppState>`.
-#[derive(Debug)]
+/// The app's state, with no window of its own: the shell holds it (Tauri manages it, and
+/// commands get it as `State<'_, AppState>`), and it reaches the page through `emit`.
 pub struct AppState {
     paths: Paths,
+    /// Page events, however the shell delivers them.
+    emit: Emit,
     settings: SettingsStore,
     status: Arc<Mutex<StatusDto>>,
     session: tokio::sync::RwLock<Option<Arc<Session>>>,
@@ -33,9 +34,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over the given folders.
-    pub fn new(paths: Paths) -> Self {
+    /// State over the given folders, telling the page through `emit`.
+    pub fn new(paths: Paths, emit: Emit) -> Self {
         Self {
+            emit,
             settings: SettingsStore::new(paths.config.clone()),
             audio: Audio::new(&paths.config),
             paths,
@@ -75,95 +77,100 @@ impl AppState {
             .clone()
     }
 
+    /// How page events go out.
+    pub fn emit(&self) -> &Emit {
+        &self.emit
+    }
+
     /// The signed-in session, or `NotSignedIn`.
     pub async fn session(&self) -> Result<Arc<Session>> {
         self.session.read().await.clone().ok_or(Error::NotSignedIn)
     }
 }
 
-/// Keeps the last status for `session_get` and tells the page.
-fn status_sink<R: Runtime>(app: &AppHandle<R>, status: Arc<Mutex<StatusDto>>) -> OnStatus {
-    let app = app.clone();
-    Arc::new(move |s: StatusDto| {
-        *status.lock().unwrap_or_else(PoisonError::into_inner) = s.clone();
-        let _ = app.emit(crate::events::SESSION_STATUS, s);
-    })
-}
-
-fn emitter<R: Runtime>(app: &AppHandle<R>) -> Emit {
-    let app = app.clone();
-    Arc::new(move |name: &'static str, payload: serde_json::Value| {
-        let _ = app.emit(name, payload);
-    })
-}
-
-/// Signs in for the first time (called from `setup`).
-pub fn start<R: Runtime>(app: AppHandle<R>) {
-    tauri::async_runtime::spawn(async move {
-        let _ = restart(app).await; // a failure is on the banner already
-    });
-}
-
-/// Stops the current session, if any, and signs in with the current settings. A failure
-/// is also put on the banner: otherwise it would say "connecting" for ever.
-pub async fn restart<R: Runtime>(app: AppHandle<R>) -> Result<()> {
-    let result = sign_in(&app).await;
-    if let Err(e) = &result {
-        tracing::error!(kind = e.kind(), "cannot sign in: {e}");
-        // The banner branches on the error's kind (e.g. `tokenInvalid`).
-        let state = app.state::<AppState>();
-        status_sink(&app, state.status.clone())(status::failed(state.status(), e));
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("paths", &self.paths)
+            .finish_non_exhaustive()
     }
-    result
 }
 
-/// Signs out: stops the session and, when asked, deletes this account's local data.
-pub async fn sign_out<R: Runtime>(app: &AppHandle<R>, delete_data: bool) -> Result<()> {
-    let state = app.state::<AppState>();
-    let _one_at_a_time = state.restarting.lock().await;
-    let old = state.session.write().await.take();
-    let dir = old.as_ref().map(|s| s.work_dir().to_path_buf());
-    if let Some(old) = old {
-        old.shutdown().await;
+impl AppState {
+    /// Keeps the last status for `session_get` and tells the page.
+    fn status_sink(&self) -> OnStatus {
+        let (status, emit) = (self.status.clone(), self.emit.clone());
+        Arc::new(move |s: StatusDto| {
+            *status.lock().unwrap_or_else(PoisonError::into_inner) = s.clone();
+            emit(crate::events::SESSION_STATUS, crate::events::json(s));
+        })
     }
-    if let (true, Some(dir)) = (delete_data, dir) {
-        match std::fs::remove_dir_all(&dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
-            _ => tracing::info!("deleted the account's local data"),
+
+    /// Stops the current session, if any, and signs in with the current settings. A
+    /// failure is also put on the banner: otherwise it would say "connecting" for ever.
+    pub async fn restart(&self) -> Result<()> {
+        let result = self.sign_in().await;
+        if let Err(e) = &result {
+            tracing::error!(kind = e.kind(), "cannot sign in: {e}");
+            // The banner branches on the error's kind (e.g. `tokenInvalid`).
+            self.status_sink()(status::failed(self.status(), e));
+        }
+        result
+    }
+
+    /// Signs out: stops the session and, when asked, deletes this account's local data.
+    pub async fn sign_out(&self, delete_data: bool) -> Result<()> {
+        let _one_at_a_time = self.restarting.lock().await;
+        let old = self.session.write().await.take();
+        let dir = old.as_ref().map(|s| s.work_dir().to_path_buf());
+        if let Some(old) = old {
+            old.shutdown().await;
+        }
+        if let (true, Some(dir)) = (delete_data, dir) {
+            match std::fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                _ => tracing::info!("deleted the account's local data"),
+            }
+        }
+        Ok(())
+    }
+
+    async fn sign_in(&self) -> Result<()> {
+        let _one_at_a_time = self.restarting.lock().await;
+        if let Some(old) = self.session.write().await.take() {
+            old.shutdown().await;
+        }
+        let on_status = self.status_sink();
+        let mode = self.settings().mode(&|k| std::env::var(k).ok())?;
+        tracing::info!(?mode, "signing in");
+        let parts = match mode {
+            Mode::Demo => {
+                on_status(status::starting(SessionMode::Demo));
+                let parts = demo_parts(self.paths()).await?;
+                // The seed (first launch only) is history, not news.
+                self.history_until_ms
+                    .fetch_max(crate::clock::now_ms(), std::sync::atomic::Ordering::Relaxed);
+                parts
+            }
+            Mode::Account(account) => {
+                on_status(status::starting(SessionMode::Account));
+                account_parts(self.paths(), &account).await?
+            }
+        };
+        let session = Session::start(parts, self.emit.clone(), on_status)?;
+        *self.session.write().await = Some(session.clone());
+        session.go();
+        crate::orphans::resend(&session, self.voice().recording_path().await).await;
+        Ok(())
+    }
+
+    /// Closes the session (on exit).
+    pub async fn shutdown(&self) {
+        let session = self.session.write().await.take();
+        if let Some(session) = session {
+            session.shutdown().await;
         }
     }
-    Ok(())
-}
-
-async fn sign_in<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
-    let state = app.state::<AppState>();
-    let _one_at_a_time = state.restarting.lock().await;
-    if let Some(old) = state.session.write().await.take() {
-        old.shutdown().await;
-    }
-    let on_status = status_sink(app, state.status.clone());
-    let mode = state.settings().mode(&|k| std::env::var(k).ok())?;
-    tracing::info!(?mode, "signing in");
-    let parts = match mode {
-        Mode::Demo => {
-            on_status(status::starting(SessionMode::Demo));
-            let parts = demo_parts(state.paths()).await?;
-            // The seed (first launch only) is history, not news.
-            state
-                .history_until_ms
-                .fetch_max(crate::clock::now_ms(), std::sync::atomic::Ordering::Relaxed);
-            parts
-        }
-        Mode::Account(account) => {
-            on_status(status::starting(SessionMode::Account));
-            account_parts(state.paths(), &account).await?
-        }
-    };
-    let session = Session::start(parts, emitter(app), on_status)?;
-    *state.session.write().await = Some(session.clone());
-    session.go();
-    crate::orphans::resend(&session, state.voice().recording_path().await).await;
-    Ok(())
 }
 
 /// `config`, with its event buffer shrunk by `RONGCHAT_EVENT_CAPACITY` when set: a test
@@ -211,7 +218,7 @@ async fn demo_parts(paths: &Paths) -> Result<Parts> {
     let music = demo::seed::ensure(&embedded, &paths.data).await?;
     let since = crate::clock::now_ms();
     let echo = demo::seed::person(&embedded, demo::ECHO, &paths.data.join("demo-contact")).await?;
-    let echo_task = tauri::async_runtime::spawn(demo::echo::run(echo.clone(), since));
+    let echo_task = tokio::spawn(demo::echo::run(echo.clone(), since));
     let token = embedded.token_for(demo::ME.id, demo::ME.name)?;
     let config = client_config(ClientConfig::new(
         embedded.info.http_url.clone(),
@@ -234,15 +241,4 @@ async fn demo_parts(paths: &Paths) -> Result<Parts> {
         helpers: vec![echo],
         tasks: vec![echo_task],
     })
-}
-
-/// Closes the session on exit.
-pub fn shutdown<R: Runtime>(app: &AppHandle<R>) {
-    let Some(state) = app.try_state::<AppState>() else {
-        return;
-    };
-    let session = tauri::async_runtime::block_on(async { state.session.write().await.take() });
-    if let Some(session) = session {
-        tauri::async_runtime::block_on(session.shutdown());
-    }
 }

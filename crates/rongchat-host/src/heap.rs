@@ -4,14 +4,20 @@
 //! 1,000 conversations, or a webview's teardown, stays resident long after it is free.
 //! `malloc_trim(0)` gives back the free pages of every arena, not only the heap's top.
 
-/// Gives the free memory back, on a blocking thread (the call walks and locks every
-/// arena in turn). Elsewhere than glibc it does nothing: those allocators give large
-/// blocks back by themselves, or have no such call.
+/// Gives the free memory back, on a thread of its own (the call walks and locks every
+/// arena in turn; it is rare, and callers may be on the UI thread, outside any runtime).
+/// Elsewhere than glibc it does nothing: those allocators give large blocks back by
+/// themselves, or have no such call.
 pub fn give_back_free_memory_soon() {
-    tauri::async_runtime::spawn_blocking(|| {
-        let released = give_back_free_memory();
-        tracing::debug!(released, "free memory given back to the system");
-    });
+    let spawned = std::thread::Builder::new()
+        .name("malloc-trim".into())
+        .spawn(|| {
+            let released = give_back_free_memory();
+            tracing::debug!(released, "free memory given back to the system");
+        });
+    if let Err(e) = spawned {
+        tracing::debug!("no thread to give memory back: {e}");
+    }
 }
 
 /// Gives the free memory back now; `true` if the allocator released any.

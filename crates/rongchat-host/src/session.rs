@@ -15,7 +15,7 @@ use crate::status::{Identity, OnStatus};
 use rongchat_client::{Client, Message};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tauri::async_runtime::JoinHandle;
+use tokio::task::JoinHandle;
 
 /// What a session is made of (built by `state::restart`).
 #[allow(missing_debug_implementations)] // holds clients and task handles; nothing to print
@@ -69,9 +69,7 @@ impl Session {
             emit: emit.clone(),
             on_status,
         };
-        parts
-            .tasks
-            .push(tauri::async_runtime::spawn(forwarder.run(receiver)));
+        parts.tasks.push(tokio::spawn(forwarder.run(receiver)));
         tracing::info!(identity = ?parts.identity, "session started");
         Ok(Arc::new(Self {
             media: Media::new(parts.client.clone(), progress),

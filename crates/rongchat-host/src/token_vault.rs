@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The keyring service the token is filed under.
-#[cfg(desktop)]
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 const SERVICE: &str = "dev.rongchat.client";
 
 /// One install's token store.
@@ -29,7 +29,7 @@ impl TokenVault {
 
     /// The stored token: the keyring's, else the file's.
     pub fn read(&self) -> Result<Option<Secret>> {
-        #[cfg(desktop)]
+        #[cfg(not(any(target_os = "android", target_os = "ios")))]
         if let Some(entry) = self.entry() {
             match entry.get_password() {
                 Ok(token) if !token.trim().is_empty() => return Ok(Some(Secret::new(token))),
@@ -47,7 +47,7 @@ impl TokenVault {
 
     /// Keeps `token`: in the keyring (and then no file), else in the owner-only file.
     pub fn write(&self, token: &Secret) -> Result<()> {
-        #[cfg(desktop)]
+        #[cfg(not(any(target_os = "android", target_os = "ios")))]
         if let Some(entry) = self.entry() {
             match entry.set_password(token.expose()) {
                 Ok(()) => return self.remove_file(),
@@ -61,7 +61,7 @@ impl TokenVault {
 
     /// Forgets the token, in both places.
     pub fn remove(&self) -> Result<()> {
-        #[cfg(desktop)]
+        #[cfg(not(any(target_os = "android", target_os = "ios")))]
         if let Some(entry) = self.entry() {
             match entry.delete_credential() {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
@@ -77,7 +77,7 @@ impl TokenVault {
     }
 
     /// The keyring entry: one per config dir, so two installs (or test runs) never share it.
-    #[cfg(desktop)]
+    #[cfg(not(any(target_os = "android", target_os = "ios")))]
     fn entry(&self) -> Option<keyring::Entry> {
         let account = format!("token:{}", self.file.display());
         keyring::Entry::new(SERVICE, &account).ok()

@@ -9,6 +9,7 @@
 //! `orphans` sends what is left at the next start.
 
 use crate::error::{Error, Result};
+use crate::events::{Emit, json};
 use crate::models::{ConvRef, PlaybackDto, PlaybackState, RecordingDto};
 use rongchat_client::ConversationId;
 use rongchat_voice::{
@@ -19,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Mutex;
 
 struct Recording {
@@ -254,9 +254,9 @@ impl Audio {
     /// playing/ended for `id`. When it plays to its end (not stopped, not cut by another
     /// clip), `on_ended` gets this play's generation: [`Audio::generation`] still equal to
     /// it means nothing was played or stopped since.
-    pub async fn play<R: Runtime>(
+    pub async fn play(
         &self,
-        app: AppHandle<R>,
+        emit: Emit,
         id: String,
         audio: Vec<u8>,
         on_ended: impl FnOnce(u64) + Send + 'static,
@@ -268,7 +268,7 @@ impl Audio {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let ended_id = id.clone();
-            let ended_app = app.clone();
+            let ended_emit = emit.clone();
             let mut on_ended = Some(on_ended);
             player
                 .play(&audio, move |event| {
@@ -276,12 +276,12 @@ impl Audio {
                         event,
                         PlayerEvent::Ended | PlayerEvent::Stopped | PlayerEvent::DeviceLost(_)
                     ) {
-                        let _ = ended_app.emit(
+                        ended_emit(
                             crate::events::VOICE_PLAYBACK,
-                            PlaybackDto {
+                            json(PlaybackDto {
                                 message_id: ended_id.clone(),
                                 state: PlaybackState::Ended,
-                            },
+                            }),
                         );
                     }
                     if event == PlayerEvent::Ended
@@ -291,12 +291,12 @@ impl Audio {
                     }
                 })
                 .map_err(voice_err)?;
-            let _ = app.emit(
+            emit(
                 crate::events::VOICE_PLAYBACK,
-                PlaybackDto {
+                json(PlaybackDto {
                     message_id: id,
                     state: PlaybackState::Playing,
-                },
+                }),
             );
             Ok(())
         })

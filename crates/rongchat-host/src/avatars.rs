@@ -5,8 +5,8 @@
 //! hold, or a malformed URL, gets a 404; nothing here panics on input. This module is the
 //! URL's shape and the answer; `avatar_scheme.rs` serves it from the session.
 
+use http::{Response, StatusCode, header};
 use std::borrow::Cow;
-use tauri::http::{Response, StatusCode, header};
 
 /// The scheme's name (the CSP's img-src allows it).
 pub const SCHEME: &str = "rongchat-avatar";
