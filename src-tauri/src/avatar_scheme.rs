@@ -9,7 +9,7 @@ use tauri::{Manager, Runtime};
 
 /// The avatar bytes of `id` in the signed-in session's directory.
 async fn lookup<R: Runtime>(app: &tauri::AppHandle<R>, id: &str) -> Option<Arc<[u8]>> {
-    let state = app.try_state::<AppState>()?;
+    let state = app.try_state::<Arc<AppState>>()?;
     let session = state.session().await.ok()?;
     session.view().directory().avatar_png(id)
 }

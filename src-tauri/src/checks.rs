@@ -95,6 +95,18 @@ fn the_page_invokes_exactly_the_listed_commands() {
 }
 
 #[test]
+fn the_host_section_is_exactly_the_hosts_table() {
+    let listed: BTreeSet<&str> = crate::commands::HOST_COMMANDS.iter().copied().collect();
+    let table: BTreeSet<&str> = rongchat_host::commands::NAMES.iter().copied().collect();
+    assert_eq!(listed, table);
+    assert_eq!(
+        table.len(),
+        rongchat_host::commands::NAMES.len(),
+        "a name twice"
+    );
+}
+
+#[test]
 fn the_capabilities_grant_only_the_listed_commands() {
     for name in ["default.json", "mobile.json"] {
         capability_grants_only_the_listed_commands(name);

@@ -10,6 +10,7 @@
 )]
 
 pub mod avatar_scheme;
+pub mod bridge;
 pub mod commands;
 pub mod media_scheme;
 pub mod shell;
@@ -52,12 +53,15 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 Ok(n) => tracing::info!(entries = n, "moved the old identifier's data"),
                 Err(e) => tracing::error!("cannot move the old identifier's data: {e}"),
             }
-            app.manage(state::AppState::new(paths, page_events(app.handle())));
+            app.manage(std::sync::Arc::new(state::AppState::new(
+                paths,
+                page_events(app.handle()),
+            )));
             shell::start(app.handle())?;
             start_session(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(logged(commands::handler!()))
+        .invoke_handler(logged(bridge::handler(commands::handler!())))
 }
 
 /// Page events go out as Tauri events to every webview.
@@ -71,7 +75,10 @@ fn page_events<R: Runtime>(app: &tauri::AppHandle<R>) -> events::Emit {
 /// Signs in for the first time (from `setup`); a failure is on the banner already.
 fn start_session<R: Runtime>(app: tauri::AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
-        let _ = app.state::<state::AppState>().restart().await;
+        let _ = app
+            .state::<std::sync::Arc<state::AppState>>()
+            .restart()
+            .await;
     });
 }
 
@@ -112,7 +119,7 @@ pub fn run() {
             shell::window::keeps_running(code, &api)
         }
         tauri::RunEvent::Exit => {
-            if let Some(state) = handle.try_state::<state::AppState>() {
+            if let Some(state) = handle.try_state::<std::sync::Arc<state::AppState>>() {
                 tauri::async_runtime::block_on(state.shutdown());
             }
         }

@@ -9,11 +9,12 @@ use crate::media::MAX_POSTER_BYTES;
 use crate::media_urls::{self, CACHE_CONTROL, Request, What};
 use crate::state::AppState;
 use rongchat_proto::content::Content;
+use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
 /// The picture bytes `request` names, if the session has them.
 async fn lookup<R: Runtime>(app: &tauri::AppHandle<R>, request: &Request) -> Option<Vec<u8>> {
-    let state = app.try_state::<AppState>()?;
+    let state = app.try_state::<Arc<AppState>>()?;
     let session = state.session().await.ok()?;
     let message = session.message(&request.local_id.to_string()).ok()?;
     let (path, limit) = match (request.what, message.parsed()) {

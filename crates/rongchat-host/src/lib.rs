@@ -13,6 +13,7 @@ pub mod account;
 pub mod audio;
 pub mod avatars;
 pub mod clock;
+pub mod commands;
 pub mod convert;
 pub mod dataurl;
 pub mod demo;

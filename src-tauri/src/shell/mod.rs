@@ -43,7 +43,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     #[cfg(desktop)]
     {
         let lang = app
-            .state::<crate::state::AppState>()
+            .state::<std::sync::Arc<crate::state::AppState>>()
             .settings()
             .load()
             .map(|s| s.language)

@@ -150,7 +150,7 @@ fn window_in_front<R: Runtime>(app: &AppHandle<R>) -> bool {
 }
 
 fn language<R: Runtime>(app: &AppHandle<R>) -> Language {
-    app.state::<AppState>()
+    app.state::<Arc<AppState>>()
         .settings()
         .load()
         .map(|s| s.language)
@@ -198,7 +198,7 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
         return;
     };
     let muted = match (
-        app.state::<AppState>().session().await,
+        app.state::<Arc<AppState>>().session().await,
         conv.clone().validated(),
     ) {
         (Ok(session), Ok(id)) => {
@@ -215,7 +215,7 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
     let notifier = app.state::<Notifier>();
     // Also history the app delivered itself after it started (the demo world's seed,
     // sent through real clients on the first launch), whenever the window is not in front.
-    let seeded_ms = app.state::<AppState>().history_until_ms();
+    let seeded_ms = app.state::<Arc<AppState>>().history_until_ms();
     let backlog_ms = notifier.started_ms.max(seeded_ms + BACKLOG_SLACK_MS);
     if !wants(&msg, muted, window_in_front(app), backlog_ms) {
         return;

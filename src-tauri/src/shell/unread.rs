@@ -6,7 +6,7 @@ use crate::events::{self, json};
 use crate::state::AppState;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use tauri::{AppHandle, Listener, Manager, Runtime};
 
 /// The window title without a count.
@@ -117,7 +117,7 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>, shown: fn(&AppHandle<R>, u32)) {
 
 /// The list as the page reads it.
 async fn reread<R: Runtime>(app: &AppHandle<R>) -> crate::error::Result<Vec<Value>> {
-    let session = app.state::<AppState>().session().await?;
+    let session = app.state::<Arc<AppState>>().session().await?;
     let list = session.client().conversations()?;
     Ok(list
         .iter()

@@ -7,7 +7,7 @@
 use crate::events;
 use crate::models::ConvRef;
 use crate::state::AppState;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow, Window, WindowEvent};
 
 /// The window every page lives in.
@@ -136,7 +136,7 @@ fn rebuild<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
 pub fn network_hint<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        if let Ok(session) = app.state::<AppState>().session().await {
+        if let Ok(session) = app.state::<Arc<AppState>>().session().await {
             session.client().network_hint();
         }
     });

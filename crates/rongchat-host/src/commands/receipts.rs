@@ -2,27 +2,42 @@
 //! asked and their readers) and asking the group who read one of our messages. Changes
 //! reach the page as the `read-receipt` and `group-receipt` events, from the forwarder.
 
+use super::Cx;
 use crate::error::Result;
 use crate::models::ConvRef;
 use crate::receipts::{self, GroupReceiptDto, ReceiptStateDto};
-use crate::state::AppState;
-use tauri::State;
+use serde::Deserialize;
+
+/// [`receipt_state`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptStateArgs {
+    conv: ConvRef,
+}
 
 /// The receipts of one conversation, for its view.
-#[tauri::command]
-pub async fn receipt_state(state: State<'_, AppState>, conv: ConvRef) -> Result<ReceiptStateDto> {
+pub async fn receipt_state(
+    state: &Cx,
+    ReceiptStateArgs { conv }: ReceiptStateArgs,
+) -> Result<ReceiptStateDto> {
     let session = state.session().await?;
     let id = conv.validated()?;
     let found = session.client().receipts(&id)?;
     Ok(receipts::state(session.view(), &found))
 }
 
+/// [`message_request_receipt`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageRequestReceiptArgs {
+    id: String,
+}
+
 /// Asks the group who read our sent message `id` (its local id); answers arrive as
 /// `group-receipt` events.
-#[tauri::command]
 pub async fn message_request_receipt(
-    state: State<'_, AppState>,
-    id: String,
+    state: &Cx,
+    MessageRequestReceiptArgs { id }: MessageRequestReceiptArgs,
 ) -> Result<GroupReceiptDto> {
     let session = state.session().await?;
     let m = session.message(&id)?;

@@ -3,12 +3,11 @@
 //! the server; for both sides: a recall with `isDelete`), clear a conversation's history.
 //! Removals reach the page as the `messages-removed` event, from the forwarder.
 
+use super::Cx;
 use crate::error::{Error, Result, check_size};
 use crate::models::{ConvRef, MessageDto};
-use crate::state::AppState;
 use rongchat_client::DeleteScope;
 use serde::Deserialize;
-use tauri::State;
 
 /// The longest reply text (as for a text message).
 const MAX_TEXT_BYTES: u64 = 64 * 1024;
@@ -25,12 +24,18 @@ pub enum DeleteFor {
     Both,
 }
 
-/// Replies `text` to the message `id`, in its conversation.
-#[tauri::command]
-pub async fn message_reply(
-    state: State<'_, AppState>,
+/// [`message_reply`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageReplyArgs {
     id: String,
     text: String,
+}
+
+/// Replies `text` to the message `id`, in its conversation.
+pub async fn message_reply(
+    state: &Cx,
+    MessageReplyArgs { id, text }: MessageReplyArgs,
 ) -> Result<MessageDto> {
     if text.trim().is_empty() {
         return Err(Error::Invalid("empty text".into()));
@@ -42,12 +47,18 @@ pub async fn message_reply(
     Ok(session.view().message(&m))
 }
 
-/// Forwards the message `id` (its content, unchanged) to `to`.
-#[tauri::command]
-pub async fn message_forward(
-    state: State<'_, AppState>,
+/// [`message_forward`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageForwardArgs {
     id: String,
     to: ConvRef,
+}
+
+/// Forwards the message `id` (its content, unchanged) to `to`.
+pub async fn message_forward(
+    state: &Cx,
+    MessageForwardArgs { id, to }: MessageForwardArgs,
 ) -> Result<MessageDto> {
     let session = state.session().await?;
     let message = session.message(&id)?;
@@ -56,12 +67,18 @@ pub async fn message_forward(
     Ok(session.view().message(&m))
 }
 
-/// Deletes messages of one conversation, for this user or (one own message) both sides.
-#[tauri::command]
-pub async fn message_delete(
-    state: State<'_, AppState>,
+/// [`message_delete`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageDeleteArgs {
     ids: Vec<String>,
     scope: DeleteFor,
+}
+
+/// Deletes messages of one conversation, for this user or (one own message) both sides.
+pub async fn message_delete(
+    state: &Cx,
+    MessageDeleteArgs { ids, scope }: MessageDeleteArgs,
 ) -> Result<()> {
     if ids.is_empty() || ids.len() > MAX_DELETE {
         return Err(Error::Invalid(format!("1 to {MAX_DELETE} messages")));
@@ -95,14 +112,20 @@ pub async fn message_delete(
     Ok(())
 }
 
+/// [`conversation_clear_history`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationClearHistoryArgs {
+    conv: ConvRef,
+    remote: Option<bool>,
+}
+
 /// Clears the conversation's history here and, unless `remote` is `false`, in this user's
 /// history on the server (the peer keeps theirs either way); the conversation stays in the
 /// list. A local-only clear leaves the cloud's copy, which older pages can load again.
-#[tauri::command]
 pub async fn conversation_clear_history(
-    state: State<'_, AppState>,
-    conv: ConvRef,
-    remote: Option<bool>,
+    state: &Cx,
+    ConversationClearHistoryArgs { conv, remote }: ConversationClearHistoryArgs,
 ) -> Result<()> {
     let session = state.session().await?;
     let id = conv.validated()?;

@@ -4,37 +4,52 @@
 //! AMR). A voice clip that plays to its end is followed by the next unheard received clip
 //! of its chat, as in WeChat. Audio runs on the voice crate's own threads.
 
+use super::{ChannelId, Cx};
 use crate::error::{Error, Result};
 use crate::models::{ConvRef, MusicDto, RecordingDto};
 use crate::state::AppState;
 use rongchat_voice::Speed;
+use serde::Deserialize;
 use std::future::Future;
 use std::pin::Pin;
-use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, Runtime, State};
+use std::sync::Arc;
+
+/// [`voice_record_start`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceRecordStartArgs {
+    conv: ConvRef,
+    levels: ChannelId,
+}
 
 /// Starts recording for `conv`; levels (about 20 a second) and a final `finished` at the
 /// 60 s limit go to `levels`.
-#[tauri::command]
 pub async fn voice_record_start(
-    state: State<'_, AppState>,
-    conv: ConvRef,
-    levels: Channel<RecordingDto>,
+    state: &Cx,
+    VoiceRecordStartArgs { conv, levels }: VoiceRecordStartArgs,
 ) -> Result<()> {
     let id = conv.validated()?;
     let dir = state.session().await?.recordings_dir();
+    let levels = state.channel::<RecordingDto>(&levels)?;
     state
         .voice()
-        .start_recording(&dir, id, move |event| {
-            let _ = levels.send(event);
-        })
+        .start_recording(&dir, id, move |event| levels.send(event))
         .await
+}
+
+/// [`voice_record_stop`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceRecordStopArgs {
+    send: bool,
 }
 
 /// Stops recording; sends the clip when `send` (returns whether one was sent: clips under
 /// a second are dropped) or throws it away.
-#[tauri::command]
-pub async fn voice_record_stop(state: State<'_, AppState>, send: bool) -> Result<bool> {
+pub async fn voice_record_stop(
+    state: &Cx,
+    VoiceRecordStopArgs { send }: VoiceRecordStopArgs,
+) -> Result<bool> {
     let Some(clip) = state.voice().stop_recording(send).await? else {
         return Ok(false);
     };
@@ -43,29 +58,36 @@ pub async fn voice_record_stop(state: State<'_, AppState>, send: bool) -> Result
     Ok(true)
 }
 
-/// Plays a voice message (and marks it heard). `voice-playback` tells when it plays and
-/// ends; when it plays to its end, the next unheard received clip of the chat follows.
-#[tauri::command]
-pub async fn voice_play<R: Runtime>(app: AppHandle<R>, id: String) -> Result<()> {
-    play_voice(app, id).await
+/// [`voice_play`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoicePlayArgs {
+    id: String,
 }
 
-fn play_voice<R: Runtime>(
-    app: AppHandle<R>,
+/// Plays a voice message (and marks it heard). `voice-playback` tells when it plays and
+/// ends; when it plays to its end, the next unheard received clip of the chat follows.
+pub async fn voice_play(state: &Cx, VoicePlayArgs { id }: VoicePlayArgs) -> Result<()> {
+    play_voice(state.shared(), id).await
+}
+
+fn play_voice(
+    state: Arc<AppState>,
     id: String,
 ) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> {
     // Boxed: a clip that ends plays the next one through here again.
     Box::pin(async move {
-        let state = app.state::<AppState>();
         let session = state.session().await?;
         let m = session.message(&id)?;
         let clip = session.media().voice_clip(&m).await?;
-        let next_app = app.clone();
+        let next_state = state.clone();
         let ended = m.clone();
+        // The end is told on the player's thread, outside the runtime.
+        let runtime = tokio::runtime::Handle::current();
         state
             .voice()
             .play(state.emit().clone(), id, clip, move |generation| {
-                tauri::async_runtime::spawn(play_next(next_app, ended, generation));
+                runtime.spawn(play_next(next_state, ended, generation));
             })
             .await?;
         session.mark_heard(&m)
@@ -74,12 +96,7 @@ fn play_voice<R: Runtime>(
 
 /// After `ended` played to its end: the next unheard received clip of its chat, unless
 /// something else was played or stopped meanwhile.
-async fn play_next<R: Runtime>(
-    app: AppHandle<R>,
-    ended: rongchat_client::Message,
-    generation: u64,
-) {
-    let state = app.state::<AppState>();
+async fn play_next(state: Arc<AppState>, ended: rongchat_client::Message, generation: u64) {
     if state.voice().generation() != generation {
         return;
     }
@@ -98,28 +115,40 @@ async fn play_next<R: Runtime>(
     if state.voice().generation() != generation {
         return;
     }
-    if let Err(e) = play_voice(app.clone(), next.local_id.to_string()).await {
+    if let Err(e) = play_voice(state.clone(), next.local_id.to_string()).await {
         tracing::warn!("playing the next voice clip {}: {e}", next.local_id);
     }
 }
 
+/// [`voice_stop`]'s arguments.
+#[derive(Debug, Deserialize)]
+pub struct VoiceStopArgs {}
+
 /// Stops whatever plays.
-#[tauri::command]
-pub async fn voice_stop(state: State<'_, AppState>) -> Result<()> {
+pub async fn voice_stop(state: &Cx, _: VoiceStopArgs) -> Result<()> {
     state.voice().stop_playback().await;
     Ok(())
 }
 
+/// [`music_list`]'s arguments.
+#[derive(Debug, Deserialize)]
+pub struct MusicListArgs {}
+
 /// The music entries the composer offers.
-#[tauri::command]
-pub async fn music_list(state: State<'_, AppState>) -> Result<Vec<MusicDto>> {
+pub async fn music_list(state: &Cx, _: MusicListArgs) -> Result<Vec<MusicDto>> {
     Ok(state.session().await?.music().to_vec())
+}
+
+/// [`music_play`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MusicPlayArgs {
+    id: String,
 }
 
 /// Plays a music message's audio (MP3, AAC or AMR, told by its bytes) through the same
 /// player, at the same speed; nothing follows it.
-#[tauri::command]
-pub async fn music_play(state: State<'_, AppState>, id: String) -> Result<()> {
+pub async fn music_play(state: &Cx, MusicPlayArgs { id }: MusicPlayArgs) -> Result<()> {
     let session = state.session().await?;
     let path = session.media().file(&session.message(&id)?).await?;
     let bytes = tokio::fs::read(&path).await?;
@@ -127,16 +156,28 @@ pub async fn music_play(state: State<'_, AppState>, id: String) -> Result<()> {
     state.voice().play(emit, id, bytes, |_| {}).await
 }
 
+/// [`voice_speed_get`]'s arguments.
+#[derive(Debug, Deserialize)]
+pub struct VoiceSpeedGetArgs {}
+
 /// The playback speed: 1, 1.5 or 2.
-#[tauri::command]
-pub fn voice_speed_get(state: State<'_, AppState>) -> f64 {
-    state.voice().speed().factor()
+pub async fn voice_speed_get(state: &Cx, _: VoiceSpeedGetArgs) -> Result<f64> {
+    Ok(state.voice().speed().factor())
+}
+
+/// [`voice_speed_set`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceSpeedSetArgs {
+    speed: f64,
 }
 
 /// Sets the playback speed (1, 1.5 or 2) for the clips played from now on; kept across
 /// starts. Returns the speed set.
-#[tauri::command]
-pub fn voice_speed_set(state: State<'_, AppState>, speed: f64) -> Result<f64> {
+pub async fn voice_speed_set(
+    state: &Cx,
+    VoiceSpeedSetArgs { speed }: VoiceSpeedSetArgs,
+) -> Result<f64> {
     let speed = Speed::from_factor(speed)
         .ok_or_else(|| Error::Invalid(format!("speed {speed} (1, 1.5 or 2)")))?;
     state.voice().set_speed(speed)?;

@@ -1,14 +1,14 @@
 //! History and sending text and music; resending what failed.
 
+use super::{ChannelId, Cx};
 use crate::commands::files::reporter;
 use crate::error::{Error, Result, check_size};
-use crate::models::{ConvRef, HistoryDto, MentionDto, MessageDto, ProgressDto};
+use crate::models::{ConvRef, HistoryDto, MentionDto, MessageDto};
 use crate::session::Session;
 use crate::state::AppState;
 use rongchat_client::Outgoing;
 use rongchat_proto::mention::Mention;
-use tauri::State;
-use tauri::ipc::Channel;
+use serde::Deserialize;
 
 /// The longest text we send (RongCloud's limit is 128 KB for a message).
 const MAX_TEXT_BYTES: u64 = 64 * 1024;
@@ -19,13 +19,19 @@ const MAX_ID_BYTES: usize = 64;
 /// Messages per history page.
 const PAGE: usize = 20;
 
-/// One page of messages older than the message `before` (its id; none = the newest),
-/// oldest first.
-#[tauri::command]
-pub async fn message_history(
-    state: State<'_, AppState>,
+/// [`message_history`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageHistoryArgs {
     conv: ConvRef,
     before: Option<String>,
+}
+
+/// One page of messages older than the message `before` (its id; none = the newest),
+/// oldest first.
+pub async fn message_history(
+    state: &Cx,
+    MessageHistoryArgs { conv, before }: MessageHistoryArgs,
 ) -> Result<HistoryDto> {
     let session = state.session().await?;
     let id = conv.validated()?;
@@ -39,14 +45,24 @@ pub async fn message_history(
     })
 }
 
-/// Sends a text; the message comes back at once as `sending`, then updates by event.
-/// In a group, `mention` @-mentions everyone or the listed members.
-#[tauri::command]
-pub async fn message_send_text(
-    state: State<'_, AppState>,
+/// [`message_send_text`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageSendTextArgs {
     conv: ConvRef,
     text: String,
     mention: Option<MentionDto>,
+}
+
+/// Sends a text; the message comes back at once as `sending`, then updates by event.
+/// In a group, `mention` @-mentions everyone or the listed members.
+pub async fn message_send_text(
+    state: &Cx,
+    MessageSendTextArgs {
+        conv,
+        text,
+        mention,
+    }: MessageSendTextArgs,
 ) -> Result<MessageDto> {
     if text.trim().is_empty() {
         return Err(Error::Invalid("empty text".into()));
@@ -56,7 +72,7 @@ pub async fn message_send_text(
         Some(mention) => Outgoing::TextMentioning { text, mention },
         None => Outgoing::Text(text),
     };
-    send(&state, conv, |_| Ok(outgoing)).await
+    send(state, conv, |_| Ok(outgoing)).await
 }
 
 /// The page's mention, checked: everyone, or 1 to [`MAX_MENTIONED`] ids.
@@ -75,14 +91,20 @@ fn mention_of(dto: MentionDto) -> Result<Mention> {
     Ok(Mention::users(ids))
 }
 
-/// Sends one of the music entries (`music_list`).
-#[tauri::command]
-pub async fn message_send_music(
-    state: State<'_, AppState>,
+/// [`message_send_music`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageSendMusicArgs {
     conv: ConvRef,
     music_id: String,
+}
+
+/// Sends one of the music entries (`music_list`).
+pub async fn message_send_music(
+    state: &Cx,
+    MessageSendMusicArgs { conv, music_id }: MessageSendMusicArgs,
 ) -> Result<MessageDto> {
-    send(&state, conv, |session| {
+    send(state, conv, |session| {
         let music = session
             .music()
             .iter()
@@ -110,35 +132,56 @@ async fn send(
     Ok(session.view().message(&m))
 }
 
+/// [`message_recall`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageRecallArgs {
+    id: String,
+}
+
 /// Recalls a message this user sent; it turns into a notice on every device by event.
-#[tauri::command]
-pub async fn message_recall(state: State<'_, AppState>, id: String) -> Result<()> {
+pub async fn message_recall(state: &Cx, MessageRecallArgs { id }: MessageRecallArgs) -> Result<()> {
     let session = state.session().await?;
     let m = session.message(&id)?;
     session.client().recall(&m).await?;
     Ok(())
 }
 
+/// [`message_resend`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageResendArgs {
+    id: String,
+    progress: ChannelId,
+}
+
 /// Sends a failed message again; a file's new upload reports to `progress` as a first
 /// send does.
-#[tauri::command]
 pub async fn message_resend(
-    state: State<'_, AppState>,
-    id: String,
-    progress: Channel<ProgressDto>,
+    state: &Cx,
+    MessageResendArgs { id, progress }: MessageResendArgs,
 ) -> Result<()> {
     let session = state.session().await?;
     let m = session.message(&id)?;
     session
         .media()
-        .resend(m.local_id, reporter(progress))?
+        .resend(m.local_id, reporter(state.channel(&progress)?))?
         .ok_or_else(|| Error::NotFound(format!("message {id}")))?;
     Ok(())
 }
 
+/// [`message_cancel_upload`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageCancelUploadArgs {
+    id: String,
+}
+
 /// Stops a file's upload: the message turns failed ("cancelled") and can be resent.
-#[tauri::command]
-pub async fn message_cancel_upload(state: State<'_, AppState>, id: String) -> Result<()> {
+pub async fn message_cancel_upload(
+    state: &Cx,
+    MessageCancelUploadArgs { id }: MessageCancelUploadArgs,
+) -> Result<()> {
     let session = state.session().await?;
     let m = session.message(&id)?;
     session.client().cancel_upload(m.local_id);

@@ -1,12 +1,12 @@
 //! Local search over every conversation (the client's FTS5 index) and "open in context":
 //! a hit's conversation loaded around that message, older and newer pages from there.
 
+use super::Cx;
 use crate::error::{Error, Result, check_size};
 use crate::models::{AroundDto, SearchHitDto};
-use crate::state::AppState;
 use rongchat_client::ConversationId;
+use serde::Deserialize;
 use std::collections::HashMap;
-use tauri::State;
 
 /// Hits per search page.
 const HITS: usize = 30;
@@ -15,13 +15,19 @@ const MAX_QUERY_BYTES: u64 = 1024;
 /// The most messages asked for on either side of an anchor.
 const MAX_SIDE: u32 = 100;
 
-/// Messages whose text, file name or music title contains `query`, newest first, from the
-/// `offset`-th hit on (a page of `HITS`).
-#[tauri::command]
-pub async fn message_search(
-    state: State<'_, AppState>,
+/// [`message_search`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageSearchArgs {
     query: String,
     offset: Option<u32>,
+}
+
+/// Messages whose text, file name or music title contains `query`, newest first, from the
+/// `offset`-th hit on (a page of `HITS`).
+pub async fn message_search(
+    state: &Cx,
+    MessageSearchArgs { query, offset }: MessageSearchArgs,
 ) -> Result<Vec<SearchHitDto>> {
     check_size(query.len(), MAX_QUERY_BYTES)?;
     let session = state.session().await?;
@@ -59,15 +65,21 @@ pub async fn message_search(
     Ok(out)
 }
 
-/// The message `id` with up to `older` older and `newer` newer messages of its
-/// conversation, oldest first. Older pages continue with `message_history` (before the
-/// first), newer ones with `message_around(last, 0, n)`.
-#[tauri::command]
-pub async fn message_around(
-    state: State<'_, AppState>,
+/// [`message_around`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageAroundArgs {
     id: String,
     older: u32,
     newer: u32,
+}
+
+/// The message `id` with up to `older` older and `newer` newer messages of its
+/// conversation, oldest first. Older pages continue with `message_history` (before the
+/// first), newer ones with `message_around(last, 0, n)`.
+pub async fn message_around(
+    state: &Cx,
+    MessageAroundArgs { id, older, newer }: MessageAroundArgs,
 ) -> Result<AroundDto> {
     if older > MAX_SIDE || newer > MAX_SIDE {
         return Err(Error::Invalid("too many messages asked for".into()));

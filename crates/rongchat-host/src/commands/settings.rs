@@ -1,10 +1,9 @@
 //! Language and account settings. The token goes in, never comes back out.
 
+use super::Cx;
 use crate::error::Result;
 use crate::settings::{AccountAddress, Language, Secret};
-use crate::state::AppState;
 use serde::{Deserialize, Serialize};
-use tauri::State;
 
 /// The settings as the page sees them (no token, only whether one is stored).
 #[derive(Debug, Serialize)]
@@ -41,9 +40,12 @@ pub struct AccountForm {
     token: Option<Secret>,
 }
 
+/// [`settings_get`]'s arguments.
+#[derive(Debug, Deserialize)]
+pub struct SettingsGetArgs {}
+
 /// Reads the settings.
-#[tauri::command]
-pub fn settings_get(state: State<'_, AppState>) -> Result<SettingsView> {
+pub async fn settings_get(state: &Cx, _: SettingsGetArgs) -> Result<SettingsView> {
     let store = state.settings();
     let stored = store.load()?;
     Ok(SettingsView {
@@ -56,9 +58,18 @@ pub fn settings_get(state: State<'_, AppState>) -> Result<SettingsView> {
     })
 }
 
+/// [`settings_save`]'s arguments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsSaveArgs {
+    settings: SettingsForm,
+}
+
 /// Saves the settings; a changed account signs in again.
-#[tauri::command]
-pub async fn settings_save(state: State<'_, AppState>, settings: SettingsForm) -> Result<()> {
+pub async fn settings_save(
+    state: &Cx,
+    SettingsSaveArgs { settings }: SettingsSaveArgs,
+) -> Result<()> {
     let account = settings.account.map(|form| {
         (
             AccountAddress {
@@ -75,9 +86,12 @@ pub async fn settings_save(state: State<'_, AppState>, settings: SettingsForm) -
     Ok(())
 }
 
+/// [`settings_use_demo`]'s arguments.
+#[derive(Debug, Deserialize)]
+pub struct SettingsUseDemoArgs {}
+
 /// Forgets the account and goes back to the embedded demo.
-#[tauri::command]
-pub async fn settings_use_demo(state: State<'_, AppState>) -> Result<()> {
+pub async fn settings_use_demo(state: &Cx, _: SettingsUseDemoArgs) -> Result<()> {
     let language = state.settings().load()?.language;
     state.settings().apply(language, None)?;
     state.restart().await
