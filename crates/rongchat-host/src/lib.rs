@@ -25,6 +25,8 @@ pub mod file_safety;
 pub mod flags;
 pub mod forwarder;
 pub mod heap;
+#[cfg(unix)]
+pub mod ipc;
 pub mod logging;
 pub mod media;
 pub mod media_urls;

@@ -14,7 +14,29 @@ pub struct Paths {
     pub logs: PathBuf,
 }
 
+/// The app's identifier (tauri.conf.json's), which names its folders.
+pub const IDENTIFIER: &str = "dev.rongchat.client";
+
 impl Paths {
+    /// The platform's folders for the app, where Tauri's path resolver puts them: data
+    /// and config in the user's data and config dirs, logs under the local data dir
+    /// (`None` when the platform has no home for them).
+    pub fn platform() -> Option<Self> {
+        Some(Self {
+            data: dirs::data_dir()?.join(IDENTIFIER),
+            config: dirs::config_dir()?.join(IDENTIFIER),
+            logs: dirs::data_local_dir()?.join(IDENTIFIER).join("logs"),
+        })
+    }
+
+    /// `RONGCHAT_DATA_DIR`'s one folder when set, else [`Paths::platform`].
+    pub fn from_env() -> Option<Self> {
+        match std::env::var_os("RONGCHAT_DATA_DIR") {
+            Some(dir) => Some(Self::under(Path::new(&dir))),
+            None => Self::platform(),
+        }
+    }
+
     /// Paths under one root (tests and `RONGCHAT_DATA_DIR`).
     pub fn under(root: &Path) -> Self {
         Self {
