@@ -1,18 +1,10 @@
-//! The `rongchat-avatar:` scheme's handler: a request's id looked up in the signed-in
-//! session's directory (the URL's shape and the reply are `avatars.rs`, which the
-//! directory uses without depending on the app's state).
+//! The `rongchat-avatar:` scheme's handler: a request's id looked up by the host
+//! (`rongchat_host::served::avatar`; the URL's shape and the reply are `avatars.rs`).
 
 use crate::avatars;
 use crate::state::AppState;
 use std::sync::Arc;
 use tauri::{Manager, Runtime};
-
-/// The avatar bytes of `id` in the signed-in session's directory.
-async fn lookup<R: Runtime>(app: &tauri::AppHandle<R>, id: &str) -> Option<Arc<[u8]>> {
-    let state = app.try_state::<Arc<AppState>>()?;
-    let session = state.session().await.ok()?;
-    session.view().directory().avatar_png(id)
-}
 
 /// Adds the scheme to a builder.
 pub fn register<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
@@ -20,9 +12,9 @@ pub fn register<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         let app = ctx.app_handle().clone();
         let id = avatars::parse(request.uri().path());
         tauri::async_runtime::spawn(async move {
-            let bytes = match id {
-                Some(id) => lookup(&app, &id).await,
-                None => None,
+            let bytes = match (id, app.try_state::<Arc<AppState>>()) {
+                (Some(id), Some(state)) => rongchat_host::served::avatar(&state, &id).await,
+                _ => None,
             };
             responder.respond(avatars::response(bytes.as_deref()));
         });

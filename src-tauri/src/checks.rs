@@ -95,6 +95,15 @@ fn the_page_invokes_exactly_the_listed_commands() {
 }
 
 #[test]
+fn the_host_names_its_folders_by_the_apps_identifier() {
+    let conf: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(manifest_dir().join("tauri.conf.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(conf["identifier"], rongchat_host::paths::IDENTIFIER);
+}
+
+#[test]
 fn the_host_section_is_exactly_the_hosts_table() {
     let listed: BTreeSet<&str> = crate::commands::HOST_COMMANDS.iter().copied().collect();
     let table: BTreeSet<&str> = rongchat_host::commands::NAMES.iter().copied().collect();

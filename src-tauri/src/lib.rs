@@ -1,6 +1,8 @@
-//! RongChat, the app: a thin Tauri bridge. Commands (one module per domain) delegate to
-//! the client engine and the voice crate held in [`state::AppState`]; the client's event
-//! stream is forwarded to the page as events ([`events`]); per-call streams use Channels.
+//! RongChat, the app: a Tauri shell over the backend in `rongchat_host`. The page's
+//! commands go to the host's table by name ([`bridge`]), but for the few that need the
+//! window or the desktop ([`commands`]); the host's page events go out as Tauri events
+//! ([`events`]); per-call streams use Channels. The window, tray and notifications are
+//! [`shell`]'s.
 //!
 //! [`run`] is the desktop and mobile entry point; [`build`] is generic over the runtime
 //! so the same wiring can be driven by another runtime in tests.

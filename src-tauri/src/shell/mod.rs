@@ -5,7 +5,6 @@
 //! instance and the window state are desktop only.
 
 pub mod migrate;
-pub mod network;
 pub mod notify;
 pub mod rendering;
 #[cfg(desktop)]
@@ -52,7 +51,11 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     }
     unread::follow(app, shown);
     notify::follow(app);
-    network::watch(app);
+    let state = app
+        .state::<std::sync::Arc<crate::state::AppState>>()
+        .inner()
+        .clone();
+    tauri::async_runtime::spawn(rongchat_host::network::watch(state));
     Ok(())
 }
 

@@ -2,7 +2,6 @@
 //! WebDriver client. Ports are found free at run time; everything stops with SIGTERM.
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,10 +9,79 @@ use std::time::{Duration, Instant};
 /// How long any single wait in these tests may take.
 pub const WAIT: Duration = Duration::from_secs(60);
 
-/// A port nobody listens on right now.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
+/// Two different ports nobody uses right now, for tauri-driver and WebKitWebDriver.
+/// Both are held while the second is picked (so they differ), and bound without
+/// SO_REUSEADDR (which std's listener sets): the kernel then skips ports with
+/// connections still in TIME_WAIT, which WebKitWebDriver's own bind refuses
+/// ("Unable to listen for HTTP server").
+fn two_free_ports() -> (u16, u16) {
+    let bind = || {
+        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+            .expect("a socket");
+        let any: std::net::SocketAddr = "127.0.0.1:0".parse().expect("an address");
+        socket.bind(&any.into()).expect("bind a free port");
+        let port = socket
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .expect("a local address")
+            .port();
+        (socket, port)
+    };
+    let (first, a) = bind();
+    let (second, b) = bind();
+    drop((first, second));
+    (a, b)
+}
+
+/// How many drivers a launch starts before it gives up.
+const DRIVER_STARTS: usize = 3;
+/// How long one driver has to open a session.
+const DRIVER_WAIT: Duration = Duration::from_secs(20);
+
+/// tauri-driver on `port`, its WebKitWebDriver on `native_port`; the app it starts
+/// inherits `env`.
+fn spawn_driver(port: u16, native_port: u16, env: &[(&str, &str)]) -> Child {
+    let mut cmd = Command::new("tauri-driver");
+    cmd.arg("--port")
+        .arg(port.to_string())
+        .arg("--native-port")
+        .arg(native_port.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn()
+        .expect("tauri-driver not found: scripts/test.sh installs it into .tools/bin")
+}
+
+/// A WebDriver session with the driver on `port`, within [`DRIVER_WAIT`].
+async fn session(
+    caps: &serde_json::Map<String, serde_json::Value>,
+    port: u16,
+) -> Result<fantoccini::Client, String> {
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + DRIVER_WAIT;
+    loop {
+        let attempt = tokio::time::timeout(
+            DRIVER_WAIT,
+            ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url),
+        )
+        .await;
+        let error = match attempt {
+            Ok(Ok(client)) => return Ok(client),
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "timed out".to_owned(),
+        };
+        if Instant::now() >= deadline {
+            return Err(error);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await; // a poll interval
+    }
 }
 
 /// Sends SIGTERM (tauri-driver then stops WebKitWebDriver and the app) and waits.
@@ -65,53 +133,32 @@ impl App {
             std::env::var_os("DISPLAY").is_some(),
             "the E2E tests need an X display: run them under `xvfb-run -a` (scripts/test.sh does)"
         );
-        let port = free_port();
-        let native_port = free_port();
-        let mut cmd = Command::new("tauri-driver");
-        cmd.arg("--port")
-            .arg(port.to_string())
-            .arg("--native-port")
-            .arg(native_port.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        // The app inherits tauri-driver's environment.
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let driver = cmd
-            .spawn()
-            .expect("tauri-driver not found: scripts/test.sh installs it into .tools/bin");
-        let mut guard = DriverGuard(Some(driver));
-
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
             serde_json::json!({ "application": binary }),
         );
-        let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + WAIT;
-        let client = loop {
-            let attempt = tokio::time::timeout(
-                Duration::from_secs(20),
-                ClientBuilder::native()
-                    .capabilities(caps.clone())
-                    .connect(&url),
-            )
-            .await;
-            match attempt {
-                Ok(Ok(client)) => break client,
-                _ if Instant::now() < deadline => {
-                    tokio::time::sleep(Duration::from_millis(200)).await
+        // A driver whose port was taken meanwhile never answers: start over on new ports.
+        let mut failures = Vec::new();
+        let mut started = None;
+        for _ in 0..DRIVER_STARTS {
+            let (port, native_port) = two_free_ports();
+            let mut guard = DriverGuard(Some(spawn_driver(port, native_port, env)));
+            match session(&caps, port).await {
+                Ok(client) => {
+                    started = Some((client, guard.0.take()));
+                    break;
                 }
-                Ok(Err(e)) => panic!("cannot start a WebDriver session: {e}"),
-                Err(_) => panic!("WebDriver session timed out"),
+                Err(e) => failures.push(e), // the guard stops that driver
             }
+        }
+        let Some((client, driver)) = started else {
+            panic!("cannot start a WebDriver session: {failures:?}");
         };
         let app = App {
             client,
-            driver: guard.0.take(),
+            driver,
             env: env
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))

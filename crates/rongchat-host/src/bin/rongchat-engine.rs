@@ -48,6 +48,7 @@ async fn run() -> Result<(), String> {
         serve::bind(&socket).map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
     let hub = Hub::default();
     let state = Arc::new(AppState::new(paths, hub.emit()));
+    tokio::spawn(rongchat_host::network::watch(state.clone()));
     let signing_in = state.clone();
     tokio::spawn(async move {
         let _ = signing_in.restart().await; // a failure is on the banner already
