@@ -60,10 +60,21 @@ fn to_host<R: Runtime>(invoke: Invoke<R>) {
         return;
     };
     let cx = host_cx(&webview, &state);
-    tauri::async_runtime::spawn(async move {
-        match commands::dispatch(&cx, &command, args).await {
+    let answer =
+        async move |cx: Cx, resolver: tauri::ipc::InvokeResolver<R>| match commands::dispatch(
+            &cx, &command, args,
+        )
+        .await
+        {
             Ok(answer) => resolver.resolve(answer),
             Err(e) => resolver.reject(e),
-        }
-    });
+        };
+    let on_a_worker = tokio::runtime::Handle::try_current().is_ok();
+    if commands::ANSWERED_AT_ONCE.contains(&message.command()) && !on_a_worker {
+        // Nothing in them waits: answered here (the UI thread), not behind the runtime's
+        // queue. A call that arrives on a runtime thread cannot block on it.
+        tauri::async_runtime::block_on(answer(cx, resolver));
+    } else {
+        tauri::async_runtime::spawn(answer(cx, resolver));
+    }
 }

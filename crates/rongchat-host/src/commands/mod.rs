@@ -120,6 +120,18 @@ fn answer<T: serde::Serialize>(result: Result<T>) -> Result<serde_json::Value> {
     result.map(json)
 }
 
+/// The commands that never wait: they answer from memory or a small settings file. A
+/// shell may run them where the call arrives instead of queueing them behind the
+/// runtime's work (a first sync of 1,000 conversations keeps its workers busy, and the
+/// page's first `session_get` waited behind it). They ran on the UI thread when they were
+/// plain Tauri commands.
+pub const ANSWERED_AT_ONCE: &[&str] = &[
+    "session_get",
+    "settings_get",
+    "voice_speed_get",
+    "voice_speed_set",
+];
+
 /// The table: every command by name, and [`dispatch`] over them.
 macro_rules! commands {
     ($($module:ident::$name:ident),* $(,)?) => {
@@ -238,6 +250,13 @@ mod tests {
         }
         let r = dispatch(&cx, "voice_speed_set", serde_json::json!({"speed": 3})).await;
         assert!(matches!(r, Err(Error::Invalid(_))), "{r:?}");
+    }
+
+    #[test]
+    fn the_commands_answered_at_once_are_in_the_table() {
+        for name in ANSWERED_AT_ONCE {
+            assert!(NAMES.contains(name), "{name}");
+        }
     }
 
     #[test]
