@@ -35,8 +35,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            let paths = match std::env::var_os("RONGCHAT_DATA_DIR") {
-                Some(dir) => paths::Paths::under(std::path::Path::new(&dir)),
+            let paths = match paths::Paths::from_env_var() {
+                Some(paths) => paths,
                 None => paths::Paths {
                     data: app.path().app_data_dir()?,
                     config: app.path().app_config_dir()?,

@@ -29,12 +29,14 @@ impl Paths {
         })
     }
 
-    /// `RONGCHAT_DATA_DIR`'s one folder when set, else [`Paths::platform`].
+    /// `RONGCHAT_DATA_DIR`'s one folder, when it is set (tests, portable runs).
+    pub fn from_env_var() -> Option<Self> {
+        std::env::var_os("RONGCHAT_DATA_DIR").map(|dir| Self::under(Path::new(&dir)))
+    }
+
+    /// [`Paths::from_env_var`], else [`Paths::platform`].
     pub fn from_env() -> Option<Self> {
-        match std::env::var_os("RONGCHAT_DATA_DIR") {
-            Some(dir) => Some(Self::under(Path::new(&dir))),
-            None => Self::platform(),
-        }
+        Self::from_env_var().or_else(Self::platform)
     }
 
     /// Paths under one root (tests and `RONGCHAT_DATA_DIR`).

@@ -39,10 +39,13 @@ pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 /// Starts following the session (after `AppState` is managed).
 pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(window::Page::default());
+    let state = app
+        .state::<std::sync::Arc<crate::state::AppState>>()
+        .inner()
+        .clone();
     #[cfg(desktop)]
     {
-        let lang = app
-            .state::<std::sync::Arc<crate::state::AppState>>()
+        let lang = state
             .settings()
             .load()
             .map(|s| s.language)
@@ -51,10 +54,6 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     }
     unread::follow(app, shown);
     notify::follow(app);
-    let state = app
-        .state::<std::sync::Arc<crate::state::AppState>>()
-        .inner()
-        .clone();
     tauri::async_runtime::spawn(rongchat_host::network::watch(state));
     Ok(())
 }

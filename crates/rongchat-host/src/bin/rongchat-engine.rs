@@ -54,6 +54,7 @@ async fn run() -> Result<(), String> {
         let _ = signing_in.restart().await; // a failure is on the banner already
     });
     {
+        // No stdout (started detached) is fine: the line is only for whoever waits on it.
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "ready {}", socket.display());
         let _ = stdout.flush();
@@ -66,7 +67,7 @@ async fn run() -> Result<(), String> {
     };
     tracing::info!("RongChat's engine stopping");
     state.shutdown().await;
-    let _ = std::fs::remove_file(&socket);
+    let _ = std::fs::remove_file(&socket); // a socket left behind is replaced by the next bind
     result
 }
 

@@ -85,9 +85,10 @@ impl Link {
                             .as_mut()
                             .and_then(|waiting| waiting.remove(&id));
                         if let Some(waiting) = waiting {
-                            let _ = waiting.send(result);
+                            let _ = waiting.send(result); // a caller that gave up no longer waits
                         }
                     }
+                    // A shell that dropped its pushes no longer wants them.
                     Ok(ToShell::Event { name, payload }) => {
                         let _ = pushes.send(Push::Event { name, payload });
                     }

@@ -128,10 +128,11 @@ async fn connection(
                 let (cx, out) = (cx.clone(), out.clone());
                 tokio::spawn(async move {
                     let result = commands::dispatch(&cx, &command, args).await.map_err(json);
-                    let _ = out.send(ToShell::Reply { id, result });
+                    let _ = out.send(ToShell::Reply { id, result }); // the shell went away
                 });
             }
             Err(e) => {
+                // Unsent only when the shell went away.
                 let _ = out.send(ToShell::Refused {
                     reason: format!("not a call: {e}"),
                 });
