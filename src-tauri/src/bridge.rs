@@ -1,12 +1,12 @@
 //! The page's commands carried to the host: an invoke of a host command (one of
-//! `rongchat_host::commands::NAMES`) goes to [`rongchat_host::commands::dispatch`] with
-//! its JSON arguments, on the async runtime, and its answer or `{kind, message}` error goes
-//! back to the page; anything else is the shell's own command. Tauri has already checked
+//! `rongchat_host::commands::NAMES`, and only those) goes to the [`Backend`] with its JSON
+//! arguments, on the async runtime, and its answer or `{kind, message}` error goes back to
+//! the page; anything else is the shell's own command. Tauri has already checked
 //! the capability for the command's name before the handler runs.
 
+use crate::backend::Backend;
 use crate::error::Error;
-use crate::state::AppState;
-use rongchat_host::commands::{self, Cx, Page, Sink};
+use rongchat_host::commands::{self, Page, Sink};
 use std::str::FromStr;
 use std::sync::Arc;
 use tauri::ipc::{Channel, Invoke, InvokeBody, JavaScriptChannelId};
@@ -25,9 +25,9 @@ impl<R: Runtime> Page for WebviewPage<R> {
     }
 }
 
-/// A host command's context for a call from `webview`.
-pub fn host_cx<R: Runtime>(webview: &Webview<R>, state: &Arc<AppState>) -> Cx {
-    Cx::new(state.clone(), Arc::new(WebviewPage(webview.clone())))
+/// The caller `webview` as the host's commands see it.
+pub fn page<R: Runtime>(webview: &Webview<R>) -> Arc<dyn Page> {
+    Arc::new(WebviewPage(webview.clone()))
 }
 
 /// The invoke handler: host commands to the host, the rest to `shell`.
@@ -55,26 +55,26 @@ fn to_host<R: Runtime>(invoke: Invoke<R>) {
     let args = args.clone();
     let command = message.command().to_owned();
     let webview = message.webview();
-    let Some(state) = webview.try_state::<Arc<AppState>>() else {
+    let Some(backend) = webview.try_state::<Backend>() else {
         resolver.reject(Error::NotSignedIn);
         return;
     };
-    let cx = host_cx(&webview, &state);
-    let answer =
-        async move |cx: Cx, resolver: tauri::ipc::InvokeResolver<R>| match commands::dispatch(
-            &cx, &command, args,
-        )
+    let local = matches!(backend.inner(), Backend::Local(_));
+    let (backend, page) = (backend.inner().clone(), page(&webview));
+    let answer = async move |resolver: tauri::ipc::InvokeResolver<R>| match backend
+        .call(page, &command, args)
         .await
-        {
-            Ok(answer) => resolver.resolve(answer),
-            Err(e) => resolver.reject(e),
-        };
+    {
+        Ok(answer) => resolver.resolve(answer),
+        Err(e) => resolver.reject(e),
+    };
     let on_a_worker = tokio::runtime::Handle::try_current().is_ok();
-    if commands::ANSWERED_AT_ONCE.contains(&message.command()) && !on_a_worker {
+    if local && commands::ANSWERED_AT_ONCE.contains(&message.command()) && !on_a_worker {
         // Nothing in them waits: answered here (the UI thread), not behind the runtime's
-        // queue. A call that arrives on a runtime thread cannot block on it.
-        tauri::async_runtime::block_on(answer(cx, resolver));
+        // queue. A call that arrives on a runtime thread cannot block on it. (From the
+        // engine's process they are a socket's round trip away: not on the UI thread.)
+        tauri::async_runtime::block_on(answer(resolver));
     } else {
-        tauri::async_runtime::spawn(answer(cx, resolver));
+        tauri::async_runtime::spawn(answer(resolver));
     }
 }

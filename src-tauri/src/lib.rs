@@ -12,6 +12,7 @@
 )]
 
 pub mod avatar_scheme;
+pub mod backend;
 pub mod bridge;
 pub mod commands;
 pub mod media_scheme;
@@ -55,10 +56,16 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 Ok(n) => tracing::info!(entries = n, "moved the old identifier's data"),
                 Err(e) => tracing::error!("cannot move the old identifier's data: {e}"),
             }
-            app.manage(std::sync::Arc::new(state::AppState::new(
-                paths,
-                page_events(app.handle()),
-            )));
+            let backend = if backend::split_wanted() {
+                tauri::async_runtime::block_on(backend::remote(app.handle(), &paths.data))
+                    .map_err(std::io::Error::other)?
+            } else {
+                backend::Backend::Local(std::sync::Arc::new(state::AppState::new(
+                    paths,
+                    page_events(app.handle()),
+                )))
+            };
+            app.manage(backend);
             shell::start(app.handle())?;
             start_session(app.handle().clone());
             Ok(())
@@ -74,13 +81,14 @@ fn page_events<R: Runtime>(app: &tauri::AppHandle<R>) -> events::Emit {
     })
 }
 
-/// Signs in for the first time (from `setup`); a failure is on the banner already.
+/// Signs in for the first time (from `setup`); a failure is on the banner already. The
+/// engine signs in by itself.
 fn start_session<R: Runtime>(app: tauri::AppHandle<R>) {
+    let Some(state) = app.state::<backend::Backend>().local().cloned() else {
+        return;
+    };
     tauri::async_runtime::spawn(async move {
-        let _ = app
-            .state::<std::sync::Arc<state::AppState>>()
-            .restart()
-            .await;
+        let _ = state.restart().await;
     });
 }
 
@@ -121,7 +129,9 @@ pub fn run() {
             shell::window::keeps_running(code, &api)
         }
         tauri::RunEvent::Exit => {
-            if let Some(state) = handle.try_state::<std::sync::Arc<state::AppState>>() {
+            // The engine's process outlives this one's.
+            let local = handle.try_state::<backend::Backend>();
+            if let Some(state) = local.as_ref().and_then(|b| b.local()) {
                 tauri::async_runtime::block_on(state.shutdown());
             }
         }

@@ -1,10 +1,10 @@
 //! The `rongchat-media:` scheme's handler: a request (media_urls.rs) answered by the host
-//! (`rongchat_host::served::picture`); anything it does not serve is a 404.
+//! (`rongchat_host::served::picture`, or the engine's `internal_picture`); anything it does
+//! not serve is a 404.
 
 use crate::avatars::image_response;
+use crate::backend::Backend;
 use crate::media_urls::{self, CACHE_CONTROL};
-use crate::state::AppState;
-use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
 /// Adds the scheme to a builder.
@@ -13,11 +13,16 @@ pub fn register<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         media_urls::SCHEME,
         |ctx, request, responder| {
             let app = ctx.app_handle().clone();
-            let parsed = media_urls::parse(request.uri().path());
+            let path = request.uri().path().to_owned();
             tauri::async_runtime::spawn(async move {
-                let bytes = match (parsed, app.try_state::<Arc<AppState>>()) {
-                    (Some(request), Some(state)) => {
+                let backend = app.try_state::<Backend>().map(|b| b.inner().clone());
+                let bytes = match (media_urls::parse(&path), backend) {
+                    (Some(request), Some(Backend::Local(state))) => {
                         rongchat_host::served::picture(&state, &request).await
+                    }
+                    (Some(_), Some(remote)) => {
+                        let args = serde_json::json!({ "path": path });
+                        remote.bytes("internal_picture", args).await
                     }
                     _ => None,
                 };

@@ -31,6 +31,8 @@ pub struct AppState {
     /// Messages sent before this (ms) are history the app delivered itself (the demo
     /// seed), not news: notifications skip them.
     history_until_ms: std::sync::atomic::AtomicI64,
+    /// Set when a shell asks the host to stop (the user quit).
+    quit: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             session: tokio::sync::RwLock::new(None),
             restarting: tokio::sync::Mutex::new(()),
             history_until_ms: std::sync::atomic::AtomicI64::new(0),
+            quit: tokio::sync::Notify::new(),
         }
     }
 
@@ -162,6 +165,16 @@ impl AppState {
         session.go();
         crate::orphans::resend(&session, self.voice().recording_path().await).await;
         Ok(())
+    }
+
+    /// A shell asks the process that runs the host to stop (the user quit).
+    pub fn request_quit(&self) {
+        self.quit.notify_one(); // kept until someone waits, if nobody does yet
+    }
+
+    /// Resolves once a shell asked to quit ([`Self::request_quit`]).
+    pub async fn quit_requested(&self) {
+        self.quit.notified().await
     }
 
     /// Closes the session (on exit).

@@ -3,14 +3,13 @@
 //! download with the system's program. Sending and fetching are the host's
 //! (`rongchat_host::commands::files`).
 
-use crate::bridge::host_cx;
+use crate::backend::{Answer, Backend};
+use crate::bridge;
 use crate::error::{Error, Result};
-use crate::models::{ConvRef, MessageDto, PickKind, StagedDto};
-use crate::staging;
-use crate::state::AppState;
-use rongchat_host::commands::{ChannelId, files};
+use crate::events::json;
+use crate::models::{ConvRef, PickKind};
+use serde_json::Value;
 use std::path::PathBuf;
-use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State, Webview};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -44,24 +43,24 @@ async fn pick<R: Runtime>(app: &AppHandle<R>, kind: PickKind) -> Result<PathBuf>
 pub async fn file_send_picked<R: Runtime>(
     app: AppHandle<R>,
     webview: Webview<R>,
-    state: State<'_, Arc<AppState>>,
+    backend: State<'_, Backend>,
     conv: ConvRef,
     kind: PickKind,
-    progress: ChannelId,
-) -> Result<MessageDto> {
-    let path = pick(&app, kind).await?;
-    files::send_picked(&host_cx(&webview, &state), conv, kind, &path, &progress).await
+    progress: Value,
+) -> Answer {
+    let path = pick(&app, kind).await.map_err(json)?;
+    let args = serde_json::json!({"conv": conv, "kind": kind, "path": path, "progress": progress});
+    backend
+        .call(bridge::page(&webview), "internal_send_picked", args)
+        .await
 }
 
 /// Keeps a file dropped or pasted into the page (its bytes are the request body; its name
 /// the `x-file-name` header, URI-encoded) until it is sent with [`file_send_staged`].
 #[tauri::command]
-pub async fn file_stage(
-    state: State<'_, Arc<AppState>>,
-    request: tauri::ipc::Request<'_>,
-) -> Result<StagedDto> {
+pub async fn file_stage(backend: State<'_, Backend>, request: tauri::ipc::Request<'_>) -> Answer {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(Error::Invalid("expected the file's bytes".into()));
+        return Err(json(Error::Invalid("expected the file's bytes".into())));
     };
     let name = request
         .headers()
@@ -74,18 +73,7 @@ pub async fn file_stage(
                 .unwrap_or_default()
         })
         .unwrap_or_default();
-    let session = state.session().await?;
-    let dir = session.work_dir().join(files::OUTGOING);
-    let bytes = bytes.clone();
-    let staged = tokio::task::spawn_blocking(move || staging::stage(&dir, &name, &bytes))
-        .await
-        .map_err(|e| Error::Invalid(e.to_string()))??;
-    Ok(StagedDto {
-        staged: staged.id,
-        name: staged.name,
-        size: staged.size,
-        kind: staged.kind,
-    })
+    backend.stage(name, bytes.clone()).await
 }
 
 /// Downloads a file message (once) and opens it with the system's default program,
@@ -94,11 +82,25 @@ pub async fn file_stage(
 pub async fn file_open<R: Runtime>(
     app: AppHandle<R>,
     webview: Webview<R>,
-    state: State<'_, Arc<AppState>>,
+    backend: State<'_, Backend>,
     id: String,
-) -> Result<()> {
-    let path = files::openable(&host_cx(&webview, &state), &id).await?;
+) -> Answer {
+    let path = backend
+        .call(
+            bridge::page(&webview),
+            "internal_openable",
+            serde_json::json!({ "id": id }),
+        )
+        .await?;
+    let path: PathBuf = serde_json::from_value(path)
+        .map_err(|e| json(Error::Invalid(format!("the engine's path: {e}"))))?;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| Error::Invalid(format!("cannot open {}: {e}", path.display())))
+        .map_err(|e| {
+            json(Error::Invalid(format!(
+                "cannot open {}: {e}",
+                path.display()
+            )))
+        })?;
+    Ok(Value::Null)
 }

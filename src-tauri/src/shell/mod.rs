@@ -12,6 +12,8 @@ pub mod tray;
 pub mod unread;
 pub mod window;
 
+use crate::backend::Backend;
+use crate::settings::Language;
 use tauri::{AppHandle, Builder, Manager, Runtime};
 
 /// Adds the plugins. The single-instance plugin goes first, so a second launch stops
@@ -36,26 +38,29 @@ pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .on_window_event(window::on_event)
 }
 
-/// Starts following the session (after `AppState` is managed).
+/// Starts following the session (after the `Backend` is managed).
 pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(window::Page::default());
-    let state = app
-        .state::<std::sync::Arc<crate::state::AppState>>()
-        .inner()
-        .clone();
+    let backend = app.state::<Backend>().inner().clone();
     #[cfg(desktop)]
-    {
-        let lang = state
-            .settings()
-            .load()
-            .map(|s| s.language)
-            .unwrap_or_default();
-        tray::create(app, lang)?;
-    }
+    tray::create(app, tauri::async_runtime::block_on(language(&backend)))?;
     unread::follow(app, shown);
     notify::follow(app);
-    tauri::async_runtime::spawn(rongchat_host::network::watch(state));
+    // The engine watches the network in its own process.
+    if let Some(state) = backend.local() {
+        tauri::async_runtime::spawn(rongchat_host::network::watch(state.clone()));
+    }
     Ok(())
+}
+
+/// The language the user chose (the default when the settings cannot be read).
+pub async fn language(backend: &Backend) -> Language {
+    backend
+        .ask::<serde_json::Value>("settings_get", serde_json::json!({}))
+        .await
+        .ok()
+        .and_then(|settings| serde_json::from_value(settings["language"].clone()).ok())
+        .unwrap_or_default()
 }
 
 /// Shows a new unread total.

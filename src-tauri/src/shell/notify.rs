@@ -3,11 +3,11 @@
 //! backlog caught up at launch. Messages close together are shown together: one arrives
 //! alone as itself, a burst as one summary. Activating one opens its chat.
 
+use crate::backend::Backend;
 use crate::events;
 use crate::models::ConvRef;
 use crate::settings::Language;
-use crate::state::AppState;
-use rongchat_proto::conversation_status::level;
+use rongchat_host::commands::internal::NotifyFacts;
 use serde_json::Value;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -149,14 +149,6 @@ fn window_in_front<R: Runtime>(app: &AppHandle<R>) -> bool {
     })
 }
 
-fn language<R: Runtime>(app: &AppHandle<R>) -> Language {
-    app.state::<Arc<AppState>>()
-        .settings()
-        .load()
-        .map(|s| s.language)
-        .unwrap_or(Language::Zh)
-}
-
 /// Shows notifications for received messages; activating one opens its chat in the page.
 pub fn follow<R: Runtime>(app: &AppHandle<R>) {
     app.manage(Notifier {
@@ -197,30 +189,25 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
     let Ok(conv) = serde_json::from_value::<ConvRef>(msg.clone()) else {
         return;
     };
-    let muted = match (
-        app.state::<Arc<AppState>>().session().await,
-        conv.clone().validated(),
-    ) {
-        (Ok(session), Ok(id)) => {
-            let client = session.client();
-            let level = client
-                .conversation(&id)
-                .ok()
-                .flatten()
-                .map_or(level::NOT_SET, |c| c.level);
-            silenced(&msg, level, &client.user_id().unwrap_or_default())
-        }
-        _ => false,
+    let backend = app.state::<Backend>().inner().clone();
+    let facts = backend
+        .ask::<NotifyFacts>("internal_notify_facts", serde_json::json!({ "conv": conv }))
+        .await;
+    let (muted, seeded_ms) = match facts {
+        Ok(facts) => (
+            silenced(&msg, facts.level, &facts.user_id),
+            facts.history_until_ms,
+        ),
+        Err(_) => (false, 0), // not signed in: nothing was seeded either
     };
     let notifier = app.state::<Notifier>();
     // Also history the app delivered itself after it started (the demo world's seed,
     // sent through real clients on the first launch), whenever the window is not in front.
-    let seeded_ms = app.state::<Arc<AppState>>().history_until_ms();
     let backlog_ms = notifier.started_ms.max(seeded_ms + BACKLOG_SLACK_MS);
     if !wants(&msg, muted, window_in_front(app), backlog_ms) {
         return;
     }
-    let lang = language(app);
+    let lang = super::language(&backend).await;
     let item = Item {
         sender: msg["senderName"]
             .as_str()

@@ -63,7 +63,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>, lang: Language) -> tauri::Result<(
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id().as_ref() {
             "open" => window::show(app),
-            "quit" => app.exit(0),
+            "quit" => crate::backend::quit(app),
             _ => {}
         })
         .on_tray_icon_event(|tray, event| {

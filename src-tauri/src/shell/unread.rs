@@ -2,11 +2,11 @@
 //! (conversation updated / removed / reset) and shown in the window title and the tray.
 //! Muted conversations do not count: they are the ones the user asked to be left alone by.
 
-use crate::events::{self, json};
-use crate::state::AppState;
+use crate::backend::Backend;
+use crate::events;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use tauri::{AppHandle, Listener, Manager, Runtime};
 
 /// The window title without a count.
@@ -108,7 +108,7 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>, shown: fn(&AppHandle<R>, u32)) {
         tauri::async_runtime::spawn(async move {
             match reread(&app).await {
                 Ok(list) => app.state::<Unread>().replace(&list),
-                Err(e) => tracing::debug!(kind = e.kind(), "unread: no list yet"),
+                Err(why) => tracing::debug!(why, "unread: no list yet"),
             }
             shown(&app, app.state::<Unread>().total());
         });
@@ -116,13 +116,11 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>, shown: fn(&AppHandle<R>, u32)) {
 }
 
 /// The list as the page reads it.
-async fn reread<R: Runtime>(app: &AppHandle<R>) -> crate::error::Result<Vec<Value>> {
-    let session = app.state::<Arc<AppState>>().session().await?;
-    let list = session.client().conversations()?;
-    Ok(list
-        .iter()
-        .map(|c| json(session.view().conversation(c)))
-        .collect())
+async fn reread<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<Value>, String> {
+    let backend = app.state::<Backend>().inner().clone();
+    backend
+        .ask("internal_unread_list", serde_json::json!({}))
+        .await
 }
 
 #[cfg(test)]

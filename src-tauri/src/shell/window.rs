@@ -4,10 +4,10 @@
 //! launch, a clicked notification) builds it again from the config and brings it to the
 //! front. Focusing it tells the client to check its connection now.
 
+use crate::backend::Backend;
 use crate::events;
 use crate::models::ConvRef;
-use crate::state::AppState;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow, Window, WindowEvent};
 
 /// The window every page lives in.
@@ -134,11 +134,12 @@ fn rebuild<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
 /// Tells the client its network may have changed, so a dead link is noticed at once
 /// instead of at the next heartbeat.
 pub fn network_hint<R: Runtime>(app: &AppHandle<R>) {
-    let app = app.clone();
+    let backend = app.state::<Backend>().inner().clone();
     tauri::async_runtime::spawn(async move {
-        if let Ok(session) = app.state::<Arc<AppState>>().session().await {
-            session.client().network_hint();
-        }
+        // Not signed in yet: nothing to check.
+        let _ = backend
+            .ask::<()>("internal_network_hint", serde_json::json!({}))
+            .await;
     });
 }
 

@@ -31,6 +31,7 @@ mod receipts;
 mod resend;
 mod search;
 mod server_api;
+mod split;
 mod tray;
 mod tray_host;
 mod typing;

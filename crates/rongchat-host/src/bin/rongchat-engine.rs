@@ -2,10 +2,10 @@
 //! in as the app does (the embedded server and demo world when no account is set), and
 //! serves the page's commands and events on a local socket (`rongchat_host::ipc`) to
 //! whichever shell connects. It prints `ready <socket>` once it listens, and stops on
-//! SIGINT or SIGTERM, closing the session.
+//! SIGINT or SIGTERM, or when a shell asks it to (the user quit), closing the session.
 //!
 //! Folders: `RONGCHAT_DATA_DIR` or the platform's, as the app; the socket:
-//! `RONGCHAT_ENGINE_SOCKET` or `<data>/run/engine.sock`.
+//! `RONGCHAT_ENGINE_SOCKET` or `<data>/run/engine.sock`, with its pid in `engine.pid` beside it.
 
 use rongchat_host::ipc::serve::{self, Hub};
 use rongchat_host::paths::Paths;
@@ -46,6 +46,11 @@ async fn run() -> Result<(), String> {
     let socket = serve::socket_path(&paths.data);
     let listener =
         serve::bind(&socket).map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
+    // Beside the socket, for whoever must stop an engine a window started (tests).
+    let pid_file = serve::pid_path(&socket);
+    if let Err(e) = std::fs::write(&pid_file, std::process::id().to_string()) {
+        tracing::warn!("no pid file at {}: {e}", pid_file.display());
+    }
     let hub = Hub::default();
     let state = Arc::new(AppState::new(paths, hub.emit()));
     tokio::spawn(rongchat_host::network::watch(state.clone()));
@@ -64,10 +69,12 @@ async fn run() -> Result<(), String> {
             served.map_err(|e| format!("the socket failed: {e}"))
         }
         () = stopped() => Ok(()),
+        () = state.quit_requested() => Ok(()),
     };
     tracing::info!("RongChat's engine stopping");
     state.shutdown().await;
     let _ = std::fs::remove_file(&socket); // a socket left behind is replaced by the next bind
+    let _ = std::fs::remove_file(&pid_file); // as is a pid file
     result
 }
 

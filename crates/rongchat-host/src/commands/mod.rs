@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod conversations;
 pub mod files;
+pub mod internal;
 pub mod messages;
 pub mod profiles;
 pub mod receipts;
@@ -132,14 +133,14 @@ pub const ANSWERED_AT_ONCE: &[&str] = &[
     "voice_speed_set",
 ];
 
-/// The table: every command by name, and [`dispatch`] over them.
-macro_rules! commands {
-    ($($module:ident::$name:ident),* $(,)?) => {
-        /// Every command [`dispatch`] runs.
-        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+/// A table: every command by name (`$names`), and a dispatch (`$dispatch`) over them.
+macro_rules! command_table {
+    ($names:ident, $dispatch:ident; $($module:ident::$name:ident),* $(,)?) => {
+        /// Every command the dispatch next to it runs.
+        pub const $names: &[&str] = &[$(stringify!($name)),*];
 
-        /// Runs the command `command` with the page's `args`.
-        pub async fn dispatch(
+        /// Runs the command `command` with its `args`.
+        pub async fn $dispatch(
             cx: &Cx,
             command: &str,
             args: serde_json::Value,
@@ -152,7 +153,8 @@ macro_rules! commands {
     };
 }
 
-commands!(
+command_table!(
+    NAMES, dispatch;
     session::session_get,
     session::session_reconnect,
     session::session_logout,
@@ -195,6 +197,23 @@ commands!(
     settings::settings_save,
     settings::settings_use_demo,
 );
+
+pub(crate) use command_table;
+
+/// Runs a page command or one of the shells' own ([`internal`]): what a shell may ask over
+/// the socket. A page's invoke never reaches the internal ones (the shell forwards only
+/// [`NAMES`]).
+pub async fn dispatch_any(
+    cx: &Cx,
+    command: &str,
+    args: serde_json::Value,
+) -> Result<serde_json::Value> {
+    if internal::NAMES.contains(&command) {
+        internal::dispatch(cx, command, args).await
+    } else {
+        dispatch(cx, command, args).await
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -250,6 +269,36 @@ mod tests {
         }
         let r = dispatch(&cx, "voice_speed_set", serde_json::json!({"speed": 3})).await;
         assert!(matches!(r, Err(Error::Invalid(_))), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn the_shells_own_commands_are_not_the_pages() {
+        for name in internal::NAMES {
+            assert!(!NAMES.contains(name), "{name} is in the page's table");
+            assert!(name.starts_with("internal_"), "{name}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let cx = cx(dir.path());
+        // The page's dispatch does not know them; a shell's does.
+        let refused = dispatch(&cx, "internal_quit", serde_json::json!({})).await;
+        assert!(matches!(refused, Err(Error::NotFound(_))), "{refused:?}");
+        let asked = dispatch_any(&cx, "internal_quit", serde_json::json!({})).await;
+        assert_eq!(asked.unwrap(), serde_json::Value::Null);
+        tokio::time::timeout(std::time::Duration::from_secs(5), cx.quit_requested())
+            .await
+            .expect("the quit is kept for whoever waits");
+        let got = dispatch_any(&cx, "voice_speed_get", serde_json::json!({})).await;
+        assert!(got.is_ok(), "page commands too: {got:?}");
+        let staged = dispatch_any(
+            &cx,
+            "internal_stage",
+            serde_json::json!({"name": "a", "bytes": "%%"}),
+        )
+        .await;
+        assert!(
+            matches!(staged, Err(Error::Invalid(_))),
+            "bad base64: {staged:?}"
+        );
     }
 
     #[test]

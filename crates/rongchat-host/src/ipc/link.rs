@@ -32,6 +32,11 @@ pub enum Push {
         /// The value.
         value: serde_json::Value,
     },
+    /// Nothing more comes on `channel`.
+    ChannelEnd {
+        /// As the page named it.
+        channel: String,
+    },
 }
 
 /// Why a call has no answer.
@@ -94,6 +99,9 @@ impl Link {
                     }
                     Ok(ToShell::Channel { channel, value }) => {
                         let _ = pushes.send(Push::Channel { channel, value });
+                    }
+                    Ok(ToShell::ChannelEnd { channel }) => {
+                        let _ = pushes.send(Push::ChannelEnd { channel });
                     }
                     Ok(ToShell::Refused { reason }) => {
                         tracing::warn!("the host refused a frame: {reason}")

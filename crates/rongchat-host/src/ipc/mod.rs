@@ -6,8 +6,9 @@
 //! [`MAX_FRAME_BYTES`]. A shell sends [`ToHost::Call`]; the host answers each with
 //! [`ToShell::Reply`] (in any order: calls run concurrently), and pushes every page event
 //! ([`ToShell::Event`]) and every value a command sends on one of the call's channels
-//! ([`ToShell::Channel`], the channel named as the page passed it). A frame that is not a
-//! call is answered [`ToShell::Refused`] and the connection reads on.
+//! ([`ToShell::Channel`], the channel named as the page passed it, and
+//! [`ToShell::ChannelEnd`] once the host dropped it, as a Tauri channel tells its page). A
+//! frame that is not a call is answered [`ToShell::Refused`] and the connection reads on.
 //!
 //! Only the user's own processes reach the socket: it lives in a folder only they may
 //! enter (`serve::bind`).
@@ -60,6 +61,11 @@ pub enum ToShell {
         channel: String,
         /// The value.
         value: serde_json::Value,
+    },
+    /// The host dropped one of the page's channels: nothing more comes on it.
+    ChannelEnd {
+        /// The channel, as the page named it.
+        channel: String,
     },
     /// A frame that was not a call (why, in words).
     Refused {

@@ -52,6 +52,11 @@ pub fn socket_path(data: &Path) -> PathBuf {
     }
 }
 
+/// The file beside `socket` that holds the pid of the engine serving on it.
+pub fn pid_path(socket: &Path) -> PathBuf {
+    socket.with_file_name("engine.pid")
+}
+
 /// Binds `path`, in a folder only this user may enter. A socket left by a host that died
 /// is replaced; one a live host answers on is not (`AddrInUse`).
 pub fn bind(path: &Path) -> std::io::Result<UnixListener> {
@@ -95,13 +100,30 @@ impl Page for ShellPage {
         if id.is_empty() || id.len() > MAX_CHANNEL_NAME {
             return None;
         }
-        let (out, channel) = (self.out.clone(), id.to_owned());
+        let end = EndsOnDrop {
+            out: self.out.clone(),
+            channel: id.to_owned(),
+        };
         Some(Arc::new(move |value| {
-            let _ = out.send(ToShell::Channel {
-                channel: channel.clone(),
+            let _ = end.out.send(ToShell::Channel {
+                channel: end.channel.clone(),
                 value,
             }); // a shell that went away misses the rest
         }))
+    }
+}
+
+/// Tells the shell a channel ended once the last of its sinks is gone.
+struct EndsOnDrop {
+    out: mpsc::UnboundedSender<ToShell>,
+    channel: String,
+}
+
+impl Drop for EndsOnDrop {
+    fn drop(&mut self) {
+        let _ = self.out.send(ToShell::ChannelEnd {
+            channel: std::mem::take(&mut self.channel),
+        }); // a shell that went away has no channels left to end
     }
 }
 
@@ -127,7 +149,9 @@ async fn connection(
             Ok(ToHost::Call { id, command, args }) => {
                 let (cx, out) = (cx.clone(), out.clone());
                 tokio::spawn(async move {
-                    let result = commands::dispatch(&cx, &command, args).await.map_err(json);
+                    let result = commands::dispatch_any(&cx, &command, args)
+                        .await
+                        .map_err(json);
                     let _ = out.send(ToShell::Reply { id, result }); // the shell went away
                 });
             }

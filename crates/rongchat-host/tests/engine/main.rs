@@ -2,6 +2,7 @@
 //! the embedded server and demo world it starts, a shell's `Link`, and raw frames from a
 //! hostile peer. Every wait is bounded.
 
+use base64::Engine as _;
 use futures_util::{SinkExt, StreamExt};
 use rongchat_host::ipc::link::{CallError, Link, Push};
 use rongchat_host::ipc::{ToShell, codec};
@@ -147,6 +148,46 @@ async fn a_shell_signs_in_lists_and_chats_through_the_engines_socket() {
         "{unknown:?}"
     );
 
+    // A shell's own commands: a dropped file kept, then sent with its progress on a
+    // channel, which the host ends once the send no longer needs it; an avatar's bytes.
+    let bytes = base64::engine::general_purpose::STANDARD.encode(b"dropped on the window");
+    let staged = link
+        .call(
+            "internal_stage",
+            json!({"name": "dropped.txt", "bytes": bytes}),
+        )
+        .await
+        .expect("staged");
+    assert_eq!(staged["size"], 21, "{staged}");
+    let progress = "__CHANNEL__:77";
+    link.call(
+        "file_send_staged",
+        json!({"conv": echo, "staged": staged["staged"], "progress": progress}),
+    )
+    .await
+    .expect("the staged file sent");
+    let (mut values, mut ended) = (0, false);
+    timeout(STEP, async {
+        while !ended {
+            match pushes.recv().await.expect("the engine is still there") {
+                Push::Channel { channel, .. } if channel == progress => values += 1,
+                Push::ChannelEnd { channel } if channel == progress => ended = true,
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the progress channel ends in time");
+    assert!(values > 0, "progress came before the channel ended");
+    let avatar = link
+        .call("internal_avatar", json!({"id": "xiaoqiao"}))
+        .await
+        .expect("an avatar");
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(avatar.as_str().expect("base64"))
+        .expect("decodes");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+
     assert!(engine.stop().await.success());
     assert!(
         !engine_socket_left(data.path()),
@@ -248,4 +289,27 @@ async fn next_reply(
             return message;
         }
     }
+}
+
+#[tokio::test]
+async fn a_shell_that_quits_stops_the_engine() {
+    let data = tempfile::tempdir().unwrap();
+    let mut engine = Engine::start(data.path()).await;
+    let pid_file = engine.socket.with_file_name("engine.pid");
+    let pid = std::fs::read_to_string(&pid_file).expect("a pid file beside the socket");
+    assert_eq!(Some(pid.trim().parse().unwrap()), engine.child.id());
+    let (link, _pushes) = Link::connect(&engine.socket).await.expect("connects");
+    // Gone is as good as an answer: it may stop before the answer is out.
+    let quit = timeout(STEP, link.call("internal_quit", json!({}))).await;
+    assert!(
+        matches!(quit, Ok(Ok(_)) | Ok(Err(CallError::Gone))),
+        "{quit:?}"
+    );
+    let status = timeout(STEP, engine.child.wait())
+        .await
+        .expect("the engine stops in time")
+        .expect("its status");
+    assert!(status.success(), "{status}");
+    assert!(!engine_socket_left(data.path()));
+    assert!(!pid_file.exists(), "the pid file goes with it");
 }

@@ -1,0 +1,194 @@
+//! What a shell asks the host for itself, never on the page's behalf: the window's hint
+//! that the network may have changed, the unread counts and notification facts the tray
+//! and notifications need, the bytes behind the picture schemes, a file the shell picked or
+//! was handed, and quitting. A shell in the host's own process calls these like one in
+//! another process does (over the socket), so both kinds of shell have one way in.
+//!
+//! The page cannot reach them: the shell's bridge forwards only the page's table
+//! (`commands::NAMES`), and Tauri's capabilities grant only that.
+
+use super::{ChannelId, Cx, answer, arguments, command_table, files};
+use crate::commands::internal;
+use crate::error::{Error, Result};
+use crate::models::{ConvRef, ConversationDto, MessageDto, PickKind, StagedDto};
+use crate::staging;
+use base64::Engine;
+use rongchat_proto::conversation_status::level;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+command_table!(
+    NAMES, dispatch;
+    internal::internal_network_hint,
+    internal::internal_unread_list,
+    internal::internal_notify_facts,
+    internal::internal_avatar,
+    internal::internal_picture,
+    internal::internal_send_picked,
+    internal::internal_openable,
+    internal::internal_stage,
+    internal::internal_quit,
+);
+
+fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// No arguments.
+#[derive(Debug, Deserialize)]
+pub struct NoArgs {}
+
+/// The window came to the front: a dead link is noticed now, not at the next heartbeat.
+pub async fn internal_network_hint(state: &Cx, _: NoArgs) -> Result<()> {
+    state.session().await?.client().network_hint();
+    Ok(())
+}
+
+/// Every conversation as the page's list has it, without refreshing profiles (the unread
+/// total reads it again after a reset).
+pub async fn internal_unread_list(state: &Cx, _: NoArgs) -> Result<Vec<ConversationDto>> {
+    let session = state.session().await?;
+    let list = session.client().conversations()?;
+    Ok(list
+        .iter()
+        .map(|c| session.view().conversation(c))
+        .collect())
+}
+
+/// A conversation.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConvArgs {
+    /// Which.
+    pub conv: ConvRef,
+}
+
+/// What deciding on a notification needs besides the message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotifyFacts {
+    /// The conversation's do-not-disturb level (`conversation_status::level`).
+    pub level: i32,
+    /// Our user id (a mention of it gets through "mentions only").
+    pub user_id: String,
+    /// Messages sent before this are history the app delivered itself.
+    pub history_until_ms: i64,
+}
+
+/// The facts for a message received in `conv`.
+pub async fn internal_notify_facts(state: &Cx, ConvArgs { conv }: ConvArgs) -> Result<NotifyFacts> {
+    let id = conv.validated()?;
+    let session = state.session().await?;
+    let client = session.client();
+    Ok(NotifyFacts {
+        level: client
+            .conversation(&id)
+            .ok()
+            .flatten()
+            .map_or(level::NOT_SET, |c| c.level),
+        user_id: client.user_id().unwrap_or_default(),
+        history_until_ms: state.history_until_ms(),
+    })
+}
+
+/// An avatar's id (`avatars::parse`).
+#[derive(Debug, Deserialize)]
+pub struct IdArgs {
+    /// The id.
+    pub id: String,
+}
+
+/// The avatar's PNG, base64, if there is one.
+pub async fn internal_avatar(state: &Cx, IdArgs { id }: IdArgs) -> Result<Option<String>> {
+    Ok(crate::served::avatar(state, &id)
+        .await
+        .map(|png| base64(&png)))
+}
+
+/// A picture scheme URL's path (`media_urls::parse`).
+#[derive(Debug, Deserialize)]
+pub struct PathArgs {
+    /// The path.
+    pub path: String,
+}
+
+/// The picture the path names, base64, if it is one the host serves.
+pub async fn internal_picture(state: &Cx, PathArgs { path }: PathArgs) -> Result<Option<String>> {
+    let Some(request) = crate::media_urls::parse(&path) else {
+        return Ok(None);
+    };
+    Ok(crate::served::picture(state, &request)
+        .await
+        .map(|bytes| base64(&bytes)))
+}
+
+/// A file the shell's picker chose.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendPickedArgs {
+    /// Where to send it.
+    pub conv: ConvRef,
+    /// As an image or a file.
+    pub kind: PickKind,
+    /// The file (the user chose it; the page never names a path).
+    pub path: PathBuf,
+    /// The page's channel for the upload's progress.
+    pub progress: ChannelId,
+}
+
+/// Sends a picked file.
+pub async fn internal_send_picked(
+    state: &Cx,
+    SendPickedArgs {
+        conv,
+        kind,
+        path,
+        progress,
+    }: SendPickedArgs,
+) -> Result<MessageDto> {
+    files::send_picked(state, conv, kind, &path, &progress).await
+}
+
+/// The local path of a file message, downloaded once and checked safe to open.
+pub async fn internal_openable(state: &Cx, IdArgs { id }: IdArgs) -> Result<PathBuf> {
+    files::openable(state, &id).await
+}
+
+/// A file dropped or pasted into the page.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageArgs {
+    /// Its name.
+    pub name: String,
+    /// Its bytes, base64.
+    pub bytes: String,
+}
+
+/// Keeps a dropped or pasted file until it is sent (`file_send_staged`).
+pub async fn internal_stage(state: &Cx, StageArgs { name, bytes }: StageArgs) -> Result<StagedDto> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(bytes)
+        .map_err(|e| Error::Invalid(format!("the file's bytes: {e}")))?;
+    stage(state, name, bytes).await
+}
+
+/// Keeps `bytes` under `name` in the session's outgoing folder.
+pub async fn stage(state: &Cx, name: String, bytes: Vec<u8>) -> Result<StagedDto> {
+    let session = state.session().await?;
+    let dir = session.work_dir().join(files::OUTGOING);
+    let staged = tokio::task::spawn_blocking(move || staging::stage(&dir, &name, &bytes))
+        .await
+        .map_err(|e| Error::Invalid(e.to_string()))??;
+    Ok(StagedDto {
+        staged: staged.id,
+        name: staged.name,
+        size: staged.size,
+        kind: staged.kind,
+    })
+}
+
+/// The user quit (the tray's 退出): the host stops once it has answered.
+pub async fn internal_quit(state: &Cx, _: NoArgs) -> Result<()> {
+    state.request_quit();
+    Ok(())
+}

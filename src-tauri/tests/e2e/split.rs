@@ -1,0 +1,194 @@
+//! The window over the engine (`RONGCHAT_ENGINE=split`): the app's window process starts
+//! `rongchat-engine` for its data folder and runs everything through it, the page's
+//! commands, events and channels, the picture schemes, the unread total and the file
+//! picker, and the engine, with the session, the embedded server and the demo, lives on
+//! when the window's process is gone. A second window finds it running.
+
+use crate::harness::{App, LOG_FILTER, WAIT, app_binary, running};
+use crate::peer::{Embedded, Peer, Received};
+use rongchat_host::ipc::link::Link;
+use rongchat_host::ipc::serve;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// `rongchat-engine` beside the app: `cargo test --workspace` builds it (the host crate has
+/// its own integration test); a lone `cargo test -p rongchat` does not.
+fn engine_binary() -> PathBuf {
+    let engine = app_binary().with_file_name("rongchat-engine");
+    assert!(
+        engine.exists(),
+        "no {}: build it first (cargo build -p rongchat-host --bin rongchat-engine; \
+         cargo test --workspace does)",
+        engine.display()
+    );
+    engine
+}
+
+/// The engine a window started for `data`, stopped with the test whatever happens.
+struct Engine {
+    data: PathBuf,
+}
+
+impl Engine {
+    fn pid(&self) -> Option<u32> {
+        let socket = serve::socket_path(&self.data);
+        std::fs::read_to_string(serve::pid_path(&socket))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    async fn link(&self) -> Link {
+        let (link, _pushes) = Link::connect(&serve::socket_path(&self.data))
+            .await
+            .expect("the engine answers on its socket");
+        link
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if let Some(pid) = self.pid() {
+            let _ = std::process::Command::new("kill")
+                .arg(pid.to_string())
+                .status();
+        }
+    }
+}
+
+async fn launch(data: &Path, pick: &Path) -> App {
+    let engine = engine_binary();
+    App::launch(&[
+        ("RONGCHAT_DATA_DIR", data.to_str().expect("utf-8 temp path")),
+        (
+            "RONGCHAT_TEST_PICK",
+            pick.to_str().expect("utf-8 temp path"),
+        ),
+        ("RONGCHAT_ENGINE", "split"),
+        ("RONGCHAT_ENGINE_BIN", engine.to_str().expect("utf-8 path")),
+        LOG_FILTER,
+    ])
+    .await
+}
+
+fn conv_css(target: &str) -> String {
+    format!("#conversation-list li.conversation[data-target-id='{target}']")
+}
+
+async fn click(app: &App, css: &str) {
+    app.wait_for_css(css).await;
+    app.js(&format!(
+        "document.querySelector({css:?}).click(); return true;"
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_runs_over_the_engine_which_outlives_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("app-data");
+    let upload = dir.path().join("split.txt");
+    std::fs::write(&upload, b"picked in the window, sent by the engine\n").expect("write");
+    let engine = Engine { data: data.clone() };
+
+    // --- 1. The window starts the engine, which signs in to the demo world.
+    let app = launch(&data, &upload).await;
+    let pid = engine.pid().expect("the engine wrote its pid");
+    assert!(running(pid), "the engine runs");
+    assert_ne!(pid, app.app_pid(), "the engine is a process of its own");
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).expect("comm");
+    assert_eq!(comm.trim(), "rongchat-engine");
+    app.wait_js(
+        "the demo world's conversations in the list (at least 4)",
+        "return document.querySelectorAll('#conversation-list li.conversation').length >= 4;",
+    )
+    .await;
+
+    // --- 2. Events: a peer's messages reach the list, the badge and the unread total.
+    let embedded = Embedded::read(&data).await;
+    let me = embedded.user_id.as_str();
+    let peer = Peer::connect(&embedded, "splitter", "Splitter").await;
+    peer.send_text(me, "hello over the socket").await;
+    peer.send_image(me).await;
+    let item = conv_css("splitter");
+    app.wait_js(
+        "the peer's unread badge at 2",
+        &format!("const b = document.querySelector(\"{item} .badge\"); return !!b && b.textContent === '2';"),
+    )
+    .await;
+    app.wait_badge("an unread total of at least 2", |b| {
+        b["unread"].as_u64().is_some_and(|n| n >= 2)
+    })
+    .await;
+
+    // --- 3. The schemes: the thumbnail and an avatar come from the engine's process.
+    click(&app, &item).await;
+    app.wait_js(
+        "the image thumbnail to load",
+        "const i = document.querySelector('li.kind-image img.thumb'); return !!i && i.complete && i.naturalWidth > 0;",
+    )
+    .await;
+    app.wait_js(
+        "an avatar to load",
+        "return [...document.querySelectorAll('img.avatar')].some((i) => i.complete && i.naturalWidth > 0);",
+    )
+    .await;
+
+    // --- 4. Commands and channels: a text, then a picked file with its upload progress.
+    app.element("#composer-text")
+        .await
+        .send_keys("back over the socket")
+        .await
+        .expect("type");
+    click(&app, "#send-button").await;
+    peer.wait_for(|m| matches!(m, Received::Text(t) if t == "back over the socket"))
+        .await;
+    click(&app, "#more-toggle").await;
+    click(&app, "#pick-file").await;
+    app.wait_for_css("#message-list li.message.sender.kind-file[data-status='sent']")
+        .await;
+    let got = peer
+        .wait_for(|m| matches!(m, Received::File { name, .. } if name == "split.txt"))
+        .await;
+    let Received::File { bytes, .. } = got else {
+        unreachable!()
+    };
+    assert_eq!(bytes, b"picked in the window, sent by the engine\n");
+
+    // --- 5. The window's process goes; the engine stays signed in and keeps receiving.
+    app.quit().await;
+    assert!(running(pid), "the engine outlived the window");
+    let link = engine.link().await;
+    let session = link
+        .call("session_get", serde_json::json!({}))
+        .await
+        .expect("session_get");
+    assert_eq!(session["state"]["kind"], "connected", "{session}");
+    peer.send_text(me, "while no window was open").await;
+
+    // --- 6. A new window finds the same engine and shows what came meanwhile.
+    let app = launch(&data, &upload).await;
+    assert_eq!(engine.pid(), Some(pid), "no second engine");
+    app.wait_js(
+        "the message that came with no window open",
+        &format!("const p = document.querySelector(\"{item} .conversation-preview\"); return !!p && p.textContent === 'while no window was open';"),
+    )
+    .await;
+    app.quit().await;
+
+    // --- 7. Quitting stops the engine (the tray's 退出 asks it so).
+    let _ = link.call("internal_quit", serde_json::json!({})).await;
+    let deadline = Instant::now() + WAIT;
+    while running(pid) {
+        assert!(
+            Instant::now() < deadline,
+            "the engine did not stop when asked"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        !serve::socket_path(&data).exists(),
+        "the engine removed its socket"
+    );
+}
