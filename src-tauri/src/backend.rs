@@ -244,6 +244,13 @@ async fn relay<R: Runtime>(
         let mut channels: HashMap<String, Channel<Value>> = HashMap::new();
         while let Some(push) = pushes.recv().await {
             match push {
+                // The user quit from the engine's tray: it stops, and so does this process
+                // (not looking for an engine again).
+                Push::Event { name, .. } if name == events::SHELL_QUIT => {
+                    tracing::info!("quit from the engine's tray");
+                    app.exit(0);
+                    return;
+                }
                 Push::Event { name, payload } => {
                     let _ = app.emit(&name, payload); // no webview (in the tray) is not an error
                 }

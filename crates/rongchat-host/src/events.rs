@@ -25,6 +25,11 @@ pub const READ_RECEIPT: &str = "read-receipt";
 pub const GROUP_RECEIPT: &str = "group-receipt";
 /// A clicked notification asks the page to open its chat (payload: `models::ConvRef`).
 pub const OPEN_CONVERSATION: &str = "open-conversation";
+/// To the windows, from the engine: show the window (payload: the chat to open, or null),
+/// as the tray or a clicked notification asked. Not for the page.
+pub const SHELL_SHOW: &str = "shell-show";
+/// To the windows, from the engine: the user quit; the engine stops. Not for the page.
+pub const SHELL_QUIT: &str = "shell-quit";
 /// Voice or music playback started or ended (payload: `models::PlaybackDto`).
 pub const VOICE_PLAYBACK: &str = "voice-playback";
 

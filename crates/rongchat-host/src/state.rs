@@ -33,6 +33,7 @@ pub struct AppState {
     history_until_ms: std::sync::atomic::AtomicI64,
     /// Set when a shell asks the host to stop (the user quit).
     quit: tokio::sync::Notify,
+    shells: crate::shells::Shells,
 }
 
 impl AppState {
@@ -48,6 +49,7 @@ impl AppState {
             restarting: tokio::sync::Mutex::new(()),
             history_until_ms: std::sync::atomic::AtomicI64::new(0),
             quit: tokio::sync::Notify::new(),
+            shells: crate::shells::Shells::default(),
         }
     }
 
@@ -165,6 +167,11 @@ impl AppState {
         session.go();
         crate::orphans::resend(&session, self.voice().recording_path().await).await;
         Ok(())
+    }
+
+    /// The windows that use this host.
+    pub fn shells(&self) -> &crate::shells::Shells {
+        &self.shells
     }
 
     /// A shell asks the process that runs the host to stop (the user quit).

@@ -42,13 +42,17 @@ pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(window::Page::default());
     let backend = app.state::<Backend>().inner().clone();
-    #[cfg(desktop)]
-    tray::create(app, tauri::async_runtime::block_on(language(&backend)))?;
     unread::follow(app, shown);
-    notify::follow(app);
-    // The engine watches the network in its own process.
-    if let Some(state) = backend.local() {
-        tauri::async_runtime::spawn(rongchat_host::network::watch(state.clone()));
+    match backend.local() {
+        Some(state) => {
+            #[cfg(desktop)]
+            tray::create(app, tauri::async_runtime::block_on(language(&backend)))?;
+            notify::follow(app);
+            tauri::async_runtime::spawn(rongchat_host::network::watch(state.clone()));
+        }
+        // The engine has the tray, the notifications and the network watch, in its own
+        // process; it tells this one when the user wants the window.
+        None => window::follow_engine(app),
     }
     Ok(())
 }

@@ -1,137 +1,18 @@
-//! Notifications for new messages while the window is not in front: sender and preview,
-//! never for muted conversations (unless the message @-mentions us) or our own messages from another device, nor for the
-//! backlog caught up at launch. Messages close together are shown together: one arrives
-//! alone as itself, a burst as one summary. Activating one opens its chat.
+//! Notifications for new messages while the window is not in front, shown by the app's own
+//! process when the host runs in it (what to show is `rongchat_host::notices`; with the
+//! engine in its own process, the engine shows them). Activating one opens its chat.
 
 use crate::backend::Backend;
 use crate::events;
 use crate::models::ConvRef;
 use crate::settings::Language;
 use rongchat_host::commands::internal::NotifyFacts;
+use rongchat_host::notices::{self, Burst};
 use serde_json::Value;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tauri::{AppHandle, Listener, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
-
-/// A burst ends once nothing arrived for this long ...
-const QUIET: Duration = Duration::from_millis(400);
-/// ... or after this long in all, so a steady stream still shows something.
-const LONGEST: Duration = Duration::from_secs(3);
-/// Messages sent this long before launch are backlog (the unread count shows them).
-const BACKLOG_SLACK_MS: i64 = 60_000;
-/// Previews are cut to this many characters.
-const PREVIEW_CHARS: usize = 100;
-
-/// One message worth telling the user about.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Item {
-    /// Its conversation.
-    pub conv: ConvRef,
-    /// Who sent it.
-    pub sender: String,
-    /// What it says.
-    pub preview: String,
-}
-
-/// What one notification shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shown {
-    /// Its title.
-    pub title: String,
-    /// Its body.
-    pub body: String,
-    /// The chat it opens, when all of it is one chat.
-    pub conv: Option<ConvRef>,
-}
-
-/// Whether a received message (DTO JSON) is one to notify about.
-pub fn wants(msg: &Value, muted: bool, window_in_front: bool, backlog_ms: i64) -> bool {
-    msg["direction"] == "receive"
-        && !muted
-        && !window_in_front
-        && msg["sentTime"].as_i64().unwrap_or(0) >= backlog_ms - BACKLOG_SLACK_MS
-}
-
-/// Whether a conversation's do-not-disturb `level` keeps this received message (DTO JSON)
-/// quiet. Muted ("@mentions only") still lets a mention of us or of everyone through, as
-/// WeChat does; a level set on another device may narrow that to @me or @all, or to none.
-pub fn silenced(msg: &Value, level: i32, me: &str) -> bool {
-    let mention = &msg["mention"];
-    let of_all = mention["all"] == true;
-    let of_me = mention["userIds"]
-        .as_array()
-        .is_some_and(|ids| !me.is_empty() && ids.iter().any(|id| id == me));
-    !rongchat_proto::conversation_status::notifies(level, of_me, of_all)
-}
-
-/// The preview line of a message (DTO JSON).
-pub fn preview(msg: &Value, lang: Language) -> String {
-    let zh = lang == Language::Zh;
-    let label = |zh_text: &str, en: &str| if zh { zh_text } else { en }.to_owned();
-    let text = match msg["kind"].as_str().unwrap_or_default() {
-        "text" => msg["text"].as_str().unwrap_or_default().to_owned(),
-        "image" => label("[图片]", "[Photo]"),
-        "voice" => label("[语音]", "[Voice]"),
-        "file" => format!(
-            "{} {}",
-            label("[文件]", "[File]"),
-            msg["fileName"].as_str().unwrap_or_default()
-        ),
-        "music" => format!(
-            "{} {}",
-            label("[音乐]", "[Music]"),
-            msg["musicName"].as_str().unwrap_or_default()
-        ),
-        _ => label("[消息]", "[Message]"),
-    };
-    let text = text.trim();
-    match text.char_indices().nth(PREVIEW_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
-
-/// One notification for a burst.
-pub fn summarize(items: &[Item], lang: Language) -> Option<Shown> {
-    let first = items.first()?;
-    if items.len() == 1 {
-        return Some(Shown {
-            title: first.sender.clone(),
-            body: first.preview.clone(),
-            conv: Some(first.conv.clone()),
-        });
-    }
-    let mut chats: Vec<&ConvRef> = items.iter().map(|i| &i.conv).collect();
-    chats.sort_by(|a, b| a.target_id.cmp(&b.target_id));
-    chats.dedup();
-    let n = items.len();
-    let (title, body) = match (lang, chats.len()) {
-        (Language::Zh, 1) => (first.sender.clone(), format!("{n} 条新消息")),
-        (Language::Zh, c) => (
-            "RongChat".to_owned(),
-            format!("{c} 个会话中有 {n} 条新消息"),
-        ),
-        (_, 1) => (first.sender.clone(), format!("{n} new messages")),
-        (_, c) => (
-            "RongChat".to_owned(),
-            format!("{n} new messages in {c} chats"),
-        ),
-    };
-    Some(Shown {
-        title,
-        body,
-        conv: (chats.len() == 1).then(|| first.conv.clone()),
-    })
-}
-
-/// The burst being gathered.
-#[derive(Debug, Default)]
-struct Burst {
-    items: Vec<Item>,
-    first: Option<Instant>,
-    last: Option<Instant>,
-}
 
 /// Managed state: where the backlog ends, and the burst in progress.
 #[derive(Debug)]
@@ -195,7 +76,7 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
         .await;
     let (muted, seeded_ms) = match facts {
         Ok(facts) => (
-            silenced(&msg, facts.level, &facts.user_id),
+            notices::silenced(&msg, facts.level, &facts.user_id),
             facts.history_until_ms,
         ),
         Err(_) => (false, 0), // not signed in: nothing was seeded either
@@ -203,32 +84,17 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
     let notifier = app.state::<Notifier>();
     // Also history the app delivered itself after it started (the demo world's seed,
     // sent through real clients on the first launch), whenever the window is not in front.
-    let backlog_ms = notifier.started_ms.max(seeded_ms + BACKLOG_SLACK_MS);
-    if !wants(&msg, muted, window_in_front(app), backlog_ms) {
+    let backlog_ms = notices::backlog_ms(notifier.started_ms, seeded_ms);
+    if !notices::wants(&msg, muted, window_in_front(app), backlog_ms) {
         return;
     }
     let lang = super::language(&backend).await;
-    let item = Item {
-        sender: msg["senderName"]
-            .as_str()
-            .or(msg["senderId"].as_str())
-            .unwrap_or_default()
-            .to_owned(),
-        preview: preview(&msg, lang),
-        conv,
-    };
-    let now = Instant::now();
-    let starts = {
-        let mut burst = notifier
-            .burst
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let starts = burst.first.is_none();
-        burst.items.push(item);
-        burst.first.get_or_insert(now);
-        burst.last = Some(now);
-        starts
-    };
+    let item = notices::item(&msg, conv, lang);
+    let starts = notifier
+        .burst
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .add(item, Instant::now());
     if starts {
         let burst = notifier.burst.clone();
         let app = app.clone();
@@ -239,15 +105,16 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
 /// Waits for the burst to end, then shows it.
 async fn flush_when_quiet<R: Runtime>(app: &AppHandle<R>, burst: &Mutex<Burst>, lang: Language) {
     let items = loop {
-        tokio::time::sleep(QUIET).await;
-        let mut b = burst.lock().unwrap_or_else(PoisonError::into_inner);
-        let quiet = b.last.is_none_or(|t| t.elapsed() >= QUIET);
-        let long = b.first.is_none_or(|t| t.elapsed() >= LONGEST);
-        if quiet || long {
-            break std::mem::take(&mut *b).items;
+        tokio::time::sleep(notices::QUIET).await;
+        let ended = burst
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take_if_ended(Instant::now());
+        if let Some(items) = ended {
+            break items;
         }
     };
-    let Some(shown) = summarize(&items, lang) else {
+    let Some(shown) = notices::summarize(&items, lang) else {
         return;
     };
     let mut builder = app
@@ -262,105 +129,5 @@ async fn flush_when_quiet<R: Runtime>(app: &AppHandle<R>, burst: &Mutex<Burst>, 
     }
     if let Err(e) = builder.show() {
         tracing::warn!("notification not shown: {e}");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rongchat_proto::vocab::ConversationType;
-    use serde_json::json;
-
-    fn item(target: &str, sender: &str) -> Item {
-        Item {
-            conv: ConvRef {
-                conversation_type: ConversationType::Private,
-                target_id: target.into(),
-            },
-            sender: sender.into(),
-            preview: "hi".into(),
-        }
-    }
-
-    #[test]
-    fn one_message_shows_sender_and_preview_a_burst_a_summary() {
-        let one = summarize(&[item("a", "Alice")], Language::En).unwrap();
-        assert_eq!((one.title.as_str(), one.body.as_str()), ("Alice", "hi"));
-        assert!(one.conv.is_some());
-        let burst: Vec<Item> = (0..50).map(|_| item("a", "Alice")).collect();
-        let s = summarize(&burst, Language::En).unwrap();
-        assert_eq!(s.body, "50 new messages");
-        assert_eq!(s.conv, Some(burst[0].conv.clone()));
-        let mixed = [item("a", "Alice"), item("b", "Bob"), item("a", "Alice")];
-        let s = summarize(&mixed, Language::Zh).unwrap();
-        assert_eq!(s.body, "2 个会话中有 3 条新消息");
-        assert_eq!(s.conv, None);
-        assert_eq!(summarize(&[], Language::En), None);
-    }
-
-    #[test]
-    fn only_fresh_messages_from_others_to_a_window_not_in_front() {
-        let msg =
-            json!({"direction": "receive", "sentTime": 1_000_000, "kind": "text", "text": "yo"});
-        assert!(wants(&msg, false, false, 1_000_000));
-        assert!(!wants(&msg, true, false, 1_000_000), "muted");
-        assert!(!wants(&msg, false, true, 1_000_000), "window in front");
-        assert!(
-            !wants(&msg, false, false, 1_000_000 + BACKLOG_SLACK_MS + 1),
-            "backlog"
-        );
-        let ours = json!({"direction": "send", "sentTime": 1_000_000});
-        assert!(
-            !wants(&ours, false, false, 1_000_000),
-            "ours from another device"
-        );
-    }
-
-    #[test]
-    fn a_mention_of_us_gets_through_do_not_disturb() {
-        use rongchat_proto::conversation_status::level::{ALL, MENTIONS, NOT_SET};
-        let plain = json!({"direction": "receive", "kind": "text", "text": "hi all"});
-        let us =
-            json!({"direction": "receive", "mention": {"all": false, "userIds": ["ann", "me"]}});
-        let other = json!({"direction": "receive", "mention": {"all": false, "userIds": ["ann"]}});
-        let everyone = json!({"direction": "receive", "mention": {"all": true, "userIds": []}});
-        assert!(silenced(&plain, MENTIONS, "me"), "muted group, no mention");
-        assert!(!silenced(&us, MENTIONS, "me"), "we are listed");
-        assert!(!silenced(&everyone, MENTIONS, "me"), "@所有人");
-        assert!(
-            silenced(&other, MENTIONS, "me"),
-            "someone else is mentioned"
-        );
-        assert!(silenced(&us, MENTIONS, ""), "no user yet: nobody is us");
-        assert!(!silenced(&plain, NOT_SET, "me"), "not muted at all");
-        assert!(!silenced(&plain, ALL, "me"), "every message, explicitly");
-        let sent = json!({"direction": "receive", "sentTime": 5, "mention": us["mention"]});
-        assert!(wants(&sent, silenced(&sent, MENTIONS, "me"), false, 5));
-    }
-
-    #[test]
-    fn levels_set_on_another_device_narrow_what_gets_through() {
-        use rongchat_proto::conversation_status::level::{MENTIONS_OF_ALL, MENTIONS_OF_ME, NONE};
-        let us = json!({"direction": "receive", "mention": {"all": false, "userIds": ["me"]}});
-        let everyone = json!({"direction": "receive", "mention": {"all": true, "userIds": []}});
-        // "Only @me": a mention of everyone stays quiet.
-        assert!(!silenced(&us, MENTIONS_OF_ME, "me"));
-        assert!(silenced(&everyone, MENTIONS_OF_ME, "me"));
-        // "Only @all": the reverse.
-        assert!(silenced(&us, MENTIONS_OF_ALL, "me"));
-        assert!(!silenced(&everyone, MENTIONS_OF_ALL, "me"));
-        // "Nothing": not even a mention of us.
-        assert!(silenced(&us, NONE, "me"));
-        assert!(silenced(&everyone, NONE, "me"));
-    }
-
-    #[test]
-    fn previews_by_kind_and_cut() {
-        let long = "长".repeat(300);
-        let p = preview(&json!({"kind": "text", "text": long}), Language::Zh);
-        assert_eq!(p.chars().count(), PREVIEW_CHARS + 1);
-        let f = json!({"kind": "file", "fileName": "a.pdf"});
-        assert_eq!(preview(&f, Language::En), "[File] a.pdf");
-        assert_eq!(preview(&json!({"kind": "voice"}), Language::Zh), "[语音]");
     }
 }

@@ -8,7 +8,7 @@ use crate::backend::Backend;
 use crate::events;
 use crate::models::ConvRef;
 use std::sync::{Mutex, PoisonError};
-use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewWindow, Window, WindowEvent};
+use tauri::{AppHandle, Emitter, Listener, Manager, Runtime, WebviewWindow, Window, WindowEvent};
 
 /// The window every page lives in.
 pub const MAIN: &str = "main";
@@ -143,6 +143,69 @@ pub fn network_hint<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// How long the window's process stays after its window closed, with the engine in a
+/// process of its own: a reopen meanwhile is as quick as with one process, and after it
+/// only the engine stays in the tray. `RONGCHAT_WINDOW_GRACE_SECS` sets it.
+const WINDOW_GRACE: std::time::Duration = std::time::Duration::from_secs(300);
+
+fn window_grace() -> std::time::Duration {
+    std::env::var("RONGCHAT_WINDOW_GRACE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(WINDOW_GRACE, std::time::Duration::from_secs)
+}
+
+/// With the engine in its own process: opens the window (and a chat) when the engine says
+/// the user asked (its tray, a clicked notification), or the chat a notification asked
+/// for before this process was started.
+pub fn follow_engine<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    app.listen_any(events::SHELL_SHOW, move |event| {
+        match serde_json::from_str::<Option<ConvRef>>(event.payload()) {
+            Ok(Some(conv)) => open_chat(&handle, conv),
+            _ => show(&handle),
+        }
+    });
+    let (app, backend) = (app.clone(), app.state::<Backend>().inner().clone());
+    tauri::async_runtime::spawn(async move {
+        if let Ok(Some(conv)) = backend
+            .ask::<Option<ConvRef>>("internal_hello", serde_json::json!({}))
+            .await
+        {
+            open_chat(&app, conv);
+        }
+    });
+}
+
+/// Tells the engine whether the window is in front (it notifies only when not).
+fn tell_engine<R: Runtime>(app: &AppHandle<R>, in_front: bool) {
+    let backend = app.state::<Backend>().inner().clone();
+    if backend.local().is_some() {
+        return; // the shell's own notifier asks the window itself
+    }
+    tauri::async_runtime::spawn(async move {
+        let args = serde_json::json!({ "inFront": in_front });
+        let _ = backend.ask::<()>("internal_window", args).await; // gone: it notifies anyway
+    });
+}
+
+/// With the engine in its own process, a window closed for longer than the grace period
+/// ends this process: the engine alone stays in the tray.
+fn leave_after_grace<R: Runtime>(app: &AppHandle<R>) {
+    if app.state::<Backend>().local().is_some() {
+        return;
+    }
+    let app = app.clone();
+    let grace = window_grace();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(grace).await;
+        if app.get_webview_window(MAIN).is_none() {
+            tracing::info!(secs = grace.as_secs(), "window closed for the grace period: leaving the engine alone");
+            app.exit(0);
+        }
+    });
+}
+
 /// For `RunEvent::ExitRequested`: the last window closing (no exit code) leaves the app
 /// running in the tray; a quit from the tray menu (`exit(0)`) still ends it.
 #[cfg(desktop)]
@@ -178,8 +241,14 @@ pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
             }
             // The webview's memory is free now: give it back for the time in the tray.
             crate::heap::give_back_free_memory_soon();
+            tell_engine(window.app_handle(), false);
+            leave_after_grace(window.app_handle());
         }
-        WindowEvent::Focused(true) => network_hint(window.app_handle()),
+        WindowEvent::Focused(true) => {
+            network_hint(window.app_handle());
+            tell_engine(window.app_handle(), true);
+        }
+        WindowEvent::Focused(false) => tell_engine(window.app_handle(), false),
         _ => {}
     }
 }

@@ -7,12 +7,18 @@
 //! Folders: `RONGCHAT_DATA_DIR` or the platform's, as the app; the socket:
 //! `RONGCHAT_ENGINE_SOCKET` or `<data>/run/engine.sock`, with its pid in `engine.pid` beside it.
 
+#[cfg(target_os = "linux")]
+use rongchat_host::desktop::Ask;
+use rongchat_host::events::{self, Emit};
 use rongchat_host::ipc::serve::{self, Hub};
+use rongchat_host::models::ConvRef;
 use rongchat_host::paths::Paths;
 use rongchat_host::state::AppState;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 
 fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -64,18 +70,87 @@ async fn run() -> Result<(), String> {
         let _ = writeln!(stdout, "ready {}", socket.display());
         let _ = stdout.flush();
     }
-    let result = tokio::select! {
-        served = serve::serve(listener, state.clone(), hub) => {
-            served.map_err(|e| format!("the socket failed: {e}"))
+    let (asks, mut asked) = mpsc::unbounded_channel();
+    #[cfg(target_os = "linux")]
+    tokio::spawn(rongchat_host::desktop::run(
+        state.clone(),
+        hub.subscribe(),
+        asks.clone(),
+    ));
+    let emit = hub.emit();
+    let served = serve::serve(listener, state.clone(), hub);
+    tokio::pin!(served);
+    let mut window = Window::default();
+    let result = loop {
+        tokio::select! {
+            result = &mut served => break result.map_err(|e| format!("the socket failed: {e}")),
+            () = stopped() => break Ok(()),
+            () = state.quit_requested() => break Ok(()),
+            Some(ask) = asked.recv() => match ask {
+                Ask::Open(conv) => window.open(&state, &emit, conv),
+                Ask::Quit => {
+                    emit(events::SHELL_QUIT, serde_json::Value::Null);
+                    break Ok(());
+                }
+            },
         }
-        () = stopped() => Ok(()),
-        () = state.quit_requested() => Ok(()),
     };
+    drop(asks);
     tracing::info!("RongChat's engine stopping");
     state.shutdown().await;
     let _ = std::fs::remove_file(&socket); // a socket left behind is replaced by the next bind
     let _ = std::fs::remove_file(&pid_file); // as is a pid file
     result
+}
+
+/// How long a window started for the user may take to connect before another is started.
+const WINDOW_START: Duration = Duration::from_secs(20);
+
+/// The window the user asked for: told to the windows connected, else one is started.
+#[derive(Default)]
+struct Window {
+    started: Option<Instant>,
+}
+
+impl Window {
+    fn open(&mut self, state: &AppState, emit: &Emit, conv: Option<ConvRef>) {
+        if state.shells().any() {
+            emit(events::SHELL_SHOW, events::json(conv));
+            return;
+        }
+        state.shells().open_later(conv);
+        if self.started.is_some_and(|t| t.elapsed() < WINDOW_START) {
+            return; // one is on its way: it opens the chat asked for last
+        }
+        match start_window() {
+            Ok(()) => self.started = Some(Instant::now()),
+            Err(e) => tracing::error!("cannot start the window: {e}"),
+        }
+    }
+}
+
+/// Starts the app's window process (`RONGCHAT_APP_BIN`, or `rongchat` beside this binary)
+/// over this engine.
+fn start_window() -> std::io::Result<()> {
+    let binary = match std::env::var_os("RONGCHAT_APP_BIN") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => std::env::current_exe()?.with_file_name("rongchat"),
+    };
+    tracing::info!(window = %binary.display(), "starting the window");
+    let mut command = std::process::Command::new(binary);
+    command
+        .env("RONGCHAT_ENGINE", "split")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let child = command.spawn()?;
+    // Reaped when it exits, so no zombie stays behind.
+    std::thread::spawn(move || {
+        let mut child = child;
+        let _ = child.wait();
+    });
+    Ok(())
 }
 
 /// Resolves on SIGINT or SIGTERM.

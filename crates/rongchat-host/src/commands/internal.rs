@@ -28,6 +28,8 @@ command_table!(
     internal::internal_openable,
     internal::internal_stage,
     internal::internal_quit,
+    internal::internal_window,
+    internal::internal_hello,
 );
 
 fn base64(bytes: &[u8]) -> String {
@@ -47,6 +49,11 @@ pub async fn internal_network_hint(state: &Cx, _: NoArgs) -> Result<()> {
 /// Every conversation as the page's list has it, without refreshing profiles (the unread
 /// total reads it again after a reset).
 pub async fn internal_unread_list(state: &Cx, _: NoArgs) -> Result<Vec<ConversationDto>> {
+    unread_list(state).await
+}
+
+/// What [`internal_unread_list`] answers.
+pub async fn unread_list(state: &crate::state::AppState) -> Result<Vec<ConversationDto>> {
     let session = state.session().await?;
     let list = session.client().conversations()?;
     Ok(list
@@ -191,4 +198,25 @@ pub async fn stage(state: &Cx, name: String, bytes: Vec<u8>) -> Result<StagedDto
 pub async fn internal_quit(state: &Cx, _: NoArgs) -> Result<()> {
     state.request_quit();
     Ok(())
+}
+
+/// Whether the caller's window is in front.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowArgs {
+    /// Shown, focused and not minimized.
+    pub in_front: bool,
+}
+
+/// The caller's window came to the front or left it (the engine notifies only when none
+/// is in front).
+pub async fn internal_window(state: &Cx, WindowArgs { in_front }: WindowArgs) -> Result<()> {
+    state.shells().set_in_front(state.caller(), in_front);
+    Ok(())
+}
+
+/// A shell that just connected asks what to show: the chat a clicked notification asked
+/// for before there was a window, if any.
+pub async fn internal_hello(state: &Cx, _: NoArgs) -> Result<Option<ConvRef>> {
+    Ok(state.shells().take_pending())
 }

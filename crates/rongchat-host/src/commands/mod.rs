@@ -42,6 +42,7 @@ pub trait Page: Send + Sync {
 pub struct Cx {
     state: Arc<AppState>,
     page: Arc<dyn Page>,
+    caller: crate::shells::ShellId,
 }
 
 impl std::fmt::Debug for Cx {
@@ -60,7 +61,22 @@ impl std::ops::Deref for Cx {
 impl Cx {
     /// A call from `page` on `state`.
     pub fn new(state: Arc<AppState>, page: Arc<dyn Page>) -> Self {
-        Self { state, page }
+        Self {
+            state,
+            page,
+            caller: 0,
+        }
+    }
+
+    /// The same, from the shell connected as `caller`.
+    pub fn from_shell(mut self, caller: crate::shells::ShellId) -> Self {
+        self.caller = caller;
+        self
+    }
+
+    /// The shell that called.
+    pub fn caller(&self) -> crate::shells::ShellId {
+        self.caller
     }
 
     /// The state, to keep beyond the call (a clip that ends plays the next one).

@@ -41,6 +41,11 @@ impl Hub {
             let _ = events.send((name, payload));
         })
     }
+
+    /// The page events from now on, as a shell gets them.
+    pub fn subscribe(&self) -> broadcast::Receiver<(&'static str, serde_json::Value)> {
+        self.events.subscribe()
+    }
 }
 
 /// The socket for a data folder: `RONGCHAT_ENGINE_SOCKET` when set, else `engine.sock` in
@@ -83,11 +88,17 @@ pub fn bind(path: &Path) -> std::io::Result<UnixListener> {
 
 /// Accepts shells until the listener fails.
 pub async fn serve(listener: UnixListener, state: Arc<AppState>, hub: Hub) -> std::io::Result<()> {
-    loop {
+    for id in 1.. {
         let (stream, _) = listener.accept().await?;
-        tracing::info!("a shell connected");
-        tokio::spawn(connection(stream, state.clone(), hub.events.subscribe()));
+        tracing::info!(shell = id, "a shell connected");
+        state.shells().connected(id);
+        let (state, events) = (state.clone(), hub.events.subscribe());
+        tokio::spawn(async move {
+            connection(stream, state.clone(), events, id).await;
+            state.shells().gone(id);
+        });
     }
+    Ok(())
 }
 
 /// A shell's channels: values for them go out on its connection.
@@ -131,11 +142,12 @@ async fn connection(
     stream: UnixStream,
     state: Arc<AppState>,
     events: broadcast::Receiver<(&'static str, serde_json::Value)>,
+    id: crate::shells::ShellId,
 ) {
     let (read, write) = stream.into_split();
     let (out, queued) = mpsc::unbounded_channel();
     let writer = tokio::spawn(write_all(FramedWrite::new(write, codec()), queued, events));
-    let cx = Cx::new(state, Arc::new(ShellPage { out: out.clone() }));
+    let cx = Cx::new(state, Arc::new(ShellPage { out: out.clone() })).from_shell(id);
     let mut frames = FramedRead::new(read, codec());
     while let Some(frame) = frames.next().await {
         let frame = match frame {
@@ -164,7 +176,7 @@ async fn connection(
         }
     }
     writer.abort();
-    tracing::info!("a shell went away");
+    tracing::info!(shell = id, "a shell went away");
 }
 
 /// Writes replies, channel values and page events until the shell goes away.
