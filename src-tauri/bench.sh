@@ -10,5 +10,7 @@ cd "$ROOT"
 ensure_rust
 ensure_packages build app
 ensure_cargo_tool tauri-driver tauri-driver "^2"
+# The split mode's bench starts the engine beside the app's binary: the same profile.
+cargo build "$@" -p rongchat-host --bin rongchat-engine
 xvfb-run -a -s "-screen 0 1280x800x24" cargo test "$@" -p rongchat --test e2e bench_ -- --ignored --nocapture 2>&1 \
   | grep -E "^bench:|test result|panicked"

@@ -87,7 +87,10 @@ mod tests {
         assert!(shells.any() && shells.any_in_front());
         shells.gone(1);
         assert!(shells.any(), "2 is still there");
-        assert!(!shells.any_in_front(), "the window in front went with its shell");
+        assert!(
+            !shells.any_in_front(),
+            "the window in front went with its shell"
+        );
         shells.set_in_front(2, true);
         shells.set_in_front(2, false);
         assert!(!shells.any_in_front());

@@ -49,4 +49,3 @@ async fn reread<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<Value>, String> {
         .ask("internal_unread_list", serde_json::json!({}))
         .await
 }
-

@@ -160,12 +160,13 @@ fn window_grace() -> std::time::Duration {
 /// for before this process was started.
 pub fn follow_engine<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
-    app.listen_any(events::SHELL_SHOW, move |event| {
-        match serde_json::from_str::<Option<ConvRef>>(event.payload()) {
+    app.listen_any(
+        events::SHELL_SHOW,
+        move |event| match serde_json::from_str::<Option<ConvRef>>(event.payload()) {
             Ok(Some(conv)) => open_chat(&handle, conv),
             _ => show(&handle),
-        }
-    });
+        },
+    );
     let (app, backend) = (app.clone(), app.state::<Backend>().inner().clone());
     tauri::async_runtime::spawn(async move {
         if let Ok(Some(conv)) = backend
@@ -200,7 +201,10 @@ fn leave_after_grace<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(grace).await;
         if app.get_webview_window(MAIN).is_none() {
-            tracing::info!(secs = grace.as_secs(), "window closed for the grace period: leaving the engine alone");
+            tracing::info!(
+                secs = grace.as_secs(),
+                "window closed for the grace period: leaving the engine alone"
+            );
             app.exit(0);
         }
     });

@@ -510,3 +510,103 @@ async fn bench_big_chat_memory() {
     app.screenshot("bench-big-chat").await;
     app.quit().await;
 }
+
+/// How long the window's process stays after its window closed, in the split bench.
+const SPLIT_GRACE_SECS: u64 = 20;
+/// Reopens from the engine's tray within the grace period.
+const SPLIT_REOPENS: usize = 3;
+
+/// The app with its engine in a process of its own (`RONGCHAT_ENGINE=split`): all processes
+/// with the window shown; reopens from the engine's tray while the window's process is still
+/// there (within the grace period); the engine alone once the grace period is over (what
+/// idles in the tray), with its idle CPU; and a new window's process over the running
+/// engine, as the tray starts one after the grace period, to its list painted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run src-tauri/bench.sh"]
+async fn bench_split_tray_and_reopen() {
+    let bus = crate::dbus::Bus::start();
+    let tray = crate::tray_host::TrayHost::start(&bus);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().join("app-data");
+    let engine = crate::split::Engine {
+        data: data_dir.clone(),
+    };
+    let engine_bin = crate::split::engine_binary();
+    let grace = SPLIT_GRACE_SECS.to_string();
+    let env = [
+        ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str()),
+        ("RONGCHAT_ENGINE", "split"),
+        ("RONGCHAT_ENGINE_BIN", engine_bin.to_str().expect("utf-8")),
+        ("RONGCHAT_WINDOW_GRACE_SECS", grace.as_str()),
+        crate::harness::LOG_FILTER,
+    ];
+    let app = App::launch(&env).await;
+    app.wait_js(
+        "the demo list after the catch-up",
+        "return window.__rongchat.state.listSynced === true;",
+    )
+    .await;
+    let engine_pid = engine.pid().expect("the engine's pid");
+    tokio::time::sleep(SETTLE).await;
+    let procs = measure(&app.pids());
+    eprintln!(
+        "bench: split, demo world, window shown: PSS {}; RSS {}",
+        memory_line(&procs, |p| p.pss_kb),
+        memory_line(&procs, |p| p.rss_kb),
+    );
+
+    let log = crate::harness::app_log(&data_dir);
+    for run in 0..SPLIT_REOPENS {
+        app.close_to_tray().await;
+        if run == 0 {
+            let procs = measure(&app.pids());
+            eprintln!(
+                "bench: split, demo world, window closed, within the grace period: PSS {}",
+                memory_line(&procs, |p| p.pss_kb),
+            );
+        }
+        let warmth = if run == 0 { "cold" } else { "warm" };
+        let clicked = epoch_ms();
+        tray.click_menu("打开 RongChat");
+        let painted = painted(&app, clicked, "from the menu click").await;
+        let built_from = last_rebuild_start_ms(&log);
+        eprintln!(
+            "bench: split, reopen from the engine's tray within the grace period ({warmth}, run {run}): {}; from the app's menu event: list painted at {:.0} ms",
+            painted.text,
+            built_from.map_or(f64::NAN, |from| painted.painted_epoch_ms - from)
+        );
+    }
+
+    // The grace period runs out: the window's process leaves, the engine stays.
+    let window = app.app_pid();
+    app.close_to_tray().await;
+    let deadline = Instant::now() + Duration::from_secs(SPLIT_GRACE_SECS) + crate::harness::WAIT;
+    while crate::harness::running(window) {
+        assert!(
+            Instant::now() < deadline,
+            "the window's process did not leave"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await;
+    tokio::time::sleep(SETTLE).await;
+    let procs = measure(&[engine_pid]);
+    let cpu = idle_cpu_seconds(&[engine_pid], IDLE_WINDOW).await;
+    eprintln!(
+        "bench: split, demo world, after the grace period, the engine alone (tray and notifications): PSS {}; RSS {}; idle CPU {cpu:.2} s over {} s",
+        memory_line(&procs, |p| p.pss_kb),
+        memory_line(&procs, |p| p.rss_kb),
+        IDLE_WINDOW.as_secs()
+    );
+
+    // A new window's process over the running engine (what the tray starts now).
+    let app = App::launch(&env).await;
+    let started = process_start_epoch_ms(app.app_pid()).unwrap_or(f64::NAN);
+    let painted = painted(&app, started, "from its process start").await;
+    eprintln!(
+        "bench: split, reopen after the grace period (a new window process over the running engine): {}",
+        painted.text
+    );
+    app.quit().await;
+}

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 /// `rongchat-engine` beside the app: `cargo test --workspace` builds it (the host crate has
 /// its own integration test); a lone `cargo test -p rongchat` does not.
-fn engine_binary() -> PathBuf {
+pub fn engine_binary() -> PathBuf {
     let engine = app_binary().with_file_name("rongchat-engine");
     assert!(
         engine.exists(),
@@ -25,12 +25,12 @@ fn engine_binary() -> PathBuf {
 }
 
 /// The engine a window started for `data`, stopped with the test whatever happens.
-struct Engine {
-    data: PathBuf,
+pub struct Engine {
+    pub data: PathBuf,
 }
 
 impl Engine {
-    fn pid(&self) -> Option<u32> {
+    pub fn pid(&self) -> Option<u32> {
         let socket = serve::socket_path(&self.data);
         std::fs::read_to_string(serve::pid_path(&socket))
             .ok()?
@@ -191,4 +191,109 @@ async fn the_window_runs_over_the_engine_which_outlives_it() {
         !serve::socket_path(&data).exists(),
         "the engine removed its socket"
     );
+}
+
+/// The `rongchat` processes (windows) over `data`, by their environment.
+fn windows_over(data: &Path) -> Vec<u32> {
+    let want = format!("RONGCHAT_DATA_DIR={}", data.display());
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let is_app = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|c| c.trim() == "rongchat");
+        let ours = std::fs::read(format!("/proc/{pid}/environ"))
+            .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == want.as_bytes()));
+        if is_app && ours && running(pid) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+async fn wait_until(what: &str, ok: impl Fn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !ok() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_window_the_engine_keeps_the_tray_and_notifies() {
+    let bus = crate::dbus::Bus::start();
+    let tray = crate::tray_host::TrayHost::start(&bus);
+    let notifications = crate::dbus::Recorder::start(&bus);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("app-data");
+    let engine = Engine { data: data.clone() };
+    let engine_bin = engine_binary();
+    let app = App::launch(&[
+        ("RONGCHAT_DATA_DIR", data.to_str().expect("utf-8 temp path")),
+        ("RONGCHAT_ENGINE", "split"),
+        (
+            "RONGCHAT_ENGINE_BIN",
+            engine_bin.to_str().expect("utf-8 path"),
+        ),
+        ("RONGCHAT_WINDOW_GRACE_SECS", "1"),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str()),
+        LOG_FILTER,
+    ])
+    .await;
+    let pid = engine.pid().expect("the engine wrote its pid");
+    app.wait_js(
+        "the demo world's conversations in the list",
+        "return document.querySelectorAll('#conversation-list li.conversation').length >= 4;",
+    )
+    .await;
+    // The engine's tray, not the window's (the window process puts none up), with the
+    // window's count (the demo world comes with unread messages).
+    let unread = app
+        .wait_badge("the demo world's unread messages", |b| {
+            b["unread"].as_u64() > Some(0)
+        })
+        .await["unread"]
+        .as_u64()
+        .expect("a count");
+    let tooltip = |n: u64| format!("RongChat: {n} unread");
+    tray.wait_tooltip(&tooltip(unread), WAIT).await;
+
+    // --- 1. The window closes; after its grace period its process ends; the engine stays.
+    let window = app.app_pid();
+    app.close_window();
+    wait_until("the window's process to leave", || !running(window)).await;
+    assert!(running(pid), "the engine stays in the tray");
+    app.quit().await;
+
+    // --- 2. A message meanwhile: the tray counts it and a notification shows it.
+    let embedded = Embedded::read(&data).await;
+    let peer = Peer::connect(&embedded, "nightowl", "Night Owl").await;
+    peer.send_text(&embedded.user_id, "are you there?").await;
+    tray.wait_tooltip(&tooltip(unread + 1), WAIT).await;
+    let shown = notifications.wait_for(1, WAIT).await;
+    assert_eq!(
+        (shown[0].summary.as_str(), shown[0].body.as_str()),
+        ("Night Owl", "are you there?")
+    );
+
+    // --- 3. Clicking it starts a window with that chat open: it is read, the tray says so.
+    assert!(windows_over(&data).is_empty(), "no window before the click");
+    notifications.click(shown[0].id);
+    wait_until("a window started by the engine", || {
+        !windows_over(&data).is_empty()
+    })
+    .await;
+    tray.wait_tooltip(&tooltip(unread), WAIT).await;
+
+    // --- 4. 退出 in the tray ends the engine and the window.
+    tray.click_menu("退出");
+    wait_until("the engine and its window to quit", || {
+        !running(pid) && windows_over(&data).is_empty()
+    })
+    .await;
 }

@@ -116,4 +116,80 @@ impl TrayHost {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+
+    /// The item registered last (an engine started again registers again).
+    fn last_item(&self) -> Option<(String, String)> {
+        self.items.lock().expect("items").last().cloned()
+    }
+
+    fn item_property(&self, name: &str) -> Option<zbus::zvariant::OwnedValue> {
+        let (service, path) = self.last_item()?;
+        let props = zbus::blocking::fdo::PropertiesProxy::builder(&self.connection)
+            .destination(service)
+            .ok()?
+            .path(path)
+            .ok()?
+            .build()
+            .ok()?;
+        props
+            .get(InterfaceName::from_static_str_unchecked(ITEM), name)
+            .ok()
+    }
+
+    /// The title of the last item's tooltip (a StatusNotifierItem's `ToolTip`).
+    fn tooltip(&self) -> Option<String> {
+        type ToolTip = (String, Vec<(i32, i32, Vec<u8>)>, String, String);
+        let value = self.item_property("ToolTip")?;
+        ToolTip::try_from(value).ok().map(|t| t.2)
+    }
+
+    /// Waits until the last item's tooltip reads `want`.
+    pub async fn wait_tooltip(&self, want: &str, within: Duration) {
+        let deadline = Instant::now() + within;
+        loop {
+            let tooltip = tokio::task::block_in_place(|| self.tooltip());
+            if tooltip.as_deref() == Some(want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "tray tooltip {tooltip:?} within {within:?}, wanted {want:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks the menu item labelled `label` of the last item, as a panel does (DBusMenu's
+    /// `Event`, "clicked").
+    pub fn click_menu(&self, label: &str) {
+        let (service, _) = self.last_item().expect("a tray item");
+        let menu = self.item_property("Menu").expect("the item has a menu");
+        let menu = zbus::zvariant::OwnedObjectPath::try_from(menu).expect("an object path");
+        for id in 1..32 {
+            let reply = self.connection.call_method(
+                Some(service.as_str()),
+                menu.as_str(),
+                Some("com.canonical.dbusmenu"),
+                "GetProperty",
+                &(id, "label"),
+            );
+            let Ok(reply) = reply else { continue };
+            let Ok(value) = reply.body().deserialize::<zbus::zvariant::OwnedValue>() else {
+                continue;
+            };
+            if String::try_from(value).as_deref() == Ok(label) {
+                self.connection
+                    .call_method(
+                        Some(service.as_str()),
+                        menu.as_str(),
+                        Some("com.canonical.dbusmenu"),
+                        "Event",
+                        &(id, "clicked", zbus::zvariant::Value::I32(0), 0u32),
+                    )
+                    .expect("the menu's Event");
+                return;
+            }
+        }
+        panic!("no menu item {label:?}");
+    }
 }

@@ -109,7 +109,9 @@ async fn received(
                 .conversation(&id)
                 .ok()
                 .flatten()
-                .map_or(rongchat_proto::conversation_status::level::NOT_SET, |c| c.level);
+                .map_or(rongchat_proto::conversation_status::level::NOT_SET, |c| {
+                    c.level
+                });
             notices::silenced(msg, level, &client.user_id().unwrap_or_default())
         }
         _ => false,

@@ -91,7 +91,12 @@ impl ksni::Tray for EngineTray {
         let zh = self.lang == Language::Zh;
         vec![
             StandardItem {
-                label: if zh { "打开 RongChat" } else { "Open RongChat" }.into(),
+                label: if zh {
+                    "打开 RongChat"
+                } else {
+                    "Open RongChat"
+                }
+                .into(),
                 activate: Box::new(|tray: &mut Self| tray.ask(Ask::Open(None))),
                 ..Default::default()
             }
