@@ -1,7 +1,8 @@
-//! Where the host runs. `Local`: in this process, by default and on a phone. `Remote`: in
-//! `rongchat-engine`, found at its socket or started beside this binary (chosen with
-//! `RONGCHAT_ENGINE=split`), so the session, the embedded server and the demo live on in
-//! a process without a window. The shell asks the host the same way in both, by a
+//! Where the host runs. `Remote`: in `rongchat-engine`, found at its socket or started
+//! beside this binary, so the session, the embedded server, the demo, the tray and the
+//! notifications live on in a process without a window, which idles at a tenth of one
+//! with (the Linux desktop's default, see [`split_wanted`]). `Local`: in this process (on
+//! a phone, without the engine's binary, or with `RONGCHAT_ENGINE=local`). The shell asks the host the same way in both, by a
 //! command's name ([`Backend::call`]); in `Remote` the host's page events and channel
 //! values are relayed to this process's webview as if they had been sent here.
 
@@ -56,7 +57,7 @@ impl Backend {
 }
 
 impl Backend {
-    /// Keeps a dropped or pasted file (`internal_stage`); here, without a base64 copy.
+    /// Keeps a dropped or pasted file (`internal_stage`); here, without a copy.
     pub async fn stage(&self, name: String, bytes: Vec<u8>) -> Answer {
         match self {
             Self::Local(state) => {
@@ -66,10 +67,15 @@ impl Backend {
                     .map(json)
                     .map_err(json)
             }
-            Self::Remote(_) => {
-                use base64::Engine;
-                let bytes = base64::engine::general_purpose::STANDARD.encode(bytes);
-                let args = serde_json::json!({ "name": name, "bytes": bytes });
+            Self::Remote(remote) => {
+                // Handed over in a file beside the socket (only the user may enter there).
+                let socket = serve::socket_path(&remote.data);
+                let path = commands::internal::handover_path(&socket);
+                if let Err(e) = tokio::fs::write(&path, &bytes).await {
+                    let _ = tokio::fs::remove_file(&path).await;
+                    return Err(json(crate::error::Error::Io(e)));
+                }
+                let args = serde_json::json!({ "name": name, "path": path });
                 self.call(Arc::new(NoPage), "internal_stage", args).await
             }
         }
@@ -105,9 +111,15 @@ fn gone() -> Value {
     serde_json::json!({"kind": "notSignedIn", "message": "RongChat's engine is not running"})
 }
 
-/// Whether this launch runs the host in the engine's process.
+/// Whether this launch runs the host in the engine's process: on the Linux desktop when
+/// `rongchat-engine` is there (the package installs it beside the app), unless
+/// `RONGCHAT_ENGINE` says `local` (or `split`).
 pub fn split_wanted() -> bool {
-    std::env::var(MODE_VAR).is_ok_and(|mode| mode == "split")
+    match std::env::var(MODE_VAR).as_deref() {
+        Ok("split") => true,
+        Ok("local") => false,
+        _ => cfg!(target_os = "linux") && engine_binary().is_ok_and(|binary| binary.is_file()),
+    }
 }
 
 impl Backend {

@@ -123,8 +123,15 @@ pub struct App {
 
 impl App {
     /// Starts tauri-driver and the app with `env` set, and waits for the page to be ready.
+    /// The host runs in the app's own process unless `env` says `RONGCHAT_ENGINE`: the
+    /// suite covers that mode, the split tests (split.rs) and the installed package the
+    /// other (the default where `rongchat-engine` is beside the app).
     pub async fn launch(env: &[(&str, &str)]) -> App {
-        App::launch_binary(&app_binary(), env).await
+        let mut env = env.to_vec();
+        if !env.iter().any(|(k, _)| *k == "RONGCHAT_ENGINE") {
+            env.push(("RONGCHAT_ENGINE", "local"));
+        }
+        App::launch_binary(&app_binary(), &env).await
     }
 
     /// The same for another build of the app (the installed one).

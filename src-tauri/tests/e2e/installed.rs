@@ -77,7 +77,16 @@ async fn installed_package_starts_from_its_menu_entry() {
         ("XDG_CONFIG_HOME", config.to_str().expect("utf-8")),
         ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str()),
     ];
+    let data = share.join(NEW_ID);
+    // The package's default: the window's process over the engine it installs beside it.
+    let engine = crate::split::Engine { data: data.clone() };
     let app = App::launch_binary(&binary, &env).await;
+    let engine_pid = engine.pid().expect("the installed app started its engine");
+    assert_eq!(
+        std::fs::read_link(format!("/proc/{engine_pid}/exe")).expect("the engine's binary"),
+        binary.with_file_name("rongchat-engine"),
+        "the package's engine, beside the app"
+    );
     app.wait_js(
         "the seeded list",
         "return document.querySelectorAll('#conversation-list li.conversation').length >= 4;",
@@ -99,7 +108,6 @@ async fn installed_package_starts_from_its_menu_entry() {
     eprintln!("screenshots: {} {}", shot.display(), screen.display());
 
     // --- The old install's data moved under the new identifier.
-    let data = share.join(NEW_ID);
     assert_eq!(
         std::fs::read(data.join("from-the-old-install.txt")).expect("moved"),
         b"kept"

@@ -161,22 +161,40 @@ pub async fn internal_openable(state: &Cx, IdArgs { id }: IdArgs) -> Result<Path
     files::openable(state, &id).await
 }
 
-/// A file dropped or pasted into the page.
+/// A file dropped or pasted into the page, handed over in a file of its own.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StageArgs {
     /// Its name.
     pub name: String,
-    /// Its bytes, base64.
-    pub bytes: String,
+    /// Where the shell wrote its bytes: a file in the socket's folder ([`handover_path`]),
+    /// which the host removes. (Up to 100 MiB: no socket frame carries that.)
+    pub path: PathBuf,
+}
+
+/// A fresh file in the socket's folder for a shell to hand the host a dropped file's bytes.
+pub fn handover_path(socket: &std::path::Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    socket.with_file_name(format!("drop-{}-{n}", std::process::id()))
 }
 
 /// Keeps a dropped or pasted file until it is sent (`file_send_staged`).
-pub async fn internal_stage(state: &Cx, StageArgs { name, bytes }: StageArgs) -> Result<StagedDto> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(bytes)
-        .map_err(|e| Error::Invalid(format!("the file's bytes: {e}")))?;
-    stage(state, name, bytes).await
+pub async fn internal_stage(state: &Cx, StageArgs { name, path }: StageArgs) -> Result<StagedDto> {
+    // Only files handed over beside the socket: the host reads nothing else on request.
+    let socket = crate::ipc::serve::socket_path(&state.paths().data);
+    let beside = path.parent() == socket.parent()
+        && path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("drop-"));
+    if !beside {
+        return Err(Error::Invalid("not a handed-over file".into()));
+    }
+    let read = tokio::fs::read(&path).await;
+    let _ = tokio::fs::remove_file(&path).await; // read or not, it was only for this
+    stage(state, name, read?).await
 }
 
 /// Keeps `bytes` under `name` in the session's outgoing folder.

@@ -1,7 +1,7 @@
 //! A shell's side of the socket: calls by name, answered in any order, and the host's
 //! pushes (page events, channel values) as a stream.
 
-use super::{ToHost, ToShell, codec};
+use super::{MAX_FRAME_BYTES, ToHost, ToShell, codec};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
 use std::path::Path;
@@ -53,7 +53,7 @@ pub enum CallError {
 /// A connection to the host.
 #[derive(Debug)]
 pub struct Link {
-    out: mpsc::UnboundedSender<ToHost>,
+    out: mpsc::UnboundedSender<bytes::Bytes>,
     pending: Pending,
     next: AtomicU64,
 }
@@ -64,16 +64,13 @@ impl Link {
     pub async fn connect(socket: &Path) -> std::io::Result<(Self, mpsc::UnboundedReceiver<Push>)> {
         let stream = UnixStream::connect(socket).await?;
         let (read, write) = stream.into_split();
-        let (out, mut outgoing) = mpsc::unbounded_channel::<ToHost>();
+        let (out, mut outgoing) = mpsc::unbounded_channel::<bytes::Bytes>();
         let (pushes, pushed) = mpsc::unbounded_channel();
         let pending: Pending = Arc::new(Mutex::new(Some(HashMap::new())));
         tokio::spawn(async move {
             let mut sink = FramedWrite::new(write, codec());
-            while let Some(message) = outgoing.recv().await {
-                let Ok(bytes) = serde_json::to_vec(&message) else {
-                    continue; // our own types always serialize
-                };
-                if sink.send(bytes::Bytes::from(bytes)).await.is_err() {
+            while let Some(frame) = outgoing.recv().await {
+                if sink.send(frame).await.is_err() {
                     return;
                 }
             }
@@ -132,6 +129,21 @@ impl Link {
         args: serde_json::Value,
     ) -> Result<serde_json::Value, CallError> {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let call = ToHost::Call {
+            id,
+            command: command.to_owned(),
+            args,
+        };
+        let frame = serde_json::to_vec(&call).map_err(|e| {
+            CallError::Failed(serde_json::json!({"kind": "invalid", "message": e.to_string()}))
+        })?;
+        // Refused here: a frame the host would not take would end the connection.
+        if frame.len() > MAX_FRAME_BYTES {
+            return Err(CallError::Failed(serde_json::json!({
+                "kind": "tooLarge",
+                "message": format!("{command}'s arguments are {} bytes, over the socket's {MAX_FRAME_BYTES}", frame.len()),
+            })));
+        }
         let (answer, answered) = oneshot::channel();
         match self
             .pending
@@ -142,12 +154,7 @@ impl Link {
             Some(waiting) => waiting.insert(id, answer),
             None => return Err(CallError::Gone),
         };
-        let call = ToHost::Call {
-            id,
-            command: command.to_owned(),
-            args,
-        };
-        if self.out.send(call).is_err() {
+        if self.out.send(bytes::Bytes::from(frame)).is_err() {
             if let Some(waiting) = self
                 .pending
                 .lock()

@@ -179,6 +179,28 @@ async fn connection(
     tracing::info!(shell = id, "a shell went away");
 }
 
+/// A message as a frame the shell takes. A reply too big for a frame becomes a `tooLarge`
+/// error (one picture too big, say, must not end the connection); anything else that big
+/// is dropped, with a warning.
+fn frame(message: &ToShell) -> Option<Vec<u8>> {
+    let bytes = serde_json::to_vec(message).ok()?; // our own types always serialize
+    if bytes.len() <= super::MAX_FRAME_BYTES {
+        return Some(bytes);
+    }
+    tracing::warn!(bytes = bytes.len(), "a message too big for the socket");
+    match message {
+        ToShell::Reply { id, .. } => serde_json::to_vec(&ToShell::Reply {
+            id: *id,
+            result: Err(json(crate::error::Error::TooLarge {
+                size: bytes.len() as u64,
+                limit: super::MAX_FRAME_BYTES as u64,
+            })),
+        })
+        .ok(),
+        _ => None,
+    }
+}
+
 /// Writes replies, channel values and page events until the shell goes away.
 async fn write_all(
     mut sink: FramedWrite<
@@ -206,8 +228,8 @@ async fn write_all(
                 Err(broadcast::error::RecvError::Closed) => return,
             },
         };
-        let Ok(bytes) = serde_json::to_vec(&message) else {
-            continue; // our own types always serialize
+        let Some(bytes) = frame(&message) else {
+            continue;
         };
         if let Err(e) = sink.send(bytes::Bytes::from(bytes)).await {
             tracing::debug!("writing to a shell: {e}");

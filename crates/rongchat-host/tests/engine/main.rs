@@ -150,15 +150,28 @@ async fn a_shell_signs_in_lists_and_chats_through_the_engines_socket() {
 
     // A shell's own commands: a dropped file kept, then sent with its progress on a
     // channel, which the host ends once the send no longer needs it; an avatar's bytes.
-    let bytes = base64::engine::general_purpose::STANDARD.encode(b"dropped on the window");
+    let handed = engine.socket.with_file_name("drop-test-1");
+    std::fs::write(&handed, b"dropped on the window").unwrap();
     let staged = link
         .call(
             "internal_stage",
-            json!({"name": "dropped.txt", "bytes": bytes}),
+            json!({"name": "dropped.txt", "path": handed}),
         )
         .await
         .expect("staged");
     assert_eq!(staged["size"], 21, "{staged}");
+    assert!(!handed.exists(), "the handed-over file is removed");
+    // Nothing but a handed-over file beside the socket is read.
+    let elsewhere = data.path().join("drop-elsewhere");
+    std::fs::write(&elsewhere, b"secret").unwrap();
+    let refused = link
+        .call("internal_stage", json!({"name": "x", "path": elsewhere}))
+        .await;
+    assert!(
+        matches!(refused, Err(CallError::Failed(ref e)) if e["kind"] == "invalid"),
+        "{refused:?}"
+    );
+    assert!(elsewhere.exists(), "not touched");
     let progress = "__CHANNEL__:77";
     link.call(
         "file_send_staged",
