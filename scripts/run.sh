@@ -21,4 +21,6 @@ ensure_packages build app
 say "building the app"
 # The production build, as `tauri build` (scripts/deb.sh) makes it: not Tauri's dev mode.
 cargo build --quiet --release -p rongchat --features tauri/custom-protocol
+# The engine beside it: the window runs over it (see README, "Two processes").
+cargo build --quiet --release -p rongchat-host --bin rongchat-engine
 exec "$ROOT/target/release/rongchat" "$@"
