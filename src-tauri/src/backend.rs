@@ -122,6 +122,11 @@ pub fn split_wanted() -> bool {
     }
 }
 
+/// Whether an engine answers on the socket for `data` now.
+pub fn engine_running(data: &Path) -> bool {
+    std::os::unix::net::UnixStream::connect(serve::socket_path(data)).is_ok()
+}
+
 impl Backend {
     /// The state, when the host runs here.
     pub fn local(&self) -> Option<&Arc<AppState>> {

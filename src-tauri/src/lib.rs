@@ -56,7 +56,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 Ok(n) => tracing::info!(entries = n, "moved the old identifier's data"),
                 Err(e) => tracing::error!("cannot move the old identifier's data: {e}"),
             }
-            let backend = if backend::split_wanted() {
+            // An engine already serving this folder is used whatever the mode: two hosts
+            // on one store would each write it.
+            let backend = if backend::split_wanted() || backend::engine_running(&paths.data) {
                 tauri::async_runtime::block_on(backend::remote(app.handle(), &paths.data))
                     .map_err(std::io::Error::other)?
             } else {

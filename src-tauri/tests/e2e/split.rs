@@ -167,8 +167,14 @@ async fn the_window_runs_over_the_engine_which_outlives_it() {
     assert_eq!(session["state"]["kind"], "connected", "{session}");
     peer.send_text(me, "while no window was open").await;
 
-    // --- 6. A new window finds the same engine and shows what came meanwhile.
-    let app = launch(&data, &upload).await;
+    // --- 6. A new window finds the same engine and shows what came meanwhile, even one
+    // told to run the host itself (two hosts would share one store).
+    let app = App::launch(&[
+        ("RONGCHAT_DATA_DIR", data.to_str().expect("utf-8 temp path")),
+        ("RONGCHAT_ENGINE", "local"),
+        LOG_FILTER,
+    ])
+    .await;
     assert_eq!(engine.pid(), Some(pid), "no second engine");
     app.wait_js(
         "the message that came with no window open",
