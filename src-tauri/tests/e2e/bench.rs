@@ -399,14 +399,31 @@ async fn painted(app: &App, started: f64, what: &str) -> Painted {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: run src-tauri/bench.sh"]
 async fn bench_start_and_memory() {
+    // One process first (the figures before the split), then the window over the engine,
+    // each from a first sync (cold) and again from the local store (warm; the engine
+    // stopped between the two, so it starts again too).
+    for split in [false, true] {
+        start_and_memory(split).await;
+    }
+}
+
+async fn start_and_memory(split: bool) {
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().join("app-data");
     populate(&data_dir.join("local-server"), "daqiao").await;
     let pick = dir.path().join("none");
+    let engine_bin = crate::split::engine_binary();
+    let mode = if split { "split" } else { "local" };
     let env = [
         ("RONGCHAT_DATA_DIR", data_dir.to_str().expect("utf-8")),
         ("RONGCHAT_TEST_PICK", pick.to_str().expect("utf-8")),
+        ("RONGCHAT_ENGINE", mode),
+        ("RONGCHAT_ENGINE_BIN", engine_bin.to_str().expect("utf-8")),
     ];
+    let engine = crate::split::Engine {
+        data: data_dir.clone(),
+    };
+    let label = if split { "split " } else { "" };
 
     for run in [
         "cold (first sync of 1,000 conversations)",
@@ -446,7 +463,7 @@ async fn bench_start_and_memory() {
             .await;
         let from_process = from_process.map_or("unknown".to_owned(), |s| format!("{s:.2} s"));
         eprintln!(
-            "bench: {run}: page ready {:.2} s, list populated {:.2} s from the driver's launch (as its polling saw it), {from_process} from the app's process start (the page's own clock; {rows} rows in the DOM); idle PSS {}; RSS {}",
+            "bench: {label}{run}: page ready {:.2} s, list populated {:.2} s from the driver's launch (as its polling saw it), {from_process} from the app's process start (the page's own clock; {rows} rows in the DOM); idle PSS {}; RSS {}",
             ready.as_secs_f64(),
             populated.as_secs_f64(),
             memory_line(&procs, |p| p.pss_kb),
@@ -454,6 +471,16 @@ async fn bench_start_and_memory() {
         );
         app.screenshot("bench-list").await;
         app.quit().await;
+        // The warm run starts the engine again too.
+        if let Some(pid) = engine.pid() {
+            let _ = std::process::Command::new("kill")
+                .arg(pid.to_string())
+                .status();
+            let deadline = Instant::now() + crate::harness::WAIT;
+            while crate::harness::running(pid) && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
     }
 }
 
