@@ -7,7 +7,6 @@
 //! values are relayed to this process's webview as if they had been sent here.
 
 use crate::events::{self, Reset, json};
-use crate::shell::window::MAIN;
 use crate::state::AppState;
 use rongchat_host::commands::{self, Cx, Page, Sink};
 use rongchat_host::ipc::link::{CallError, Link, Push};
@@ -87,6 +86,8 @@ impl Backend {
 pub struct Remote {
     link: Mutex<Arc<Link>>,
     data: PathBuf,
+    /// The window whose page gets the channel values.
+    window: &'static str,
 }
 
 impl std::fmt::Debug for Backend {
@@ -193,12 +194,18 @@ pub fn quit<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// Connects to the engine serving `data` (started if none does), and relays what it pushes
-/// to `app`'s webview until it goes away, then finds or starts it again.
-pub async fn remote<R: Runtime>(app: &AppHandle<R>, data: &Path) -> Result<Backend, String> {
+/// to `app` (channel values to the page of the webview window labelled `window`) until it
+/// goes away, then finds or starts it again.
+pub async fn remote<R: Runtime>(
+    app: &AppHandle<R>,
+    data: &Path,
+    window: &'static str,
+) -> Result<Backend, String> {
     let (link, pushes) = connect_or_start(data).await?;
     let remote = Arc::new(Remote {
         link: Mutex::new(Arc::new(link)),
         data: data.to_owned(),
+        window,
     });
     tauri::async_runtime::spawn(relay(app.clone(), remote.clone(), pushes));
     Ok(Backend::Remote(remote))
@@ -275,7 +282,7 @@ async fn relay<R: Runtime>(
                     if !channels.contains_key(&channel)
                         && let (Ok(id), Some(window)) = (
                             JavaScriptChannelId::from_str(&channel),
-                            app.get_webview_window(MAIN),
+                            app.get_webview_window(remote.window),
                         )
                     {
                         let webview: &tauri::Webview<R> = window.as_ref();

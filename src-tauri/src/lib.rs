@@ -59,7 +59,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             // An engine already serving this folder is used whatever the mode: two hosts
             // on one store would each write it.
             let backend = if backend::split_wanted() || backend::engine_running(&paths.data) {
-                tauri::async_runtime::block_on(backend::remote(app.handle(), &paths.data))
+                tauri::async_runtime::block_on(backend::remote(
+                    app.handle(),
+                    &paths.data,
+                    shell::window::MAIN,
+                ))
                     .map_err(std::io::Error::other)?
             } else {
                 backend::Backend::Local(std::sync::Arc::new(state::AppState::new(

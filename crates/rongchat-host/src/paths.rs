@@ -110,6 +110,20 @@ fn segment(s: &str) -> String {
     format!("{safe}-{short}")
 }
 
+/// The socket for a data folder: `RONGCHAT_ENGINE_SOCKET` when set, else `engine.sock` in
+/// a `run` folder under the data folder.
+pub fn engine_socket(data: &Path) -> PathBuf {
+    match std::env::var_os("RONGCHAT_ENGINE_SOCKET") {
+        Some(path) => PathBuf::from(path),
+        None => data.join("run").join("engine.sock"),
+    }
+}
+
+/// The file beside `socket` that holds the pid of the engine serving on it.
+pub fn engine_pid_file(socket: &Path) -> PathBuf {
+    socket.with_file_name("engine.pid")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,7 +183,7 @@ pub fn handover_path(socket: &std::path::Path) -> PathBuf {
 /// Keeps a dropped or pasted file until it is sent (`file_send_staged`).
 pub async fn internal_stage(state: &Cx, StageArgs { name, path }: StageArgs) -> Result<StagedDto> {
     // Only files handed over beside the socket: the host reads nothing else on request.
-    let socket = crate::ipc::serve::socket_path(&state.paths().data);
+    let socket = crate::paths::engine_socket(&state.paths().data);
     let beside = path.parent() == socket.parent()
         && path
             .file_name()

@@ -7,7 +7,7 @@ use crate::commands::{self, Cx, Page, Sink};
 use crate::events::{self, Emit, Reset, json};
 use crate::state::AppState;
 use futures_util::{SinkExt, StreamExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{broadcast, mpsc};
@@ -48,19 +48,7 @@ impl Hub {
     }
 }
 
-/// The socket for a data folder: `RONGCHAT_ENGINE_SOCKET` when set, else `engine.sock` in
-/// a `run` folder under the data folder.
-pub fn socket_path(data: &Path) -> PathBuf {
-    match std::env::var_os("RONGCHAT_ENGINE_SOCKET") {
-        Some(path) => PathBuf::from(path),
-        None => data.join("run").join("engine.sock"),
-    }
-}
-
-/// The file beside `socket` that holds the pid of the engine serving on it.
-pub fn pid_path(socket: &Path) -> PathBuf {
-    socket.with_file_name("engine.pid")
-}
+pub use crate::paths::{engine_pid_file as pid_path, engine_socket as socket_path};
 
 /// Binds `path`, in a folder only this user may enter. A socket left by a host that died
 /// is replaced; one a live host answers on is not (`AddrInUse`).
