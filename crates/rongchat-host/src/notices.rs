@@ -147,6 +147,20 @@ impl Burst {
     }
 }
 
+/// Waits until the burst in `burst` ended (checked every [`QUIET`]) and takes its messages.
+pub async fn burst_ended(burst: &std::sync::Mutex<Burst>) -> Vec<Item> {
+    loop {
+        tokio::time::sleep(QUIET).await;
+        let ended = burst
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take_if_ended(Instant::now());
+        if let Some(items) = ended {
+            return items;
+        }
+    }
+}
+
 /// Whether the backlog ends at `started_ms` (the process's start) or after what the app
 /// seeded itself (`seeded_ms`), whichever is later.
 pub fn backlog_ms(started_ms: i64, seeded_ms: i64) -> i64 {

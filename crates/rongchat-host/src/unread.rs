@@ -41,6 +41,22 @@ pub fn title(total: u32) -> String {
     }
 }
 
+/// The tray menu's count line.
+pub fn menu_label(lang: crate::settings::Language, n: u32) -> String {
+    match lang {
+        crate::settings::Language::Zh => format!("未读消息：{n}"),
+        crate::settings::Language::En => format!("Unread: {n}"),
+    }
+}
+
+/// The tray's tooltip for a total (also what `shell_badge` reports).
+pub fn tooltip(n: u32) -> String {
+    match n {
+        0 => "RongChat".to_owned(),
+        n => format!("RongChat: {n} unread"),
+    }
+}
+
 impl Unread {
     fn with<T>(&self, f: impl FnOnce(&mut HashMap<String, u32>) -> T) -> T {
         f(&mut self.counts.lock().unwrap_or_else(PoisonError::into_inner))

@@ -104,16 +104,7 @@ async fn received<R: Runtime>(app: &AppHandle<R>, msg: Value) {
 
 /// Waits for the burst to end, then shows it.
 async fn flush_when_quiet<R: Runtime>(app: &AppHandle<R>, burst: &Mutex<Burst>, lang: Language) {
-    let items = loop {
-        tokio::time::sleep(notices::QUIET).await;
-        let ended = burst
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take_if_ended(Instant::now());
-        if let Some(items) = ended {
-            break items;
-        }
-    };
+    let items = notices::burst_ended(burst).await;
     let Some(shown) = notices::summarize(&items, lang) else {
         return;
     };

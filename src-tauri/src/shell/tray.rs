@@ -3,6 +3,8 @@
 
 use super::window;
 use crate::settings::Language;
+use rongchat_host::unread::menu_label as unread_label;
+pub use rongchat_host::unread::tooltip;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
@@ -14,21 +16,6 @@ struct Tray<R: Runtime> {
     icon: TrayIcon<R>,
     unread: MenuItem<R>,
     lang: Language,
-}
-
-fn unread_label(lang: Language, n: u32) -> String {
-    match lang {
-        Language::Zh => format!("未读消息：{n}"),
-        Language::En => format!("Unread: {n}"),
-    }
-}
-
-/// The tooltip for a total (also what `shell_badge` reports).
-pub fn tooltip(n: u32) -> String {
-    match n {
-        0 => "RongChat".to_owned(),
-        n => format!("RongChat: {n} unread"),
-    }
 }
 
 /// Creates the tray icon.

@@ -84,7 +84,12 @@ pub struct NotifyFacts {
 
 /// The facts for a message received in `conv`.
 pub async fn internal_notify_facts(state: &Cx, ConvArgs { conv }: ConvArgs) -> Result<NotifyFacts> {
-    let id = conv.validated()?;
+    notify_facts(state, &conv).await
+}
+
+/// What [`internal_notify_facts`] answers (the engine's own notifier asks it directly).
+pub async fn notify_facts(state: &crate::state::AppState, conv: &ConvRef) -> Result<NotifyFacts> {
+    let id = conv.clone().validated()?;
     let session = state.session().await?;
     let client = session.client();
     Ok(NotifyFacts {

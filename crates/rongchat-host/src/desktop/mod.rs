@@ -134,16 +134,7 @@ async fn received(
     if starts {
         let (burst, notifier) = (burst.clone(), notifier.clone());
         tokio::spawn(async move {
-            let items = loop {
-                tokio::time::sleep(notices::QUIET).await;
-                let ended = burst
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take_if_ended(Instant::now());
-                if let Some(items) = ended {
-                    break items;
-                }
-            };
+            let items = notices::burst_ended(&burst).await;
             if let Some(shown) = notices::summarize(&items, lang) {
                 notifier.show(shown).await;
             }

@@ -5,6 +5,7 @@
 use super::Ask;
 use crate::settings::Language;
 use crate::unread;
+use crate::unread::{menu_label as unread_label, tooltip};
 use ksni::TrayMethods;
 use ksni::menu::{MenuItem, StandardItem};
 use tokio::sync::mpsc;
@@ -26,22 +27,6 @@ pub struct EngineTray {
 impl EngineTray {
     fn ask(&self, ask: Ask) {
         let _ = self.asks.send(ask); // the engine stopping no longer listens
-    }
-}
-
-/// The label of the menu's count.
-pub fn unread_label(lang: Language, n: u32) -> String {
-    match lang {
-        Language::Zh => format!("未读消息：{n}"),
-        Language::En => format!("Unread: {n}"),
-    }
-}
-
-/// The tooltip for a total.
-pub fn tooltip(n: u32) -> String {
-    match n {
-        0 => "RongChat".to_owned(),
-        n => format!("RongChat: {n} unread"),
     }
 }
 
