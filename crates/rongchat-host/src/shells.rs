@@ -5,6 +5,7 @@
 use crate::models::ConvRef;
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
+use tokio::sync::Notify;
 
 /// A shell, by the number its connection got (0: a shell in the host's own process).
 pub type ShellId = u64;
@@ -13,6 +14,8 @@ pub type ShellId = u64;
 #[derive(Debug, Default)]
 pub struct Shells {
     inner: Mutex<Inner>,
+    /// Told whenever a shell goes away.
+    left: Notify,
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +41,21 @@ impl Shells {
             s.connected.remove(&id);
             s.in_front.remove(&id);
         });
+        self.left.notify_waiters();
+    }
+
+    /// Resolves once no shell is connected (they were told to quit, say).
+    pub async fn all_gone(&self) {
+        loop {
+            // Listening before looking: a shell that leaves in between is not missed.
+            let left = self.left.notified();
+            tokio::pin!(left);
+            left.as_mut().enable();
+            if !self.any() {
+                return;
+            }
+            left.await;
+        }
     }
 
     /// Whether any shell is connected (else one must be started to show a window).
@@ -94,6 +112,8 @@ mod tests {
         shells.set_in_front(2, true);
         shells.set_in_front(2, false);
         assert!(!shells.any_in_front());
+        shells.gone(2);
+        assert!(!shells.any());
         let conv = ConvRef {
             conversation_type: ConversationType::Private,
             target_id: "a".into(),
@@ -101,5 +121,25 @@ mod tests {
         shells.open_later(Some(conv.clone()));
         assert_eq!(shells.take_pending(), Some(conv));
         assert_eq!(shells.take_pending(), None, "once");
+    }
+
+    #[tokio::test]
+    async fn all_gone_waits_for_the_last_shell_to_leave() {
+        let shells = std::sync::Arc::new(Shells::default());
+        shells.all_gone().await; // none connected: at once
+        shells.connected(1);
+        shells.connected(2);
+        let waiting = tokio::spawn({
+            let shells = shells.clone();
+            async move { shells.all_gone().await }
+        });
+        shells.gone(1);
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "2 is still there");
+        shells.gone(2);
+        tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+            .await
+            .expect("resolved once the last left")
+            .expect("no panic");
     }
 }

@@ -49,6 +49,20 @@ impl Engine {
 
 impl Drop for Engine {
     fn drop(&mut self) {
+        // A failed test's temporary folder goes with it: what the engine and the windows
+        // logged (one file, both append to it) is the only account of what they did.
+        if std::thread::panicking() {
+            let log =
+                std::fs::read_to_string(crate::harness::app_log(&self.data)).unwrap_or_default();
+            let lines: Vec<&str> = log.lines().collect();
+            eprintln!(
+                "--- the end of {}:",
+                crate::harness::app_log(&self.data).display()
+            );
+            for line in &lines[lines.len().saturating_sub(80)..] {
+                eprintln!("{line}");
+            }
+        }
         if let Some(pid) = self.pid() {
             let _ = std::process::Command::new("kill")
                 .arg(pid.to_string())

@@ -178,15 +178,17 @@ impl TrayHost {
                 continue;
             };
             if String::try_from(value).as_deref() == Ok(label) {
-                self.connection
-                    .call_method(
-                        Some(service.as_str()),
-                        menu.as_str(),
-                        Some("com.canonical.dbusmenu"),
-                        "Event",
-                        &(id, "clicked", zbus::zvariant::Value::I32(0), 0u32),
-                    )
+                // Sent without waiting for an answer, as a panel does: an item that quits
+                // on the click (退出) may leave the bus before it answers.
+                let clicked = zbus::Message::method_call(menu.as_str(), "Event")
+                    .and_then(|m| m.destination(service.as_str()))
+                    .and_then(|m| m.interface("com.canonical.dbusmenu"))
+                    .and_then(|m| m.with_flags(zbus::message::Flags::NoReplyExpected))
+                    .and_then(|m| m.build(&(id, "clicked", zbus::zvariant::Value::I32(0), 0u32)))
                     .expect("the menu's Event");
+                self.connection
+                    .send(&clicked)
+                    .expect("the menu's Event sent");
                 return;
             }
         }

@@ -71,11 +71,13 @@ async fn run() -> Result<(), String> {
         let _ = stdout.flush();
     }
     let (asks, mut asked) = mpsc::unbounded_channel();
+    let (stop_desktop, desktop_stop) = tokio::sync::oneshot::channel::<()>();
     #[cfg(target_os = "linux")]
-    tokio::spawn(rongchat_host::desktop::run(
+    let desktop = tokio::spawn(rongchat_host::desktop::run(
         state.clone(),
         hub.subscribe(),
         asks.clone(),
+        desktop_stop,
     ));
     let emit = hub.emit();
     let served = serve::serve(listener, state.clone(), hub);
@@ -85,11 +87,14 @@ async fn run() -> Result<(), String> {
         tokio::select! {
             result = &mut served => break result.map_err(|e| format!("the socket failed: {e}")),
             () = stopped() => break Ok(()),
-            () = state.quit_requested() => break Ok(()),
+            () = state.quit_requested() => {
+                quit_windows(&state, &emit, &socket).await;
+                break Ok(());
+            }
             Some(ask) = asked.recv() => match ask {
                 Ask::Open(conv) => window.open(&state, &emit, conv),
                 Ask::Quit => {
-                    emit(events::SHELL_QUIT, serde_json::Value::Null);
+                    quit_windows(&state, &emit, &socket).await;
                     break Ok(());
                 }
             },
@@ -97,10 +102,32 @@ async fn run() -> Result<(), String> {
     };
     drop(asks);
     tracing::info!("RongChat's engine stopping");
+    drop(stop_desktop);
+    #[cfg(target_os = "linux")]
+    if tokio::time::timeout(QUIT_WAIT, desktop).await.is_err() {
+        tracing::warn!("the tray did not come down in time");
+    }
     state.shutdown().await;
     let _ = std::fs::remove_file(&socket); // a socket left behind is replaced by the next bind
     let _ = std::fs::remove_file(&pid_file); // as is a pid file
     result
+}
+
+/// How long the windows told to quit (and the tray) may take to go.
+const QUIT_WAIT: Duration = Duration::from_secs(5);
+
+/// The user quit the app: every window is told to quit too, and has until it goes (within
+/// [`QUIT_WAIT`]) to hear it before the engine closes its connection. Its socket goes first,
+/// so a window that lost it starts no engine anew on the way out, nor finds this one.
+async fn quit_windows(state: &AppState, emit: &Emit, socket: &std::path::Path) {
+    let _ = std::fs::remove_file(socket);
+    emit(events::SHELL_QUIT, serde_json::Value::Null);
+    if tokio::time::timeout(QUIT_WAIT, state.shells().all_gone())
+        .await
+        .is_err()
+    {
+        tracing::warn!("a window did not quit in time");
+    }
 }
 
 /// How long a window started for the user may take to connect before another is started.

@@ -16,7 +16,7 @@ use crate::unread::Unread;
 use serde_json::Value;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// What the user asked for through the tray or a notification.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,9 +30,15 @@ pub enum Ask {
 /// Page events as the engine's hub sends them.
 pub type Events = broadcast::Receiver<(&'static str, Value)>;
 
-/// Puts the tray and notifications up and follows `events` for them until the events end;
-/// what the user asks arrives on `asks`.
-pub async fn run(state: Arc<AppState>, mut events: Events, asks: mpsc::UnboundedSender<Ask>) {
+/// Puts the tray and notifications up and follows `events` for them until the events end
+/// or `stop` is sent or dropped, then takes the icon down; what the user asks arrives on
+/// `asks`.
+pub async fn run(
+    state: Arc<AppState>,
+    mut events: Events,
+    asks: mpsc::UnboundedSender<Ask>,
+    mut stop: oneshot::Receiver<()>,
+) {
     let lang = state
         .settings()
         .load()
@@ -56,7 +62,11 @@ pub async fn run(state: Arc<AppState>, mut events: Events, asks: mpsc::Unbounded
     let burst = Arc::new(Mutex::new(Burst::default()));
     let started_ms = crate::clock::now_ms();
     loop {
-        let changed = match events.recv().await {
+        let event = tokio::select! {
+            event = events.recv() => event,
+            _ = &mut stop => break,
+        };
+        let changed = match event {
             Ok((events::CONVERSATIONS_UPDATED, convs)) => {
                 for conv in convs.as_array().into_iter().flatten() {
                     unread.update(conv);
@@ -83,11 +93,16 @@ pub async fn run(state: Arc<AppState>, mut events: Events, asks: mpsc::Unbounded
                 false
             }
             Ok(_) => false,
-            Err(broadcast::error::RecvError::Closed) => return,
+            Err(broadcast::error::RecvError::Closed) => break,
         };
         if changed && let Some(tray) = &tray {
             tray::show_unread(tray, unread.total()).await;
         }
+    }
+    // Taken down, not dropped: the icon leaves with the engine, and ksni's service loop
+    // ends by its own path (dropping the handle alone can end it in a panic).
+    if let Some(tray) = tray {
+        tray.shutdown().await;
     }
 }
 
