@@ -52,13 +52,10 @@ impl Drop for Engine {
         // A failed test's temporary folder goes with it: what the engine and the windows
         // logged (one file, both append to it) is the only account of what they did.
         if std::thread::panicking() {
-            let log =
-                std::fs::read_to_string(crate::harness::app_log(&self.data)).unwrap_or_default();
+            let path = crate::harness::app_log(&self.data);
+            let log = std::fs::read_to_string(&path).unwrap_or_default();
             let lines: Vec<&str> = log.lines().collect();
-            eprintln!(
-                "--- the end of {}:",
-                crate::harness::app_log(&self.data).display()
-            );
+            eprintln!("--- the end of {}:", path.display());
             for line in &lines[lines.len().saturating_sub(80)..] {
                 eprintln!("{line}");
             }
