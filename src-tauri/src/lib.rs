@@ -98,9 +98,6 @@ fn start_session<R: Runtime>(app: tauri::AppHandle<R>) {
     });
 }
 
-/// The command the page calls once its event listeners are in place (ui/js/main.js).
-const PAGE_READY_COMMAND: &str = "session_get";
-
 /// Logs each command's name (only the name: arguments may hold a token) before running it.
 fn logged<R: Runtime>(
     handler: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
@@ -108,11 +105,6 @@ fn logged<R: Runtime>(
     move |invoke| {
         let command = invoke.message.command();
         tracing::debug!(command, "invoke");
-        if command == PAGE_READY_COMMAND
-            && invoke.message.webview_ref().label() == shell::window::MAIN
-        {
-            shell::window::page_ready(invoke.message.webview_ref().app_handle());
-        }
         handler(invoke)
     }
 }

@@ -116,6 +116,8 @@ export const shellBadge = () => call('shell_badge');
 export const shellChatShown = (conv) => call('shell_chat_shown', {
   conv: conv && { conversationType: conv.conversationType, targetId: conv.targetId },
 });
+/** Once the first list is in: the chat to open now (a clicked notification's), or null. */
+export const shellChatToOpen = () => call('shell_chat_to_open', {});
 
 // settings
 export const settingsGet = () => call('settings_get');

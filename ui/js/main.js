@@ -120,6 +120,11 @@ async function openConversation(conv, messageId = null) {
   composer.focus();
 }
 
+/** Opens a chat the backend asked for (it names the chat only; its row has the rest). */
+function openAsked(conv) {
+  return openConversation(state.conversations.get(convKey(conv)) || conv);
+}
+
 /** Tells the backend which chat is shown: a window built again opens it again. */
 function tellChatShown(conv) {
   // Only a convenience for the next window: a failure is logged, not shown.
@@ -184,10 +189,6 @@ function showMe(status) {
   $('me-name').textContent = status && status.userName ? status.userName : '';
 }
 
-// Resolved once the first list is in: a chat asked for before then waits for its row.
-let firstList;
-const firstListIn = new Promise((resolve) => { firstList = resolve; });
-
 /** Registers every backend event's listener, all at once (each is an IPC round trip). */
 function listenToBackend() {
   return Promise.all([
@@ -226,12 +227,8 @@ function listenToBackend() {
     api.on(api.EVENTS.readReceipt, (event) => receipts.onRead(event)),
     api.on(api.EVENTS.groupReceipt, (event) => receipts.onGroup(event)),
     api.on(api.EVENTS.messagesRemoved, (event) => actions.onRemoved(event)),
-    // A clicked notification, or the chat a window closed to the tray showed: opened once
-    // the first list is in (the event names the chat only; its row has the rest).
-    api.on(api.EVENTS.openConversation, async (conv) => {
-      await firstListIn;
-      await openConversation(state.conversations.get(convKey(conv)) || conv);
-    }),
+    // A clicked notification once the page has started (before, `start` asks for it).
+    api.on(api.EVENTS.openConversation, (conv) => openAsked(conv)),
     api.on(api.EVENTS.voicePlayback, (p) => {
       if (p.state === 'ended') chat.onPlaybackEnded(p.messageId);
       // Also the next unheard clip the backend plays by itself after one ends.
@@ -269,14 +266,18 @@ async function start() {
   $('open-settings').addEventListener('click', openSettings);
   $('settings-back').addEventListener('click', closeSettings);
 
-  // session_get tells the backend the page listens: only once every listener is in place.
+  // Every listener is in place before the first reads: nothing sent meanwhile is missed.
   await listening;
   const status = await api.sessionGet();
   state.status = status;
   banner.update(status);
   showMe(status);
   await reloadConversations().catch((e) => toast(errorText(e)));
-  firstList();
+  // The first list is in: a chat asked for meanwhile (a clicked notification), or the one
+  // a window closed to the tray showed, opens now. Later ones come as events.
+  api.shellChatToOpen()
+    .then((conv) => conv && openAsked(conv))
+    .catch((e) => console.warn('shell_chat_to_open', e));
   // The day labels ("昨天", weekdays) move on at midnight; no timer ticks in between.
   refreshAtMidnight();
   window.addEventListener('focus', refreshList);

@@ -16,3 +16,10 @@ pub fn shell_badge<R: Runtime>(app: AppHandle<R>) -> Badge {
 pub fn shell_chat_shown<R: Runtime>(app: AppHandle<R>, conv: Option<ConvRef>) {
     shell::window::chat_shown(&app, conv);
 }
+
+/// The page has started (its first list is in): the chat to open now, if any. Chats asked
+/// for later arrive as `open-conversation` events.
+#[tauri::command]
+pub fn shell_chat_to_open<R: Runtime>(app: AppHandle<R>) -> Option<ConvRef> {
+    shell::window::page_ready(&app)
+}

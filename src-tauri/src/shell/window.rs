@@ -21,7 +21,7 @@ pub const KEPT_STATE: tauri_plugin_window_state::StateFlags =
         .union(tauri_plugin_window_state::StateFlags::POSITION)
         .union(tauri_plugin_window_state::StateFlags::MAXIMIZED);
 
-/// Managed state: whether the page in the main window has its listeners in place, the chat
+/// Managed state: whether the page in the main window has started (asked for a chat), the chat
 /// a clicked notification asked for before it had, and the chat the page shows (kept here,
 /// in the process, so a window built again after a close to the tray opens it again: to
 /// the user, closing to the tray is hiding the window).
@@ -60,8 +60,8 @@ pub fn show<R: Runtime>(app: &AppHandle<R>) {
     let _ = w.set_focus();
 }
 
-/// Shows the window with `conv`'s chat open: told to the page now if it is listening, else
-/// once the page of a window built again is ([`page_ready`]).
+/// Shows the window with `conv`'s chat open: told to the page now if it has started, else
+/// kept for the page to ask for once it has ([`page_ready`]).
 pub fn open_chat<R: Runtime>(app: &AppHandle<R>, conv: ConvRef) {
     let Some(page) = app.try_state::<Page>() else {
         return show(app);
@@ -80,20 +80,17 @@ pub fn open_chat<R: Runtime>(app: &AppHandle<R>, conv: ConvRef) {
     }
 }
 
-/// The main window's page asked for the session, which it does once its listeners are in
-/// place (ui/js/main.js `start`): a chat asked for meanwhile is opened now.
-pub fn page_ready<R: Runtime>(app: &AppHandle<R>) {
-    let Some(page) = app.try_state::<Page>() else {
-        return;
-    };
+/// The main window's page has its first list in (ui/js/main.js `start`) and asks which chat
+/// to open: the one a clicked notification asked for meanwhile, else the one the closed
+/// window showed. It asks rather than being told: an event sent while a page starts was
+/// sometimes lost (the split E2E test caught it); from now on a chat asked for is sent.
+pub fn page_ready<R: Runtime>(app: &AppHandle<R>) -> Option<ConvRef> {
+    let page = app.try_state::<Page>()?;
     // A chat asked for (a notification) wins over the one the closed window showed.
-    let open = page.with(|p| {
+    page.with(|p| {
         p.ready = true;
         p.open.take().or_else(|| p.shown.clone())
-    });
-    if let Some(conv) = open {
-        let _ = app.emit(events::OPEN_CONVERSATION, conv);
-    }
+    })
 }
 
 /// The page says which chat it shows (`None`: the list or the settings).
