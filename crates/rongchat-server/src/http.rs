@@ -113,7 +113,9 @@ pub async fn serve(
     // connections still finishing.
     drop(listener);
     let _ = stopping_tx.send(true);
-    // Every connection task holds a receiver; wait (bounded by the caller) for them.
+    // Every connection task holds a receiver; wait (bounded by the caller) for them. This
+    // function's own goes first, or the wait would always run to the caller's bound.
+    drop(stopping);
     stopping_tx.closed().await;
 }
 

@@ -223,17 +223,26 @@ impl Server {
         self.shared.hub.connection_count()
     }
 
-    /// Stops accepting, closes every connection and waits (briefly) for the server task.
-    pub async fn shutdown(mut self) {
+    /// Stops accepting, closes every connection and waits (5 s at most) for the server
+    /// task; whether it ended within that.
+    pub async fn shutdown(mut self) -> bool {
         self.shared.hub.shutdown_all();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        let Some(task) = self.task.take() else {
+            return true;
+        };
+        let ended = tokio::time::timeout(SHUTDOWN_WAIT, task).await.is_ok();
+        if !ended {
+            tracing::warn!("connections still closing when the server stopped");
         }
+        ended
     }
 }
+
+/// How long [`Server::shutdown`] waits for the connections to close.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 
 impl Drop for Server {
     fn drop(&mut self) {

@@ -66,3 +66,40 @@ async fn a_restart_loses_nothing() {
     let later = alice.send_text("bob", "after restart").await;
     assert!(later.sent_time() > first.sent_time());
 }
+
+/// A stop closes every HTTP connection and ends the server's task, also one that never sent a request (a client's
+/// spare pooled connection) and an idle keep-alive one: neither waits for the header
+/// timeout (a minute here), so the server task ends instead of outliving its stop.
+#[tokio::test]
+async fn a_stop_closes_idle_connections_at_once() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fx =
+        Fixture::start_with(|c| c.http_header_timeout = std::time::Duration::from_secs(60)).await;
+    let silent = tokio::net::TcpStream::connect(fx.addr()).await.unwrap();
+    let mut kept = tokio::net::TcpStream::connect(fx.addr()).await.unwrap();
+    kept.write_all(b"GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut head = [0u8; 12];
+    kept.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 404");
+    // Both are open and accepted before the stop; the server task ends with them (before,
+    // it waited for its own watch and ran to shutdown's bound every time).
+    assert!(fx.server.shutdown().await, "the server task ended");
+    for (name, mut tcp) in [("silent", silent), ("keep-alive", kept)] {
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            let mut buf = [0u8; 4096];
+            loop {
+                match tcp.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {} // the rest of the 404
+                }
+            }
+        })
+        .await;
+        assert!(
+            closed.is_ok(),
+            "the {name} connection is still open after the stop"
+        );
+    }
+}
