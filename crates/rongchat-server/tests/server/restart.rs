@@ -67,9 +67,9 @@ async fn a_restart_loses_nothing() {
     assert!(later.sent_time() > first.sent_time());
 }
 
-/// A stop closes every HTTP connection and ends the server's task, also one that never sent a request (a client's
-/// spare pooled connection) and an idle keep-alive one: neither waits for the header
-/// timeout (a minute here), so the server task ends instead of outliving its stop.
+/// A stop closes every HTTP connection and ends the server's task, also a connection that
+/// never sent a request (a client's spare pooled one) and an idle keep-alive one: neither
+/// waits for the header timeout (a minute here).
 #[tokio::test]
 async fn a_stop_closes_idle_connections_at_once() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
